@@ -1,0 +1,48 @@
+import type { TypedArray } from "../core/dtype";
+import type { Shape } from "../core/shape";
+
+/**
+ * The narrow interface between the tensor layer and the number crunching.
+ *
+ * Autograd and layers never loop over elements themselves: they call these
+ * kernels on flat typed arrays. A faster backend (WebAssembly SIMD, threads)
+ * replaces this object without touching anything above it.
+ *
+ * Index maps: where shapes broadcast, `index[i]` is the flat position in the
+ * operand that feeds output position `i`; `null` means "the same position".
+ */
+export type BinaryOp = "add" | "sub" | "mul" | "div" | "pow" | "maximum" | "minimum" | "eq" | "ne" | "lt" | "le" | "gt" | "ge";
+
+export type UnaryOp =
+  | "neg" | "exp" | "log" | "sqrt" | "abs" | "sign" | "sin" | "cos"
+  | "tanh" | "sigmoid" | "relu" | "step" | "erf" | "log1p" | "expm1" | "softplus"
+  | "isnan" | "floor" | "round";
+
+export interface Kernels {
+  /** For each output position, the source position of an operand broadcast from `from` to `to`. */
+  broadcastIndex(from: Shape, to: Shape): Int32Array | null;
+  binary(op: BinaryOp, a: TypedArray, ia: Int32Array | null, b: TypedArray, ib: Int32Array | null, out: TypedArray): void;
+  unary(op: UnaryOp, x: TypedArray, out: TypedArray): void;
+  /** out = clamp(x, lo, hi); either bound may be ±Infinity. */
+  clamp(x: TypedArray, lo: number, hi: number, out: TypedArray): void;
+  /** out = cond ≠ 0 ? a : b, each read through its index map. */
+  where(cond: TypedArray, ic: Int32Array | null, a: TypedArray, ia: Int32Array | null, b: TypedArray, ib: Int32Array | null, out: TypedArray): void;
+  /** out[map[i]] += x[i]; `out` must start at zero. */
+  sumInto(x: TypedArray, map: Int32Array | null, out: TypedArray): void;
+  /** out[map[i]] = max(out[map[i]], x[i]) and argOut records the winning position along the reduced axes. */
+  maxInto(x: TypedArray, map: Int32Array | null, out: TypedArray, arg: Int32Array | null, sign: 1 | -1): void;
+  /**
+   * General matrix product out[m×n] = op(A)[m×k] · op(B)[k×n] (+ out when accumulate),
+   * where op(A) reads A transposed when `transA`. Offsets select a matrix in a batch.
+   */
+  gemm(
+    a: TypedArray, aOff: number, transA: boolean,
+    b: TypedArray, bOff: number, transB: boolean,
+    out: TypedArray, outOff: number,
+    m: number, k: number, n: number, accumulate: boolean,
+  ): void;
+  /** For every position of `shape` (row-major), the flat offset offset + Σ index·strides into a strided source. */
+  stridedIndex(offset: number, strides: readonly number[], shape: Shape): Int32Array;
+  /** Copies a strided view (offset, strides, shape) of `src` into contiguous `out`. */
+  stridedCopy(src: TypedArray, offset: number, strides: readonly number[], shape: Shape, out: TypedArray): void;
+}
