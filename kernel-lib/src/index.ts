@@ -32,3 +32,9 @@ export { gradcheck } from "./autograd/gradcheck";
 export type { GradcheckOptions, GradcheckResult } from "./autograd/gradcheck";
 
 export * as backend from "./backend";
+
+export * as nn from "./nn";
+export * as F from "./functional";
+export * as init from "./init";
+export * as optim from "./optim";
+export * as data from "./data";
