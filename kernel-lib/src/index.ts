@@ -38,3 +38,7 @@ export * as F from "./functional";
 export * as init from "./init";
 export * as optim from "./optim";
 export * as data from "./data";
+export * as regularization from "./regularization";
+export * as diagnostics from "./diagnostics";
+export * from "./train";
+export { clipGradNorm_, clipGradValue_ } from "./regularization/clip";

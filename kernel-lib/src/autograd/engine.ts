@@ -1,7 +1,7 @@
 import { fail, fmtShape } from "../core/errors";
 import { sameShape } from "../core/shape";
 import { Tensor } from "../tensor";
-import { isAnomalyEnabled, noGrad } from "./grad-mode";
+import { detectAnomaly, isAnomalyEnabled, noGrad } from "./grad-mode";
 import { checkFinite } from "./record";
 import { add } from "../ops/elementwise";
 import { clone, onesLike } from "../ops/convert";
@@ -34,19 +34,27 @@ export function backward(root: Tensor, grad?: Tensor): void {
 
   const order = topologicalOrder(root);
   const grads = new Map<Tensor, Tensor>([[root, seed]]);
-  noGrad(() => {
-    for (let i = order.length - 1; i >= 0; i--) {
-      const t = order[i];
-      const g = grads.get(t);
-      if (g === undefined) continue;
-      grads.delete(t); // free intermediate gradients as soon as they are passed on
-      if (t.gradFn === null || t.retainsGrad) accumulate(t, g);
-      if (t.gradFn !== null) propagate(t, g, grads);
-    }
-  });
+  // Anomaly mode checks each op's gradients here, under the op's name; the ops a
+  // backward rule calls (a div inside sqrt's rule) must not report themselves first.
+  const anomaly = isAnomalyEnabled();
+  detectAnomaly(false);
+  try {
+    noGrad(() => {
+      for (let i = order.length - 1; i >= 0; i--) {
+        const t = order[i];
+        const g = grads.get(t);
+        if (g === undefined) continue;
+        grads.delete(t); // free intermediate gradients as soon as they are passed on
+        if (t.gradFn === null || t.retainsGrad) accumulate(t, g);
+        if (t.gradFn !== null) propagate(t, g, grads, anomaly);
+      }
+    });
+  } finally {
+    detectAnomaly(anomaly);
+  }
 }
 
-function propagate(t: Tensor, g: Tensor, grads: Map<Tensor, Tensor>): void {
+function propagate(t: Tensor, g: Tensor, grads: Map<Tensor, Tensor>, anomaly: boolean): void {
   const fn = t.gradFn!;
   const inputGrads = fn.backward(g);
   fn.inputs.forEach((input, j) => {
@@ -55,7 +63,7 @@ function propagate(t: Tensor, g: Tensor, grads: Map<Tensor, Tensor>): void {
     if (!sameShape(gi.shape, input.shape)) {
       fail("backward", `internal error: ${fn.op} returned a gradient of shape ${fmtShape(gi.shape)} for an input of shape ${fmtShape(input.shape)}`);
     }
-    if (isAnomalyEnabled()) checkFinite(fn.op, "backward", gi, fn.inputs);
+    if (anomaly) checkFinite(fn.op, "backward", gi, fn.inputs);
     const previous = grads.get(input);
     grads.set(input, previous === undefined ? gi : add(previous, gi));
   });

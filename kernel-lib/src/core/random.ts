@@ -20,15 +20,15 @@ export class Generator {
   /** Resets the state from an integer seed (like `torch.Generator.manual_seed`). */
   manualSeed(seed: number): this {
     if (!Number.isFinite(seed)) fail("Generator.manualSeed", `seed must be a finite number, got ${seed}`);
-    // splitmix32 spreads the seed's bits over the 128-bit state.
+    // splitmix32 spreads the seed's bits over the 128-bit state. The high word
+    // (non-zero only for seeds outside [0, 2^32), e.g. negative ones) is hashed
+    // separately, so that seeds like -1 and 0, or 2^32 and 1, do not collide.
     let x = Math.floor(seed) >>> 0;
-    x = (x ^ Math.floor(seed / 4294967296)) >>> 0;
+    const hi = Math.floor(seed / 4294967296) >>> 0;
     for (let i = 0; i < 4; i++) {
       x = (x + 0x9e3779b9) >>> 0;
-      let z = x;
-      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
-      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-      this.s[i] = (z ^ (z >>> 16)) >>> 0;
+      const high = hi === 0 ? 0 : mix32((hi + Math.imul(i + 1, 0x7f4a7c15)) >>> 0);
+      this.s[i] = (mix32(x) ^ high) >>> 0;
     }
     if ((this.s[0] | this.s[1] | this.s[2] | this.s[3]) === 0) this.s[0] = 1;
     this.spare = null;
@@ -108,6 +108,13 @@ export class Generator {
   clone(): Generator {
     return new Generator().setState(this.getState());
   }
+}
+
+/** The splitmix32 finalizer: every input bit affects every output bit. */
+function mix32(z: number): number {
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+  return (z ^ (z >>> 16)) >>> 0;
 }
 
 function rotl(x: number, k: number): number {

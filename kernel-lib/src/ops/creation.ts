@@ -34,6 +34,11 @@ export function tensor(values: NestedArray | ArrayLike<number>, options: CreateO
     if (flat.length !== sizeOf(options.shape)) fail("tensor", `${flat.length} values do not fill shape ${fmtShape(options.shape)}`);
     return make("tensor", options.shape, options, (d) => d.set(flat));
   }
+  // A typed array without a shape is 1-D (it cannot nest).
+  if (ArrayBuffer.isView(values)) {
+    const flat = values as ArrayLike<number>;
+    return make("tensor", [flat.length], options, (d) => d.set(flat));
+  }
   const shape = nestedShape(values as NestedArray);
   const flat: number[] = [];
   flattenInto(values as NestedArray, shape, 0, flat);
@@ -49,8 +54,6 @@ function nestedShape(values: NestedArray): number[] {
     v = v[0];
   }
   if (!Array.isArray(v) && typeof v !== "number") {
-    const length = (values as ArrayLike<number>).length;
-    if (typeof length === "number") return [length]; // a typed array
     fail("tensor", `expected numbers or nested arrays of numbers, got ${typeof v}`);
   }
   return shape;

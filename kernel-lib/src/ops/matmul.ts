@@ -16,6 +16,7 @@ import { reshape } from "./shape";
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {
   if (a.ndim === 0 || b.ndim === 0) fail("matmul", `both operands need at least 1 dimension, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}; use mul for scalars`);
+  checkAligned(a, b);
   const a2 = a.ndim === 1 ? reshape(a, [1, a.shape[0]]) : a;
   const b2 = b.ndim === 1 ? reshape(b, [b.shape[0], 1]) : b;
   const out = batchedMatmul(a2, false, b2, false);
@@ -23,6 +24,22 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   if (b.ndim === 1) shape.splice(shape.length - 1, 1);
   if (a.ndim === 1) shape.splice(shape.length - (b.ndim === 1 ? 1 : 2), 1);
   return reshape(out, shape);
+}
+
+/** Errors name the shapes the caller passed (not the 2-D views of 1-D operands). */
+function checkAligned(a: Tensor, b: Tensor): void {
+  const ka = a.shape[a.ndim - 1];
+  const kb = b.shape[Math.max(b.ndim - 2, 0)];
+  if (ka !== kb) fail("matmul", `cannot multiply ${fmtShape(a.shape)} by ${fmtShape(b.shape)}: inner sizes ${ka} and ${kb} differ`);
+  const batchA = a.shape.slice(0, -2);
+  const batchB = b.shape.slice(0, -2);
+  for (let i = 1; i <= Math.min(batchA.length, batchB.length); i++) {
+    const da = batchA[batchA.length - i];
+    const db = batchB[batchB.length - i];
+    if (da !== db && da !== 1 && db !== 1) {
+      fail("matmul", `cannot multiply ${fmtShape(a.shape)} by ${fmtShape(b.shape)}: batch shapes ${fmtShape(batchA)} and ${fmtShape(batchB)} do not broadcast`);
+    }
+  }
 }
 
 /** op(A) · op(B) over broadcast batch axes, recorded for autograd; op transposes the last two axes when asked. */

@@ -1,0 +1,19 @@
+import { Tensor } from "../tensor";
+
+/**
+ * A tensor that is a module's learnable state, like torch.nn.Parameter:
+ * `requiresGrad` is true by default, and assigning one to a property of a
+ * Module registers it (it appears in `parameters()`, the optimizer's input).
+ * Shares storage with `data`.
+ *
+ *   this.weight = new Parameter(zeros([outFeatures, inFeatures]));
+ */
+export class Parameter extends Tensor {
+  constructor(data: Tensor, requiresGrad = true) {
+    super(data.data, data.shape, requiresGrad);
+  }
+
+  override toString(): string {
+    return `Parameter containing:\n${super.toString()}`;
+  }
+}

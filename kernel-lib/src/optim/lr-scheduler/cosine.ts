@@ -1,0 +1,36 @@
+import { fail } from "../../core/errors";
+import type { Optimizer } from "../optimizer";
+import { checkPositive } from "../validate";
+import { LRScheduler } from "./lr-scheduler";
+
+/**
+ * Cosine annealing from the base lr down to etaMin over tMax epochs
+ * (Loshchilov & Hutter, 2017; torch.optim.lr_scheduler.CosineAnnealingLR):
+ *
+ *   lr = etaMin + ½·(baseLr − etaMin)·(1 + cos(π·lastEpoch / tMax))
+ *
+ * Written in closed form; PyTorch's recursive ("chainable") form gives the
+ * same values when the scheduler is stepped one epoch at a time. Past tMax
+ * the cosine continues (back up towards baseLr), as in PyTorch: set tMax to
+ * the length of training. Defaults: etaMin 0. For restarts or a clamped end
+ * see `optim.schedules.cosine`.
+ */
+export class CosineAnnealingLR extends LRScheduler {
+  readonly tMax: number;
+  readonly etaMin: number;
+
+  constructor(optimizer: Optimizer, options: { tMax: number; etaMin?: number }) {
+    super(optimizer);
+    const { tMax, etaMin = 0 } = options;
+    checkPositive(this.name, "tMax", tMax);
+    if (!(etaMin >= 0)) fail(this.name, `Invalid etaMin: ${etaMin} (must be ≥ 0)`);
+    this.tMax = tMax;
+    this.etaMin = etaMin;
+    this.initialStep();
+  }
+
+  protected getLr(): number[] {
+    const cos = Math.cos((Math.PI * this.lastEpoch) / this.tMax);
+    return this.baseLrs.map((baseLr) => this.etaMin + 0.5 * (baseLr - this.etaMin) * (1 + cos));
+  }
+}

@@ -1,0 +1,38 @@
+import { fail } from "../../core/errors";
+import type { Optimizer } from "../optimizer";
+import { checkPositiveInteger } from "../validate";
+import { LRScheduler } from "./lr-scheduler";
+
+/**
+ * Scales the lr by a factor moving linearly from startFactor to endFactor over
+ * totalIters epochs, then keeps endFactor (torch.optim.lr_scheduler.LinearLR):
+ *
+ *   lr = baseLr·(startFactor + (endFactor − startFactor)·min(lastEpoch, totalIters) / totalIters)
+ *
+ * The usual warmup: new LinearLR(opt, { startFactor: 0.1, totalIters: 5 }),
+ * followed by a decay through SequentialLR.
+ * Defaults: startFactor 1/3, endFactor 1, totalIters 5.
+ */
+export class LinearLR extends LRScheduler {
+  readonly startFactor: number;
+  readonly endFactor: number;
+  readonly totalIters: number;
+
+  constructor(optimizer: Optimizer, options: { startFactor?: number; endFactor?: number; totalIters?: number } = {}) {
+    super(optimizer);
+    const { startFactor = 1 / 3, endFactor = 1, totalIters = 5 } = options;
+    if (!(startFactor > 0 && startFactor <= 1)) fail(this.name, `startFactor expected to be in (0, 1], got ${startFactor}`);
+    if (!(endFactor >= 0 && endFactor <= 1)) fail(this.name, `endFactor expected to be in [0, 1], got ${endFactor}`);
+    checkPositiveInteger(this.name, "totalIters", totalIters);
+    this.startFactor = startFactor;
+    this.endFactor = endFactor;
+    this.totalIters = totalIters;
+    this.initialStep();
+  }
+
+  protected getLr(): number[] {
+    const progress = Math.min(this.lastEpoch, this.totalIters) / this.totalIters;
+    const factor = this.startFactor + (this.endFactor - this.startFactor) * progress;
+    return this.baseLrs.map((baseLr) => baseLr * factor);
+  }
+}
