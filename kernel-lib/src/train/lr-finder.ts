@@ -94,9 +94,10 @@ function suggest(lrs: number[], losses: number[]): { suggestedLr: number; minLos
     if (l < losses[minAt]) minAt = i;
   });
   // Steepest descent of the smoothed loss against log(lr), before the minimum.
+  // The first tenth is skipped: there the average has seen too few batches to trust its slope.
   let steepestAt = 0;
   let steepest = Infinity;
-  for (let i = 1; i <= minAt; i++) {
+  for (let i = Math.max(1, Math.floor(losses.length / 10)); i <= minAt; i++) {
     const slope = (losses[i] - losses[i - 1]) / (Math.log(lrs[i]) - Math.log(lrs[i - 1]));
     if (slope < steepest) {
       steepest = slope;
