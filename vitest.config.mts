@@ -1,14 +1,22 @@
 import { defineConfig } from "vitest/config";
 import { fileURLToPath } from "node:url";
 
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
 // Tests import "kernel-lib" by its package name; here that name points at the
 // TypeScript sources so a test run never depends on a stale build. The built
-// package (what notebooks load) is checked separately in test/package-entry.test.ts.
+// package (what notebooks load) is checked in test/package-entry.test.ts.
+//
+// Exercise graders import "@exercise/NN-topic": the reference solutions by
+// default (npm test), the student's stubs with GRADE_TARGET=exercises (npm run check).
+const target = process.env.GRADE_TARGET === "exercises" ? "exercises" : "solutions";
+
 export default defineConfig({
   resolve: {
-    alias: {
-      "kernel-lib": fileURLToPath(new URL("./kernel-lib/src/index.ts", import.meta.url)),
-    },
+    alias: [
+      { find: /^kernel-lib$/, replacement: here("./kernel-lib/src/index.ts") },
+      { find: /^@exercise\/(.*)$/, replacement: here(`./${target}/`) + "$1" },
+    ],
   },
   test: {
     include: ["test/**/*.test.ts"],

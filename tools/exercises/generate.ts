@@ -1,0 +1,46 @@
+/**
+ * `npm run exercises` regenerates exercises/*.ts from solutions/*.ts;
+ * `npm run exercises -- --check` only verifies that the committed stubs are current.
+ */
+import { readdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { makeStub } from "./stubs";
+
+const root = resolve(__dirname, "../..");
+
+/** Each solution file and the stub text it should produce. */
+export function expectedStubs(): { name: string; stub: string }[] {
+  const dir = join(root, "solutions");
+  return readdirSync(dir)
+    .filter((f) => /^\d\d-.*\.ts$/.test(f))
+    .sort()
+    .map((name) => ({ name, stub: makeStub(readFileSync(join(dir, name), "utf8"), `solutions/${name}`) }));
+}
+
+/** Names of exercise files that are missing or differ from what the solutions generate. */
+export function staleStubs(): string[] {
+  return expectedStubs()
+    .filter(({ name, stub }) => {
+      const path = join(root, "exercises", name);
+      return !existsSync(path) || readFileSync(path, "utf8") !== stub;
+    })
+    .map(({ name }) => name);
+}
+
+function main(): void {
+  const { values } = parseArgs({ options: { check: { type: "boolean", default: false } } });
+  if (values.check) {
+    const stale = staleStubs();
+    if (stale.length > 0) {
+      console.error(`These exercise stubs are out of date with solutions/: ${stale.join(", ")}\nRun: npm run exercises`);
+      process.exit(1);
+    }
+    console.log("exercise stubs are current");
+    return;
+  }
+  for (const { name, stub } of expectedStubs()) writeFileSync(join(root, "exercises", name), stub);
+  console.log("exercise stubs regenerated");
+}
+
+if (require.main === module) main();
