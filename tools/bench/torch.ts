@@ -1,0 +1,97 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { BenchConfig, Repetitions } from "./config";
+import type { Row } from "./harness";
+
+/**
+ * Optional PyTorch figures (`--torch`): the same training step, inference
+ * and matmul, timed by a small Python script with the same warm-up/median
+ * rule, on 2 threads (torch.set_num_threads(2): this machine's cores).
+ * Weights are PyTorch's own random init, which does not change the timing.
+ */
+
+const SCRIPT = String.raw`
+import json, statistics, sys, time
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+cfg = json.loads(sys.argv[1])
+torch.set_num_threads(2)
+torch.manual_seed(cfg["seed"])
+reps = cfg["reps"]
+
+def median_ms(fn):
+    last = 0.0
+    for _ in range(reps["warmup"]):
+        t = time.perf_counter(); fn(); last = (time.perf_counter() - t) * 1e3
+    count = reps["reps"] if last <= 0 else max(reps["minReps"], min(reps["reps"], int(reps["budgetMs"] // last)))
+    samples = []
+    for _ in range(count):
+        t = time.perf_counter(); fn(); samples.append((time.perf_counter() - t) * 1e3)
+    return statistics.median(samples)
+
+sizes, batch = cfg["sizes"], cfg["batch"]
+def mlp():
+    layers = []
+    for i in range(len(sizes) - 2):
+        layers += [nn.Linear(sizes[i], sizes[i + 1], bias=False), nn.BatchNorm1d(sizes[i + 1]), nn.ReLU(), nn.Dropout(cfg["dropout"])]
+    return nn.Sequential(*layers, nn.Linear(sizes[-2], sizes[-1]))
+
+x = torch.randn(batch, sizes[0])
+y = torch.randint(0, sizes[-1], (batch,))
+rows = []
+if "train-step" in cfg["cases"]:
+    model = mlp().train()
+    opt = torch.optim.Adam(model.parameters(), lr=cfg["lr"], betas=(0.9, 0.999), eps=1e-8)
+    def step():
+        opt.zero_grad()
+        loss = F.cross_entropy(model(x), y)
+        loss.backward()
+        opt.step()
+        return loss.item()
+    rows.append({"case": "train-step", "impl": "torch", "ms": median_ms(step)})
+if "forward" in cfg["cases"]:
+    model = mlp().eval()
+    def infer():
+        with torch.no_grad():
+            model(x)
+    rows.append({"case": "forward", "impl": "torch", "ms": median_ms(infer)})
+if "matmul" in cfg["cases"]:
+    n = cfg["matmulN"]
+    a = torch.rand(n, n) * 2 - 1
+    b = torch.rand(n, n) * 2 - 1
+    ms = median_ms(lambda: torch.mm(a, b))
+    rows.append({"case": "matmul", "impl": "torch", "ms": ms, "gflops": 2 * n ** 3 / (ms * 1e6)})
+print(json.dumps({"torch": torch.__version__, "rows": rows}))
+`;
+
+/** Whether `python3 -c "import torch"` succeeds. */
+export function torchAvailable(): boolean {
+  const r = spawnSync("python3", ["-c", "import torch"], { stdio: "ignore" });
+  return r.status === 0;
+}
+
+export interface TorchResult {
+  version: string;
+  rows: Row[];
+}
+
+/** Writes the script to a temporary folder, runs it and parses its one JSON line. */
+export function runTorch(config: BenchConfig, reps: Repetitions, cases: readonly string[]): TorchResult {
+  const dir = mkdtempSync(path.join(tmpdir(), "kernel-lib-bench-"));
+  try {
+    const file = path.join(dir, "bench_torch.py");
+    writeFileSync(file, SCRIPT);
+    const args = JSON.stringify({ ...config, reps: { ...reps, budgetMs: Number.isFinite(reps.budgetMs) ? reps.budgetMs : 1e12 }, cases });
+    const r = spawnSync("python3", [file, args], { encoding: "utf8", maxBuffer: 1 << 20 });
+    if (r.status !== 0) throw new Error(`PyTorch script failed (exit ${r.status}): ${r.stderr.trim()}`);
+    const lastLine = r.stdout.trim().split("\n").pop() ?? "";
+    const parsed = JSON.parse(lastLine) as { torch: string; rows: Row[] };
+    return { version: parsed.torch, rows: parsed.rows };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
