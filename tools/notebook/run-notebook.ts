@@ -23,6 +23,7 @@ import { KernelClient, type ExecuteReply } from "./kernel-client";
 import { cellTags, ensureCellIds, readNotebook, writeNotebook, type CodeCell, type Notebook } from "./notebook";
 import { CellOutputs, DisplayRegistry } from "./outputs";
 import type { JsonObject } from "./protocol";
+import { addVegaLiteSvgs } from "./vegalite-svg";
 
 /** Longer than tslab's 200 ms queue reset after a failed execution. */
 export const ERROR_SETTLE_MS = 300;
@@ -164,25 +165,55 @@ export async function executeNotebook(notebook: Notebook, options: RunNotebookOp
   }
 }
 
+/**
+ * A step run on a successfully executed notebook before it is written, such
+ * as adding static renderings of outputs. It may change the notebook in
+ * place; each problem it returns names its cell, and the first one becomes
+ * the run's failure (so the notebook is not written in place).
+ */
+export type NotebookHook = (notebook: Notebook, label: string) => Promise<CellError[]>;
+
+/** Hooks used when a notebook is written and `hooks` is not given: SVG copies of Vega-Lite charts. */
+export const DEFAULT_HOOKS: readonly NotebookHook[] = [addVegaLiteSvgs];
+
 export interface RunNotebookFileOptions extends RunNotebookOptions {
   /** Where to write the executed notebook; omit to leave files untouched. */
   outFile?: string;
   /** Also write when the run failed (for inspecting partial outputs). */
   writeOnFailure?: boolean;
+  /**
+   * Post-execution hooks, run in order after a successful run. Default:
+   * DEFAULT_HOOKS when `outFile` is set (what is written is what readers
+   * see), none otherwise; pass [] to write the raw kernel outputs.
+   */
+  hooks?: readonly NotebookHook[];
+}
+
+/** Runs the hooks; returns the first problem any of them reports, or null. */
+async function runHooks(notebook: Notebook, label: string, hooks: readonly NotebookHook[]): Promise<CellError | null> {
+  for (const hook of hooks) {
+    const problems = await hook(notebook, label);
+    if (problems.length > 0) return problems[0];
+  }
+  return null;
 }
 
 /**
  * Reads, executes and optionally writes a notebook file. The kernel runs in
- * the notebook's folder. Throws NotebookFormatError for a malformed file;
- * cell failures are reported in the result.
+ * the notebook's folder. After a successful run the hooks (see `hooks`) may
+ * add to the outputs before the notebook is written. Throws
+ * NotebookFormatError for a malformed file; cell failures are reported in
+ * the result.
  */
 export async function runNotebookFile(file: string, options: RunNotebookFileOptions = {}): Promise<NotebookRunResult> {
   const notebook = await readNotebook(file);
-  const result = await executeNotebook(notebook, {
-    cwd: path.dirname(path.resolve(file)),
-    label: file,
-    ...options,
-  });
+  const label = options.label ?? file;
+  let result = await executeNotebook(notebook, { cwd: path.dirname(path.resolve(file)), ...options, label });
+  const hooks = options.hooks ?? (options.outFile !== undefined ? DEFAULT_HOOKS : []);
+  if (result.failure === null && hooks.length > 0) {
+    const problem = await runHooks(result.notebook, label, hooks);
+    if (problem !== null) result = { ...result, failure: problem };
+  }
   if (options.outFile !== undefined && (result.failure === null || options.writeOnFailure === true)) {
     await writeNotebook(options.outFile, result.notebook);
   }

@@ -1,14 +1,15 @@
 /**
  * CLI: execute notebooks headlessly on the tslab kernel (no Python, no Jupyter).
  *
- *   npm run notebooks -- [paths...] [--out DIR] [--timeout SEC] [--allow-errors]
+ *   npm run notebooks -- [paths...] [--out DIR] [--timeout SEC] [--allow-errors] [--no-svg]
  *
  * Paths are .ipynb files or folders (their *.ipynb); default: notebooks/*.ipynb
  * of this repository, sorted. Executed notebooks are written in place, or to
  * --out DIR under their base names. A failed notebook is not written in place
  * (its source stays clean) but is written to --out for inspection. One line
  * per notebook with its time and status, then "N passed, N failed"; the exit
- * status is 1 if any notebook failed, 2 for bad arguments.
+ * status is 1 if any notebook failed, 2 for bad arguments. Vega-Lite charts
+ * get a static SVG copy in the written notebook unless --no-svg is given.
  *
  * Argument parsing uses node's util.parseArgs: no dependency, strict mode
  * rejects unknown options.
@@ -17,14 +18,15 @@ import { mkdir, readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { NotebookFormatError } from "./errors";
-import { runNotebookFile } from "./run-notebook";
+import { DEFAULT_HOOKS, runNotebookFile } from "./run-notebook";
 
-const USAGE = `Usage: npm run notebooks -- [paths...] [--out DIR] [--timeout SEC] [--allow-errors]
+const USAGE = `Usage: npm run notebooks -- [paths...] [--out DIR] [--timeout SEC] [--allow-errors] [--no-svg]
 
   paths            .ipynb files or folders (default: notebooks/*.ipynb)
   --out DIR        write executed notebooks to DIR instead of in place
   --timeout SEC    per-cell time limit in seconds (default 120)
   --allow-errors   cells may raise; the run continues and passes
+  --no-svg         do not add SVG renderings of Vega-Lite charts to the outputs
   -h, --help       show this help`;
 
 export interface CliOptions {
@@ -33,6 +35,8 @@ export interface CliOptions {
   timeoutSec: number;
   allowErrors: boolean;
   help: boolean;
+  /** Set (true) only when --no-svg is given. */
+  noSvg?: true;
 }
 
 /** Thrown for unusable command lines; the CLI prints it with the usage. */
@@ -52,6 +56,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
         timeout: { type: "string", default: "120" },
         "allow-errors": { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
+        "no-svg": { type: "boolean", default: false },
       },
     });
   } catch (err) {
@@ -67,6 +72,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
     timeoutSec,
     allowErrors: parsed.values["allow-errors"] ?? false,
     help: parsed.values.help ?? false,
+    ...(parsed.values["no-svg"] === true ? { noSvg: true as const } : {}),
   };
 }
 
@@ -137,6 +143,7 @@ export async function main(argv: string[]): Promise<number> {
         writeOnFailure: options.outDir !== null,
         cellTimeoutMs: options.timeoutSec * 1000,
         allowErrors: options.allowErrors,
+        hooks: options.noSvg ? [] : DEFAULT_HOOKS,
       });
       if (result.failure) problem = result.failure.message;
       if (result.allowedErrors.length > 0) note = ` (${result.allowedErrors.length} allowed cell error(s))`;
