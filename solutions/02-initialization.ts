@@ -1,0 +1,141 @@
+/**
+ * Lesson 2 exercises: weight initialization.
+ * Replace each `notImplemented(…)` with your code, then run `npm run check -- 02`.
+ */
+import { noGrad, type Generator, type Tensor } from "kernel-lib";
+
+/** The three variance-scaling families of the lesson. */
+export type Scheme = "xavier" | "he" | "lecun";
+
+/**
+ * 2.1 Fan-in and fan-out of a weight laid out as in PyTorch: [out, in] for a
+ * Linear layer, [out, in, k1, k2, …] for a convolution, where every kernel
+ * position counts as an input too (the receptive field k1·k2·… multiplies both):
+ *
+ *   fanIn  = shape[1] · (k1 · k2 · …)      fanOut = shape[0] · (k1 · k2 · …)
+ *
+ *   fans([128, 256])       // { fanIn: 256, fanOut: 128 }
+ *   fans([16, 3, 5, 5])    // { fanIn: 75, fanOut: 400 }
+ *
+ * Throws an Error for shapes with fewer than 2 dimensions (a bias has no fans).
+ */
+export function fans(shape: readonly number[]): { fanIn: number; fanOut: number } {
+  // BEGIN SOLUTION hint: multiply the sizes from index 2 on (1 for a plain matrix), then scale shape[1] and shape[0] by it
+  if (shape.length < 2) throw new Error(`fans: need at least 2 dimensions, got [${shape.join(", ")}]`);
+  const receptiveField = shape.slice(2).reduce((a, b) => a * b, 1);
+  return { fanIn: shape[1] * receptiveField, fanOut: shape[0] * receptiveField };
+  // END SOLUTION
+}
+
+/**
+ * 2.2 The standard deviation of the *normal* version of each scheme (Table 11-1):
+ *
+ *   "xavier" (Glorot, for none / tanh / logistic / softmax)   std = √(2 / (fanIn + fanOut))   i.e. σ² = 1 / fan_avg
+ *   "he"     (Kaiming, for ReLU and its variants)              std = √(2 / fanIn)
+ *   "lecun"  (for SELU)                                        std = √(1 / fanIn)
+ *
+ *   initStd("he", 256, 256)   // 0.0884
+ */
+export function initStd(scheme: Scheme, fanIn: number, fanOut: number): number {
+  // BEGIN SOLUTION hint: fan_avg = (fanIn + fanOut) / 2, so 1 / fan_avg = 2 / (fanIn + fanOut)
+  switch (scheme) {
+    case "xavier":
+      return Math.sqrt(2 / (fanIn + fanOut));
+    case "he":
+      return Math.sqrt(2 / fanIn);
+    case "lecun":
+      return Math.sqrt(1 / fanIn);
+  }
+  // END SOLUTION
+}
+
+/**
+ * 2.3 The bound a of the *uniform* version U(−a, a) of each scheme: the one
+ * with the same variance as the normal version. U(−a, a) has variance a²/3,
+ * so a = √3 · std, e.g. Xavier: a = √(6 / (fanIn + fanOut)), He: a = √(6 / fanIn).
+ *
+ *   uniformBound("xavier", 256, 256)   // 0.1083
+ */
+export function uniformBound(scheme: Scheme, fanIn: number, fanOut: number): number {
+  // BEGIN SOLUTION hint: solve a² / 3 = std² for a, with std from initStd
+  return Math.sqrt(3) * initStd(scheme, fanIn, fanOut);
+  // END SOLUTION
+}
+
+/**
+ * 2.4 An initializer: fill `weight` (a float tensor of shape [out, in] or
+ * [out, in, k…]) IN PLACE with the chosen scheme and distribution, and
+ * return the same tensor (like init.kaimingNormal_). Take the fans from
+ * `fans(weight.shape)`. Draw one number per entry, in storage order
+ * (weight.data[0], weight.data[1], …), from `generator`:
+ *
+ *   "uniform":  weight.data[i] = −a + 2a · generator.uniform()      with a = uniformBound(…)
+ *   "normal":   weight.data[i] = std · generator.normal()            with std = initStd(…)
+ *
+ * Then the same seed gives exactly the numbers of kernel-lib's
+ * init.xavierUniform_ / xavierNormal_ / kaimingUniform_ / kaimingNormal_ /
+ * lecunUniform_ / lecunNormal_. Write inside `noGrad(() => …)`: initializing
+ * is not part of the computation to differentiate.
+ */
+export function initialize_(weight: Tensor, scheme: Scheme, distribution: "uniform" | "normal", generator: Generator): Tensor {
+  // BEGIN SOLUTION hint: loop i from 0 to weight.data.length − 1 and assign weight.data[i]; one generator call per entry
+  const { fanIn, fanOut } = fans(weight.shape);
+  const d = weight.data;
+  noGrad(() => {
+    if (distribution === "uniform") {
+      const a = uniformBound(scheme, fanIn, fanOut);
+      for (let i = 0; i < d.length; i++) d[i] = -a + 2 * a * generator.uniform();
+    } else {
+      const std = initStd(scheme, fanIn, fanOut);
+      for (let i = 0; i < d.length; i++) d[i] = std * generator.normal();
+    }
+  });
+  return weight;
+  // END SOLUTION
+}
+
+/** Statistics of one layer's output. */
+export interface LayerStats {
+  mean: number;
+  std: number;
+  /** Units (columns) whose output is exactly 0 for every sample. */
+  deadUnits: number;
+}
+
+/**
+ * 2.5 Push a batch through a stack of bias-free layers, as in the lesson's
+ * 20-layer experiment, and summarize every layer's output:
+ *
+ *   a_0 = X,   a_l = act(a_{l−1} · W_l)      (l = 1..L)
+ *
+ * X is [n][d_0] (one row per sample); weights[l] is [d_l][d_{l+1}] (rows =
+ * inputs, columns = units: a plain matrix product a · W, as in NumPy's `a @ W`);
+ * act is "relu" (max(0, z)), "tanh" or "linear" (identity).
+ *
+ * For each layer, in order: `mean` and `std` over ALL n·d entries of a_l
+ * (population std: divide by the number of entries, like NumPy's std), and
+ * `deadUnits`: the number of columns of a_l that are exactly 0 in every row.
+ * Returns [] when there are no layers.
+ */
+export function stackActivationStats(
+  X: readonly (readonly number[])[],
+  weights: readonly (readonly (readonly number[])[])[],
+  activation: "relu" | "tanh" | "linear",
+): LayerStats[] {
+  // BEGIN SOLUTION hint: out[r][u] = act(Σ_j a[r][j] · W[j][u]); std = √(mean of squares − mean²), or better √(mean of (v − mean)²)
+  const act = activation === "relu" ? (z: number) => Math.max(0, z) : activation === "tanh" ? Math.tanh : (z: number) => z;
+  const stats: LayerStats[] = [];
+  let a: number[][] = X.map((row) => [...row]);
+  for (const W of weights) {
+    const units = W[0].length;
+    a = a.map((row) => Array.from({ length: units }, (_, u) => act(row.reduce((s, v, j) => s + v * W[j][u], 0))));
+    const values = a.flat();
+    const mean = values.reduce((s, v) => s + v, 0) / values.length;
+    const std = Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / values.length);
+    let deadUnits = 0;
+    for (let u = 0; u < units; u++) if (a.every((row) => row[u] === 0)) deadUnits++;
+    stats.push({ mean, std, deadUnits });
+  }
+  return stats;
+  // END SOLUTION
+}
