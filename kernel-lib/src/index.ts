@@ -42,3 +42,7 @@ export * as regularization from "./regularization";
 export * as diagnostics from "./diagnostics";
 export * from "./train";
 export { clipGradNorm_, clipGradValue_ } from "./regularization/clip";
+
+export * from "./display";
+export * as charts from "./charts";
+export { LiveProgress, type LiveProgressOptions, type ProgressMode } from "./train/live-progress";

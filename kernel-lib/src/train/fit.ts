@@ -7,6 +7,7 @@ import { concat } from "../ops/indexing";
 import { clipGradNorm_ } from "../regularization/clip";
 import { type Callback, LRSchedulerCallback, EpochLogger, type TrainContext } from "./callbacks";
 import { History } from "./history";
+import { progressCallback, type ProgressMode } from "./live-progress";
 import { ReduceLROnPlateau } from "../optim/lr-scheduler/plateau";
 import { resolveMetrics } from "./metrics";
 import { DataLoader } from "../data/dataloader";
@@ -41,6 +42,12 @@ export interface FitOptions {
   penalty?: () => Tensor;
   /** Print one line per epoch. */
   verbose?: boolean;
+  /**
+   * Progress display (see `LiveProgress`): "auto" (default) = a live display updated in place
+   * inside a notebook kernel, nothing elsewhere; "live"; "bar" (terminal bar on stderr);
+   * "epochs" (one line per epoch on stderr); "none".
+   */
+  progress?: ProgressMode;
 }
 
 /**
@@ -75,6 +82,8 @@ export function fit(model: TrainableModel, train: Split | DataLoader, options: F
     callbacks.push(new LRSchedulerCallback(options.scheduler, { interval: options.schedulerInterval, monitor }));
   }
   if (options.verbose) callbacks.push(new EpochLogger());
+  const progress = progressCallback(options.progress ?? "auto", callbacks);
+  if (progress) callbacks.push(progress);
 
   const history = Object.assign(new History(), { diverged: false });
   const ctx: TrainContext = {
