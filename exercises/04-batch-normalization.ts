@@ -1,0 +1,126 @@
+import { notImplemented } from "./support";
+/**
+ * Lesson 4 exercises: batch normalization from scratch, on plain arrays.
+ * Replace each `notImplemented(…)` with your code, then run `npm run check -- 04`.
+ *
+ * Layout: a batch `x` is an array of N rows (samples), each with C numbers
+ * (features, or channels): x[i][c], like a [N, C] tensor. Every statistic is
+ * per feature c, over the N samples of the batch.
+ */
+
+/** What the forward pass keeps for the backward pass. */
+export interface BatchNormCache {
+  /** The normalized inputs x̂[i][c] = (x[i][c] − mu[c]) · invStd[c]. */
+  xHat: number[][];
+  /** Batch mean per feature: mu[c] = (1/N) Σᵢ x[i][c]. */
+  mu: number[];
+  /** BIASED batch variance per feature: sigma2[c] = (1/N) Σᵢ (x[i][c] − mu[c])². */
+  sigma2: number[];
+  /** 1 / √(sigma2[c] + eps). */
+  invStd: number[];
+  /** The scale γ used in the forward pass. */
+  gamma: number[];
+}
+
+export interface BatchNormForward {
+  out: number[][];
+  cache: BatchNormCache;
+}
+
+/**
+ * 4.1 Batch-norm forward in training mode (Ioffe & Szegedy, 2015), per feature c:
+ *
+ *   mu[c]     = (1/N) Σᵢ x[i][c]
+ *   sigma2[c] = (1/N) Σᵢ (x[i][c] − mu[c])²          (biased: divide by N, not N − 1)
+ *   xHat[i][c] = (x[i][c] − mu[c]) / √(sigma2[c] + eps)
+ *   out[i][c]  = gamma[c] · xHat[i][c] + beta[c]
+ *
+ * Returns the output and the cache (see BatchNormCache). eps defaults to
+ * 1e-5. A constant feature has sigma2 = 0: eps keeps the division finite and
+ * its output is beta. Do not modify the inputs.
+ */
+export function batchNormForward(x: readonly (readonly number[])[], gamma: readonly number[], beta: readonly number[], eps = 1e-5): BatchNormForward {
+  return notImplemented("batchNormForward", "first loop over the rows to get mu, a second loop for sigma2, then build xHat and out row by row");
+}
+
+export interface BatchNormGradients {
+  /** dL/dx[i][c]. */
+  dx: number[][];
+  /** dL/dγ[c] = Σᵢ dout[i][c] · xHat[i][c]. */
+  dgamma: number[];
+  /** dL/dβ[c] = Σᵢ dout[i][c]. */
+  dbeta: number[];
+}
+
+/**
+ * 4.2 Batch-norm backward: given dout[i][c] = dL/dout[i][c] and the cache
+ * of the forward pass, return dL/dx, dL/dγ and dL/dβ.
+ *
+ * Every x[i][c] reaches the loss three ways: directly through xHat[i][c],
+ * and through mu[c] and sigma2[c], which every sample of the batch shares.
+ * With dxHat[i][c] = dout[i][c] · gamma[c], summing the three paths gives
+ * (per feature c, sums over the N samples j):
+ *
+ *   dx[i][c] = (invStd[c] / N) · ( N · dxHat[i][c] − Σⱼ dxHat[j][c] − xHat[i][c] · Σⱼ dxHat[j][c] · xHat[j][c] )
+ *
+ * Check: for every c, Σᵢ dx[i][c] = 0 (shifting a whole column does not change the output).
+ */
+export function batchNormBackward(dout: readonly (readonly number[])[], cache: BatchNormCache): BatchNormGradients {
+  return notImplemented("batchNormBackward", "per feature, accumulate dbeta = Σ dout and dgamma = Σ dout·xHat; then Σ dxHat = gamma·dbeta and Σ dxHat·xHat = gamma·dgamma");
+}
+
+export interface RunningStats {
+  runningMean: number[];
+  runningVar: number[];
+}
+
+/**
+ * 4.3 The running statistics a BatchNorm layer keeps for evaluation mode,
+ * updated after a training batch x ([N][C]) with PyTorch's convention:
+ *
+ *   runningMean[c] ← (1 − momentum) · runningMean[c] + momentum · mu[c]
+ *   runningVar[c]  ← (1 − momentum) · runningVar[c]  + momentum · sigma2Unbiased[c]
+ *
+ * where mu is the batch mean and sigma2Unbiased[c] = (1/(N − 1)) Σᵢ (x[i][c] − mu[c])²
+ * is the UNBIASED batch variance (the forward pass normalizes with the biased
+ * one, but the running estimate uses N − 1, as PyTorch does). momentum
+ * defaults to 0.1. (Keras writes the same average as
+ * moving = m · moving + (1 − m) · batch with m = 0.99: its momentum is 1 − ours.)
+ * Returns new arrays; does not modify its inputs. Throws an Error when the
+ * batch has fewer than 2 rows (the unbiased variance needs N ≥ 2).
+ */
+export function updateRunningStats(runningMean: readonly number[], runningVar: readonly number[], x: readonly (readonly number[])[], momentum = 0.1): RunningStats {
+  return notImplemented("updateRunningStats", "compute mu and Σ (x − mu)² per feature, divide the latter by N − 1, then blend with weights (1 − momentum) and momentum");
+}
+
+/** A fully connected layer y = W·x + b with weight[j][i] (output j, input i), as nn.Linear stores it. */
+export interface LinearParams {
+  weight: number[][];
+  /** null for a layer built with { bias: false }. */
+  bias: number[] | null;
+}
+
+/** What an evaluation-mode BatchNorm1d uses: γ, β, the running statistics and eps. */
+export interface BatchNormParams {
+  gamma: readonly number[];
+  beta: readonly number[];
+  runningMean: readonly number[];
+  runningVar: readonly number[];
+  eps: number;
+}
+
+/**
+ * 4.4 Fold an evaluation-mode batch norm into the Linear layer before it, so
+ * inference runs one layer instead of two. In eval mode BN is an affine map
+ * per output j: BN(z)[j] = s[j] · (z[j] − runningMean[j]) + beta[j] with
+ * s[j] = gamma[j] / √(runningVar[j] + eps). Substituting z = W·x + b:
+ *
+ *   weight'[j][i] = s[j] · weight[j][i]
+ *   bias'[j]      = s[j] · (bias[j] − runningMean[j]) + beta[j]      (bias[j] = 0 when there is none)
+ *
+ * Returns a new layer (weight' and a bias' that is never null) whose output
+ * equals BN(Linear(x)) for every x. Does not modify its inputs.
+ */
+export function foldBatchNorm(linear: LinearParams, bn: BatchNormParams): { weight: number[][]; bias: number[] } {
+  return notImplemented("foldBatchNorm", "compute s[j] = gamma[j] / Math.sqrt(runningVar[j] + eps) once per output row j");
+}
