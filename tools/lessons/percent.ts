@@ -15,6 +15,7 @@
  * type (slide, subslide, fragment, skip, notes, -) for the slide builder, and
  * `tags=a,b` for cell tags.
  */
+import { createHash } from "node:crypto";
 import type { Cell, Notebook } from "../notebook/notebook";
 
 const HEADER = /^\/\/ %%(?:\s+\[(markdown|md)\])?(.*)$/;
@@ -36,6 +37,10 @@ export function parsePercent(source: string, file: string): Cell[] {
     }
   });
   flush();
+  // Stable cell ids (nbformat 4.5 requires them): rebuilding an unchanged lesson changes nothing.
+  cells.forEach((cell, i) => {
+    cell.id = createHash("sha1").update(`${file.split("/").pop()}#${i}#${cell.source}`).digest("hex").slice(0, 12);
+  });
   if (cells.length === 0) throw new Error(`${file}: no cells (cells start with a line "// %%" or "// %% [markdown]")`);
   return cells;
 }

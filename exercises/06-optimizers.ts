@@ -1,0 +1,112 @@
+import { notImplemented } from "./support";
+/**
+ * Lesson 6 exercises: one step of four optimizers, on plain arrays.
+ * Replace each `notImplemented(…)` with your code, then run `npm run check -- 06`.
+ *
+ * Every function is pure: it returns NEW arrays for the parameters and the
+ * optimizer state, and leaves its arguments untouched. All operations are
+ * per coordinate: w[i] only ever meets g[i], v[i], m[i], s[i].
+ */
+
+export interface MomentumHyper {
+  /** η, the learning rate. */
+  lr: number;
+  /** α, the momentum ("friction") coefficient, e.g. 0.9. */
+  momentum: number;
+}
+
+/**
+ * 6.1 One step of gradient descent with momentum, in the lecture's velocity form:
+ *
+ *   v ← momentum·v + lr·g
+ *   w ← w − v            (with the NEW v)
+ *
+ * Start from v = zeros for the first step. (PyTorch's `optim.SGD` stores
+ * b = v / lr instead; for a constant lr the weights are the same.)
+ *
+ *   momentumStep([1, -2], [0.5, 0.5], [0, 0], { lr: 0.1, momentum: 0.9 })
+ *   // → { w: [0.95, -2.05], v: [0.05, 0.05] }
+ */
+export function momentumStep(
+  w: readonly number[],
+  g: readonly number[],
+  v: readonly number[],
+  hyper: MomentumHyper,
+): { w: number[]; v: number[] } {
+  return notImplemented("momentumStep", "build the new velocity first with v.map(...), then subtract it from w");
+}
+
+/**
+ * 6.2 One step of Nesterov's accelerated gradient, in the lecture's form:
+ * the gradient is evaluated at the look-ahead point w − momentum·v.
+ *
+ *   g ← gradAt(w − momentum·v)       (call gradAt exactly once per step)
+ *   v ← momentum·v + lr·g
+ *   w ← w − v
+ *
+ * `gradAt(point)` returns ∇L at `point` (an array like w).
+ */
+export function nesterovStep(
+  w: readonly number[],
+  v: readonly number[],
+  gradAt: (point: number[]) => number[],
+  hyper: MomentumHyper,
+): { w: number[]; v: number[] } {
+  return notImplemented("nesterovStep", "build the look-ahead point w − momentum·v, ask gradAt for the gradient THERE, then proceed as in momentumStep");
+}
+
+export interface RMSpropHyper {
+  lr: number;
+  /** ρ, the decay of the running average of g² (PyTorch calls it `alpha`, default 0.99; Keras `rho`, 0.9). */
+  rho: number;
+  /** ε, added to the square root (outside it, as PyTorch does). */
+  eps: number;
+}
+
+/**
+ * 6.3 One step of RMSProp:
+ *
+ *   s ← rho·s + (1 − rho)·g²
+ *   w ← w − lr·g / (√s + eps)     (with the NEW s)
+ *
+ * Start from s = zeros. No bias correction (as in PyTorch and Keras).
+ */
+export function rmspropStep(
+  w: readonly number[],
+  g: readonly number[],
+  s: readonly number[],
+  hyper: RMSpropHyper,
+): { w: number[]; s: number[] } {
+  return notImplemented("rmspropStep", "update s first; the step divides g by Math.sqrt(s) + eps, coordinate by coordinate");
+}
+
+export interface AdamHyper {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+}
+
+/**
+ * 6.4 One step of Adam with bias correction, at step t (t = 1 for the first
+ * step, 2 for the second, …):
+ *
+ *   m ← beta1·m + (1 − beta1)·g
+ *   v ← beta2·v + (1 − beta2)·g²
+ *   m̂ = m / (1 − beta1ᵗ),   v̂ = v / (1 − beta2ᵗ)
+ *   w ← w − lr·m̂ / (√v̂ + eps)
+ *
+ * Start from m = v = zeros. Return the NEW m and v (not m̂, v̂: the hats are
+ * recomputed at every step). Throws an Error if t is not an integer ≥ 1
+ * (at t = 0 the correction would divide by zero).
+ */
+export function adamStep(
+  w: readonly number[],
+  g: readonly number[],
+  m: readonly number[],
+  v: readonly number[],
+  t: number,
+  hyper: AdamHyper,
+): { w: number[]; m: number[]; v: number[] } {
+  return notImplemented("adamStep", "update m and v first; the corrections 1 − beta1 ** t and 1 − beta2 ** t are the same for every coordinate");
+}
