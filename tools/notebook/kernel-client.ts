@@ -63,6 +63,9 @@ const HANDSHAKE_RETRY_MS = 1_000;
 const TIMED_OUT = Symbol("timed out");
 
 /** Resolves with the promise's value, or TIMED_OUT after `ms`; rejections pass through. */
+/** How many times a kernel is started with fresh ports when one was taken meanwhile. */
+const PORT_RETRIES = 3;
+
 async function within<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
@@ -157,8 +160,24 @@ export class KernelClient {
     void this.pump(this.iopub);
   }
 
-  /** Starts a kernel and completes the handshake; on failure nothing is left running. */
+  /**
+   * Starts a kernel and completes the handshake; on failure nothing is left running.
+   * The ports are picked free and then handed to the kernel, so another process
+   * (e.g. a second kernel starting at the same moment) can take one in between:
+   * when the kernel reports EADDRINUSE, it is started again with fresh ports.
+   */
   static async start(options: KernelClientOptions): Promise<KernelClient> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await KernelClient.startOnce(options);
+      } catch (err) {
+        const portTaken = err instanceof KernelStartupError && err.kernelOutput.includes("EADDRINUSE");
+        if (!portTaken || attempt >= PORT_RETRIES) throw err;
+      }
+    }
+  }
+
+  private static async startOnce(options: KernelClientOptions): Promise<KernelClient> {
     const connection = await writeConnectionFile(await createConnectionInfo());
     let kernel: KernelProcess;
     try {
@@ -263,6 +282,10 @@ export class KernelClient {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const remaining = deadline - Date.now();
+      // tslab does not exit when a port is taken; it only logs the rejection.
+      if (this.kernel.output.includes("EADDRINUSE")) {
+        throw new KernelStartupError("kernel could not bind its ports", this.kernel.output);
+      }
       if (remaining <= 0) {
         throw new KernelStartupError(
           `kernel did not answer kernel_info_request within ${timeoutMs / 1000} s`,
