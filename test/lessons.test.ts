@@ -5,6 +5,7 @@ import { lessonSources, notebookPathFor, notebooksDir, staleLessons, cellsOf } f
 import { readNotebook } from "../tools/notebook/notebook";
 import { executeNotebook } from "../tools/notebook/run-notebook";
 import { toNotebook } from "../tools/lessons/percent";
+import { createMarkdown } from "../tools/course/render-markdown";
 
 const lessons = lessonSources();
 const SLIDE_TYPES = ["slide", "subslide", "fragment", "skip", "notes", "-"];
@@ -36,6 +37,17 @@ describe("the lessons", () => {
       const charts = raw.split('"application/vnd.vegalite.v5+json"').length - 1;
       expect(charts, `${name}: lessons show charts`).toBeGreaterThan(0);
       expect(raw.split('"image/svg+xml"').length - 1, `${name}: every chart has its static SVG`).toBeGreaterThanOrEqual(charts);
+    }
+  });
+
+  it("every formula in the lessons renders with KaTeX", () => {
+    const md = createMarkdown();
+    for (const source of lessons) {
+      for (const cell of cellsOf(source).filter((c) => c.cell_type === "markdown")) {
+        const html = md.render(cell.source);
+        const error = /katex-error" title="([^"]*)"/.exec(html);
+        expect(error?.[1], `${basename(source)}: ${cell.source.slice(0, 80)}`).toBeUndefined();
+      }
     }
   });
 

@@ -61,7 +61,7 @@ console.log(`digits: ${digits.xTrain.shape[0]} training and ${digits.xTest.shape
 // makes the curvatures equal and the loss contours round.
 //
 // Two features, one with standard deviation 1 and one with 50, the same targets; gradient descent
-// with step $1/\lambda_\max$ (the ideal step for the steepest direction; twice that no longer converges), counting
+// with step $1/\lambda_{\max}$ (the ideal step for the steepest direction; twice that no longer converges), counting
 // steps until the weights are within 0.1 % of the least-squares solution, on the raw and on the standardized features:
 
 // %%
