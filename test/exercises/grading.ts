@@ -5,88 +5,13 @@
  * got, the relative error and a hint.
  */
 import { it } from "vitest";
-import type { Tensor } from "kernel-lib";
 
 /** A graded test worth `points`. */
 export function graded(name: string, points: number, fn: () => void | Promise<void>): void {
   it(`${name} (${points} ${points === 1 ? "pt" : "pts"})`, fn);
 }
 
-/** CS231n's measure: |a − b| / max(|a|, |b|), with 0 when both are 0. */
-export function relativeError(a: number, b: number): number {
-  const scale = Math.max(Math.abs(a), Math.abs(b));
-  return scale === 0 ? 0 : Math.abs(a - b) / scale;
-}
-
-export interface CloseOptions {
-  /** What is being checked, e.g. "running mean after one batch". */
-  what: string;
-  /** The input of this case, shown to the student. */
-  input?: unknown;
-  /** Accept when the relative error is at most this (CS231n: 1e-7 is great, 1e-4 is suspicious). */
-  rtol?: number;
-  /** …or when the absolute error is at most this (for values near 0). */
-  atol?: number;
-  /** A hint for the most likely mistake. */
-  hint?: string;
-}
-
-type Numeric = number | readonly number[] | ArrayLike<number> | Tensor;
-
-/** Compares numbers, arrays or tensors elementwise and throws a readable report on the first mismatch. */
-export function expectClose(got: Numeric, expected: Numeric, options: CloseOptions): void {
-  const g = flat(got, "your result", options.what);
-  const e = flat(expected, "the expected result", options.what);
-  const rtol = options.rtol ?? 1e-5;
-  const atol = options.atol ?? 1e-8;
-  if (g.length !== e.length) {
-    throw new GradingError(options, `expected ${e.length} value(s) but got ${g.length}`);
-  }
-  for (let i = 0; i < e.length; i++) {
-    const err = relativeError(g[i], e[i]);
-    const ok = Number.isFinite(g[i]) ? Math.abs(g[i] - e[i]) <= atol || err <= rtol : Object.is(g[i], e[i]);
-    if (!ok) {
-      const where = e.length > 1 ? ` at position ${i}` : "";
-      throw new GradingError(options, `expected ${fmt(e[i])} but got ${fmt(g[i])}${where} (relative error ${err.toExponential(2)}, allowed ${rtol.toExponential(0)})`);
-    }
-  }
-}
-
-/** Exact equality for shapes, counts, booleans, labels. */
-export function expectEqual<T>(got: T, expected: T, options: Omit<CloseOptions, "rtol" | "atol">): void {
-  if (JSON.stringify(got) !== JSON.stringify(expected)) {
-    throw new GradingError(options, `expected ${JSON.stringify(expected)} but got ${JSON.stringify(got)}`);
-  }
-}
-
-export class GradingError extends Error {
-  constructor(options: Omit<CloseOptions, "rtol" | "atol">, detail: string) {
-    const lines = [`${options.what}: ${detail}`];
-    if (options.input !== undefined) lines.push(`  input: ${preview(options.input)}`);
-    if (options.hint) lines.push(`  hint: ${options.hint}`);
-    super(lines.join("\n"));
-    this.name = "GradingError";
-  }
-}
-
-function flat(x: Numeric, label: string, what: string): number[] {
-  if (typeof x === "number") return [x];
-  if (x === null || x === undefined) throw new Error(`${what}: ${label} is ${x}`);
-  const maybeTensor = x as Tensor;
-  if (maybeTensor.data !== undefined && maybeTensor.shape !== undefined) return Array.from(maybeTensor.data);
-  return Array.from(x as ArrayLike<number>);
-}
-
-function fmt(v: number): string {
-  return Number.isInteger(v) ? String(v) : v.toPrecision(6);
-}
-
-function preview(v: unknown): string {
-  const s = JSON.stringify(v, (_k, val: unknown) => {
-    if (ArrayBuffer.isView(val)) return Array.from(val as unknown as ArrayLike<number>);
-    const t = val as Tensor | null;
-    if (t !== null && typeof t === "object" && "shape" in t && "data" in t) return { shape: t.shape, values: Array.from(t.data) };
-    return val;
-  });
-  return s.length > 300 ? `${s.slice(0, 300)}…` : s;
-}
+export {
+  relativeError, expectClose, closeMismatch, expectEqual, equalMismatch, GradingError, flatValues,
+  type CloseOptions, type Numeric,
+} from "./grading-core";

@@ -12,7 +12,8 @@ import { writeFileSync } from "node:fs";
 import { basename } from "node:path";
 import type { Reporter, TestModule } from "vitest/node";
 
-const POINTS = /\((\d+(?:\.\d+)?) pts?\)$/;
+/** How a graded test's name carries its points: "… (2 pts)" (also read by tools/grader). */
+export const POINTS = /\((\d+(?:\.\d+)?) pts?\)$/;
 
 export interface GradedResult {
   exercise: string;

@@ -19,10 +19,10 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { FULL, QUICK, REFERENCE, TINY } from "./config";
-import { CASE_NAMES, type CaseName } from "./cases";
+import { ALL_CASE_NAMES, type CaseName } from "./cases";
 
 const ROOT = path.resolve(__dirname, "../..");
-const USAGE = `usage: npm run bench -- [--quick] [--json] [--torch] [--case ${CASE_NAMES.join("|")}]... [--tiny] [--skip-build]`;
+const USAGE = `usage: npm run bench -- [--quick] [--json] [--torch] [--case ${ALL_CASE_NAMES.join("|")}]... [--tiny] [--skip-build]`;
 
 function parseCli() {
   const { values } = parseArgs({
@@ -37,9 +37,9 @@ function parseCli() {
     },
     strict: true,
   });
-  const cases = (values.case ?? [...CASE_NAMES]) as CaseName[];
-  const unknown = cases.filter((c) => !(CASE_NAMES as readonly string[]).includes(c));
-  if (unknown.length > 0) throw new Error(`unknown case ${unknown.map((c) => `"${c}"`).join(", ")}; choose from ${CASE_NAMES.join(", ")}`);
+  const cases = (values.case ?? [...ALL_CASE_NAMES]) as CaseName[];
+  const unknown = cases.filter((c) => !(ALL_CASE_NAMES as readonly string[]).includes(c));
+  if (unknown.length > 0) throw new Error(`unknown case ${unknown.map((c) => `"${c}"`).join(", ")}; choose from ${ALL_CASE_NAMES.join(", ")}`);
   return { ...values, cases };
 }
 
@@ -52,13 +52,21 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** Rebuilds kernel-lib/dist when a source is newer than dist/index.js; tsc's output goes to stderr. */
+/**
+ * Rebuilds kernel-lib/dist when a source (TypeScript in src/, AssemblyScript in
+ * wasm/) is newer than the build: `npm run build -w kernel-lib` without npm.
+ * The compilers' output goes to stderr.
+ */
 function ensureBuilt(log: (m: string) => void): void {
-  const entry = path.join(ROOT, "kernel-lib", "dist", "index.js");
-  if (existsSync(entry) && statSync(entry).mtimeMs >= newestMtime(path.join(ROOT, "kernel-lib", "src"))) return;
-  log("kernel-lib/dist is missing or older than its sources: building it (tsc -p kernel-lib/tsconfig.build.json)");
+  const lib = path.join(ROOT, "kernel-lib");
+  const outputs = [path.join(lib, "dist", "index.js"), path.join(lib, "dist", "wasm", "kernels.wasm")];
+  const built = Math.min(...outputs.map((f) => (existsSync(f) ? statSync(f).mtimeMs : 0)));
+  if (built >= Math.max(newestMtime(path.join(lib, "src")), newestMtime(path.join(lib, "wasm")))) return;
+  log("kernel-lib/dist is missing or older than its sources: building it (kernel-lib/scripts/build-wasm.mjs, then tsc)");
+  const wasm = spawnSync(process.execPath, [path.join(lib, "scripts", "build-wasm.mjs")], { cwd: lib, stdio: ["ignore", 2, 2] });
+  if (wasm.status !== 0) log(`warning: the WebAssembly build failed (exit ${wasm.status}); kernel-lib will fall back to its JavaScript kernels`);
   const tsc = require.resolve("typescript/bin/tsc");
-  const r = spawnSync(process.execPath, [tsc, "-p", path.join(ROOT, "kernel-lib", "tsconfig.build.json")], { stdio: ["ignore", 2, 2] });
+  const r = spawnSync(process.execPath, [tsc, "-p", path.join(lib, "tsconfig.build.json")], { stdio: ["ignore", 2, 2] });
   if (r.status !== 0) log(`warning: the build reported errors (exit ${r.status}); measuring what it emitted`);
 }
 
@@ -106,6 +114,7 @@ async function main(): Promise<void> {
   }
   console.log(formatTable(rows, titles(config)));
   console.log("\ntheirs/ours > 1 means ours is faster; the verdict says it in words. ours-float64 is kernel-lib in float64, compared with ours in float32.");
+  console.log("Scaling tables (width, batch, threads): one row per size; a ratio column > 1 means ours (or more threads) is faster.");
   if (torchNote) console.log(torchNote);
   console.log(`total ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }

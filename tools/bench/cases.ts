@@ -6,14 +6,19 @@ import { ourForward, ourMatmul, ourTrainer } from "./ours";
 import { type TfjsBackend, useTfjsBackend } from "./tfjs-setup";
 import { tfjsForward, tfjsMatmul, tfjsTrainer } from "./tfjs-mlp";
 import { randomMatrix, referenceBatch, referenceWeights } from "./weights";
+import { HEAP_STEPS, batchSize, heap, threads, width } from "./scaling";
 
 /**
  * The workloads. Each case times kernel-lib ("ours") first, then each tfjs
  * backend on the same weights and batch, and returns one row per implementation.
  */
 
+/** The side-by-side comparisons (every implementation on the same work); runBench's default. */
 export const CASE_NAMES = ["train-step", "forward", "matmul"] as const;
-export type CaseName = (typeof CASE_NAMES)[number];
+/** Scaling and memory cases (scaling.ts); the CLI runs them after the comparisons. */
+export const EXTRA_CASE_NAMES = ["width", "batch", "threads", "heap"] as const;
+export const ALL_CASE_NAMES = [...CASE_NAMES, ...EXTRA_CASE_NAMES] as const;
+export type CaseName = (typeof ALL_CASE_NAMES)[number];
 
 export interface CaseContext {
   config: BenchConfig;
@@ -37,6 +42,14 @@ export function caseTitle(name: CaseName, config: BenchConfig): string {
       return `inference (eval mode, no gradients) — ${describeMlp(config)}, float32`;
     case "matmul":
       return `${config.matmulN}×${config.matmulN} float32 matmul`;
+    case "width":
+      return `training step vs hidden width (MLP ${config.sizes[0]}→w→w→${config.sizes[config.sizes.length - 1]}, batch ${config.batch}, float32)`;
+    case "batch":
+      return `training step vs batch size (${describeMlp(config).split(",")[0]}, float32)`;
+    case "threads":
+      return "n×n float32 matmul on one thread and on all (where a second thread starts to pay)";
+    case "heap":
+      return `memory over ${HEAP_STEPS.toLocaleString("en")} training steps of the reference network (ms = mean per step)`;
   }
 }
 
@@ -101,6 +114,10 @@ const RUNNERS: Record<CaseName, (ctx: CaseContext) => Promise<Row[]>> = {
   "train-step": trainStep,
   forward,
   matmul,
+  width,
+  batch: batchSize,
+  threads,
+  heap,
 };
 
 /** Runs the named cases in order and returns all their rows. */

@@ -6,6 +6,10 @@ export interface Row {
   impl: string;
   ms: number;
   gflops?: number;
+  /** The varied quantity of a scaling case (hidden width, batch size, matrix side). */
+  size?: number;
+  /** A remark printed after the figures (the heap case's memory readings). */
+  note?: string;
 }
 
 /** The median of a non-empty list (mean of the middle two for an even count). */

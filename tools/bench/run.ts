@@ -1,9 +1,9 @@
 import os from "node:os";
 import path from "node:path";
 import { createRequire } from "node:module";
-import { version as kernelLibVersion } from "kernel-lib";
+import { backend, version as kernelLibVersion } from "kernel-lib";
 import type { BenchConfig, Repetitions } from "./config";
-import { CASE_NAMES, type CaseName, caseTitle, runCases } from "./cases";
+import { ALL_CASE_NAMES, CASE_NAMES, type CaseName, caseTitle, runCases } from "./cases";
 import type { Row } from "./harness";
 import { TFJS_BACKENDS, type TfjsBackend, tf, wasmInfo } from "./tfjs-setup";
 
@@ -31,7 +31,7 @@ export async function runBench(options: BenchOptions): Promise<Row[]> {
 }
 
 export function titles(config: BenchConfig): Record<CaseName, string> {
-  return Object.fromEntries(CASE_NAMES.map((c) => [c, caseTitle(c, config)])) as Record<CaseName, string>;
+  return Object.fromEntries(ALL_CASE_NAMES.map((c) => [c, caseTitle(c, config)])) as Record<CaseName, string>;
 }
 
 /** Where "kernel-lib" was loaded from: the built package (what users get) or the TypeScript sources. */
@@ -58,6 +58,13 @@ export async function busyCores(ms = 500): Promise<number> {
   return all > 0 ? (os.cpus().length * (all - (after.idle - before.idle))) / all : 0;
 }
 
+/** Which kernels kernel-lib runs: WebAssembly SIMD with threads, or the reference JavaScript loops (and why). */
+function describeKernels(): string {
+  const info = backend.backendInfo();
+  if (info.name === "wasm") return `WebAssembly SIMD matrix products (up to ${backend.getNumThreads()} threads), JavaScript loops elsewhere`;
+  return `reference JavaScript kernels (${info.reason})`;
+}
+
 /** A few lines on what ran where, printed above the table. */
 export async function describeEnvironment(reps: Repetitions): Promise<string> {
   const wasm = await wasmInfo();
@@ -65,7 +72,7 @@ export async function describeEnvironment(reps: Repetitions): Promise<string> {
   const cores = os.cpus().length;
   const busy = await busyCores();
   return [
-    `kernel-lib ${kernelLibVersion}: ${kernelLibEntry()}, single-threaded JavaScript`,
+    `kernel-lib ${kernelLibVersion}: ${kernelLibEntry()}, ${describeKernels()}`,
     `tfjs-core ${tf.version_core}: backends cpu (JavaScript) and wasm (${wasm.binary}, SIMD ${wasm.simd ? "on" : "off"}, threads ${wasm.threads}${wasm.multithreadSupported ? "" : ": tfjs disables wasm threads under Node"})`,
     `node ${process.version}, ${cores} × ${cpu}, ${busy.toFixed(1)} core(s) busy with other work${busy > 0.5 ? " — WARNING: the machine is shared right now; figures will be slower and noisier" : ""}`,
     `timing: ${reps.warmup} warm-up call(s), then the median of up to ${reps.reps} timed calls (at least ${reps.minReps}, about ${reps.budgetMs / 1000} s per row)`,

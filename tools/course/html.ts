@@ -10,10 +10,11 @@
  * render or a missing image is a warning naming the notebook and cell; the
  * page is still written.
  */
-import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { readNotebook, type Notebook } from "../notebook/notebook";
+import { copyHighlightTheme, copyKatexAssets } from "./assets";
 import { lessonInfo, pageHead, renderLessonPage, type LessonInfo } from "./lesson-page";
 import { createMarkdown, escapeHtml } from "./render-markdown";
 
@@ -34,12 +35,8 @@ export function notebookFiles(dir: string): string[] {
 /** Copies KaTeX's CSS and fonts, the highlight.js theme and our stylesheet into `<outDir>/assets`. */
 export function writeAssets(outDir: string): void {
   const assets = path.join(outDir, "assets");
-  const katexDist = path.join(path.dirname(require.resolve("katex/package.json")), "dist");
-  mkdirSync(path.join(assets, "katex"), { recursive: true });
-  copyFileSync(path.join(katexDist, "katex.min.css"), path.join(assets, "katex", "katex.min.css"));
-  cpSync(path.join(katexDist, "fonts"), path.join(assets, "katex", "fonts"), { recursive: true });
-  const hljsStyles = path.join(path.dirname(require.resolve("highlight.js/package.json")), "styles");
-  copyFileSync(path.join(hljsStyles, "github.min.css"), path.join(assets, "hljs.css"));
+  copyKatexAssets(assets);
+  copyHighlightTheme(assets, "github");
   copyFileSync(path.join(__dirname, "assets", "course.css"), path.join(assets, "course.css"));
 }
 
@@ -73,7 +70,7 @@ export function renderIndexPage(lessons: readonly ExportedLesson[], title: strin
 }
 
 /** Copies the relative images a page refers to, from beside the notebook to beside the page. */
-function copyLocalImages(notebookFile: string, images: readonly string[], outDir: string, label: string, warnings: string[]): void {
+export function copyLocalImages(notebookFile: string, images: readonly string[], outDir: string, label: string, warnings: string[]): void {
   const from = path.dirname(path.resolve(notebookFile));
   for (const image of new Set(images)) {
     const source = path.resolve(from, image);

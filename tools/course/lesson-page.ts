@@ -57,7 +57,8 @@ export interface PageOptions {
   localImages: string[];
 }
 
-function isHtmlRaw(cell: Cell): boolean {
+/** A raw cell meant for HTML output (`raw_mimetype` or `format` "text/html"); other raw cells are not shown. */
+export function isHtmlRaw(cell: Cell): boolean {
   const format = cell.metadata.raw_mimetype ?? cell.metadata.format;
   return format === "text/html";
 }

@@ -19,9 +19,16 @@ type MarkdownIt = MarkdownItModule.MarkdownIt;
 type StateInline = MarkdownItModule.StateInline;
 type StateBlock = MarkdownItModule.StateBlock;
 
+/**
+ * What KaTeX emits: "htmlAndMathml" (default) needs KaTeX's CSS and fonts;
+ * "mathml" needs neither (browsers render MathML natively), for places
+ * where our stylesheets are not loaded, such as reveal.js's speaker view.
+ */
+export type MathOutput = "htmlAndMathml" | "mathml";
+
 /** KaTeX HTML for one formula; bad TeX becomes a red source span instead of an exception. */
-export function renderTex(tex: string, displayMode: boolean): string {
-  return katex.renderToString(tex, { displayMode, throwOnError: false, output: "htmlAndMathml" });
+export function renderTex(tex: string, displayMode: boolean, output: MathOutput = "htmlAndMathml"): string {
+  return katex.renderToString(tex, { displayMode, throwOnError: false, output });
 }
 
 const DOLLAR = 0x24;
@@ -110,11 +117,11 @@ function mathBlock(state: StateBlock, startLine: number, endLine: number, silent
   return true;
 }
 
-/** Installs the math rules and their KaTeX renderers. */
-export function mathPlugin(md: MarkdownIt): void {
+/** Installs the math rules and their KaTeX renderers (`output` as in renderTex). */
+export function mathPlugin(md: MarkdownIt, output: MathOutput = "htmlAndMathml"): void {
   md.inline.ruler.after("escape", "math_inline", mathInline);
   md.block.ruler.before("fence", "math_block", mathBlock, { alt: ["paragraph", "reference", "blockquote", "list"] });
-  md.renderer.rules.math_inline = (tokens, idx) => renderTex(tokens[idx].content, false);
-  md.renderer.rules.math_display = (tokens, idx) => renderTex(tokens[idx].content, true);
-  md.renderer.rules.math_block = (tokens, idx) => `<div class="math-block">${renderTex(tokens[idx].content, true)}</div>\n`;
+  md.renderer.rules.math_inline = (tokens, idx) => renderTex(tokens[idx].content, false, output);
+  md.renderer.rules.math_display = (tokens, idx) => renderTex(tokens[idx].content, true, output);
+  md.renderer.rules.math_block = (tokens, idx) => `<div class="math-block">${renderTex(tokens[idx].content, true, output)}</div>\n`;
 }

@@ -10,7 +10,7 @@
  */
 import hljs from "highlight.js";
 import MarkdownIt from "markdown-it";
-import { mathPlugin } from "./markdown-math";
+import { mathPlugin, type MathOutput } from "./markdown-math";
 
 /** A configured markdown-it instance. */
 export type Markdown = MarkdownIt.MarkdownIt;
@@ -103,13 +103,18 @@ function linksAndImages(md: Markdown): void {
   };
 }
 
+export interface MarkdownOptions {
+  /** How formulas are emitted (see renderTex); default "htmlAndMathml". */
+  mathOutput?: MathOutput;
+}
+
 /** A markdown-it instance configured for lessons (math, highlighting, anchors, links). */
-export function createMarkdown(): Markdown {
+export function createMarkdown(options: MarkdownOptions = {}): Markdown {
   const md = new MarkdownIt({
     html: true,
     highlight: (code, language) => `<pre class="hljs"><code class="language-${escapeHtml(language)}">${highlightCode(code, language)}</code></pre>`,
   });
-  md.use(mathPlugin);
+  md.use(mathPlugin, options.mathOutput ?? "htmlAndMathml");
   md.use(headingIds);
   md.use(linksAndImages);
   return md;

@@ -1,6 +1,7 @@
 import type { TypedArray } from "../core/dtype";
 import { type Shape, sameShape, sizeOf } from "../core/shape";
 import { erf } from "./erf";
+import { batchNormBackward, channelMoments, channelNormalize } from "./fused";
 import type { BinaryOp, Kernels, UnaryOp } from "./kernels";
 
 /**
@@ -110,6 +111,7 @@ function binarySame(op: BinaryOp, a: TypedArray, b: TypedArray, out: TypedArray,
     case "le": for (let i = 0; i < n; i++) out[i] = a[i] <= b[i] ? 1 : 0; return;
     case "gt": for (let i = 0; i < n; i++) out[i] = a[i] > b[i] ? 1 : 0; return;
     case "ge": for (let i = 0; i < n; i++) out[i] = a[i] >= b[i] ? 1 : 0; return;
+    case "reluBackward": for (let i = 0; i < n; i++) out[i] = a[i] * (b[i] > 0 ? 1 : 0); return;
   }
 }
 
@@ -220,4 +222,7 @@ function gemm(
   }
 }
 
-export const cpuKernels: Kernels = { broadcastIndex, binary, unary, clamp, where, sumInto, maxInto, gemm, stridedIndex, stridedCopy };
+export const cpuKernels: Kernels = {
+  broadcastIndex, binary, unary, clamp, where, sumInto, maxInto, gemm, stridedIndex, stridedCopy,
+  channelMoments, channelNormalize, batchNormBackward,
+};

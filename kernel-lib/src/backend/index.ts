@@ -1,9 +1,24 @@
 import { cpuKernels } from "./cpu";
 import type { Kernels } from "./kernels";
+import { makeWasmKernels, wasmLoadError, wasmRuntime } from "./wasm";
 
 export type { Kernels, BinaryOp, UnaryOp } from "./kernels";
+export { cpuKernels } from "./cpu";
+export { getNumThreads, setAdaptiveThreads, setNumThreads } from "./wasm";
 
-let active: Kernels = cpuKernels;
+/**
+ * Which kernels run: "wasm" (WebAssembly SIMD, threads for large products;
+ * the default when the binary is built) or "js" (the reference loops of
+ * cpu.ts). Set KERNEL_LIB_BACKEND=js to force the reference kernels.
+ */
+export type BackendName = "wasm" | "js";
+
+const runtime = process.env.KERNEL_LIB_BACKEND === "js" ? null : wasmRuntime();
+
+/** The WebAssembly kernels, or null when the binary is missing (see `backendInfo`). */
+export const wasmKernels: Kernels | null = runtime ? makeWasmKernels(runtime) : null;
+
+let active: Kernels = wasmKernels ?? cpuKernels;
 
 /** The kernels currently in use. Everything above the backend calls through this. */
 export function kernels(): Kernels {
@@ -15,4 +30,11 @@ export function setKernels(next: Kernels): Kernels {
   const previous = active;
   active = next;
   return previous;
+}
+
+/** What runs, and if the fast kernels are not available, why. */
+export function backendInfo(): { name: BackendName; reason: string | null } {
+  const name: BackendName = active === wasmKernels && wasmKernels !== null ? "wasm" : "js";
+  const reason = process.env.KERNEL_LIB_BACKEND === "js" ? "KERNEL_LIB_BACKEND=js" : wasmLoadError();
+  return { name, reason: name === "js" ? reason ?? "setKernels() chose other kernels" : null };
 }

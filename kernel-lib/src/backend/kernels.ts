@@ -11,7 +11,10 @@ import type { Shape } from "../core/shape";
  * Index maps: where shapes broadcast, `index[i]` is the flat position in the
  * operand that feeds output position `i`; `null` means "the same position".
  */
-export type BinaryOp = "add" | "sub" | "mul" | "div" | "pow" | "maximum" | "minimum" | "eq" | "ne" | "lt" | "le" | "gt" | "ge";
+export type BinaryOp =
+  | "add" | "sub" | "mul" | "div" | "pow" | "maximum" | "minimum" | "eq" | "ne" | "lt" | "le" | "gt" | "ge"
+  /** a · (b > 0 ? 1 : 0): relu's backward, g · step(x), in one pass. */
+  | "reluBackward";
 
 export type UnaryOp =
   | "neg" | "exp" | "log" | "sqrt" | "abs" | "sign" | "sin" | "cos"
@@ -45,4 +48,18 @@ export interface Kernels {
   stridedIndex(offset: number, strides: readonly number[], shape: Shape): Int32Array;
   /** Copies a strided view (offset, strides, shape) of `src` into contiguous `out`. */
   stridedCopy(src: TypedArray, offset: number, strides: readonly number[], shape: Shape, out: TypedArray): void;
+
+  // ---- fused primitives (see fused.ts); x is viewed as [outer, channels, inner] ----
+  /** Per-channel mean and biased variance. */
+  channelMoments(x: TypedArray, channels: number, inner: number, mean: Float64Array, variance: Float64Array): void;
+  /** out = (x − mean[c])·invStd[c]·weight[c] + bias[c] (null weight: 1, null bias: 0). */
+  channelNormalize(
+    x: TypedArray, channels: number, inner: number, mean: Float64Array, invStd: Float64Array,
+    weight: TypedArray | null, bias: TypedArray | null, out: TypedArray,
+  ): void;
+  /** Batch norm's input, weight and bias gradients in two passes (null outputs are skipped). */
+  batchNormBackward(
+    g: TypedArray, x: TypedArray, channels: number, inner: number, mean: Float64Array, invStd: Float64Array,
+    weight: TypedArray | null, training: boolean, dx: TypedArray | null, dWeight: TypedArray | null, dBias: TypedArray | null,
+  ): void;
 }

@@ -5,6 +5,7 @@ import { mean, variance } from "../ops/reduce";
 import { reshape } from "../ops/shape";
 import type { Tensor } from "../tensor";
 import { channelAffine, checkPerChannel } from "./normalization";
+import { fusedBatchNorm } from "./batch-norm-fused";
 
 export interface BatchNormOptions {
   /** Use the batch's statistics and update the running ones (default false, as F.batch_norm). */
@@ -33,7 +34,9 @@ export interface BatchNormOptions {
  * (training = false) μ and σ² are runningMean and runningVar, so the output
  * of a sample does not depend on the rest of the batch. Running stats may be
  * null: then the batch statistics are always used.
- * Gradients flow through μ_B and σ²_B (composed from mean and variance).
+ * Gradients flow through μ_B and σ²_B. Below, the composition from mean and
+ * variance spells out these equations; the common case runs them as one fused
+ * primitive (batch-norm-fused.ts) with the same math.
  * Lesson: normalization layers.
  */
 export function batchNorm(
@@ -55,17 +58,32 @@ export function batchNorm(
   const perChannel = [1, channels, ...new Array<number>(x.ndim - 2).fill(1)];
   const axes = x.shape.map((_, i) => i).filter((i) => i !== 1);
   const m = x.size / channels;
+  if (training && m <= 1) {
+    fail("batchNorm", `Expected more than 1 value per channel when training, got input size ${fmtShape(x.shape)}; use a batch of at least 2, or eval() mode`);
+  }
+  const useBatch = training || runningMean === null || runningVar === null;
+  if (weight) checkPerChannel("batchNorm", "weight", weight, channels);
+  if (bias) checkPerChannel("batchNorm", "bias", bias, channels);
+  if (!useBatch) {
+    checkPerChannel("batchNorm", "runningMean", runningMean!, channels);
+    checkPerChannel("batchNorm", "runningVar", runningVar!, channels);
+  }
+  if (fusable(x, weight, bias, useBatch ? null : [runningMean!, runningVar!])) {
+    const running = useBatch ? null : { mean: runningMean!.data, variance: runningVar!.data };
+    const { out, batch } = fusedBatchNorm(x, weight ?? null, bias ?? null, eps, running);
+    if (training && batch && runningMean !== null && runningVar !== null) {
+      updateRunningStats(runningMean, runningVar, batch.mean, batch.variance, momentum, m, channels);
+    }
+    return out;
+  }
 
   let mu: Tensor;
   let sigma2: Tensor;
-  if (training || runningMean === null || runningVar === null) {
-    if (training && m <= 1) {
-      fail("batchNorm", `Expected more than 1 value per channel when training, got input size ${fmtShape(x.shape)}; use a batch of at least 2, or eval() mode`);
-    }
+  if (useBatch) {
     mu = mean(x, axes, { keepdims: true });
     sigma2 = variance(x, axes, { unbiased: false, keepdims: true });
     if (training && runningMean !== null && runningVar !== null) {
-      updateRunningStats(runningMean, runningVar, mu, sigma2, momentum, m, channels);
+      updateRunningStats(runningMean, runningVar, mu.data, sigma2.data, momentum, m, channels);
     }
   } else {
     mu = reshape(checkPerChannel("batchNorm", "runningMean", runningMean, channels), perChannel);
@@ -75,8 +93,20 @@ export function batchNorm(
   return channelAffine("batchNorm", xHat, weight, bias);
 }
 
+/**
+ * The fused primitive covers float tensors of one dtype whose statistics are
+ * not themselves being differentiated (running stats are buffers, not parameters).
+ */
+function fusable(x: Tensor, weight: Tensor | null | undefined, bias: Tensor | null | undefined, running: Tensor[] | null): boolean {
+  const others = [weight, bias, ...(running ?? [])].filter((t): t is Tensor => !!t);
+  if (x.dtype === "int32" || others.some((t) => t.dtype !== x.dtype)) return false;
+  return !(running ?? []).some((t) => t.requiresGrad);
+}
+
 /** running ← (1 − momentum) · running + momentum · batch statistic, with Bessel's correction m/(m−1) for the variance. */
-function updateRunningStats(runningMean: Tensor, runningVar: Tensor, mu: Tensor, sigma2: Tensor, momentum: number, m: number, channels: number): void {
+function updateRunningStats(
+  runningMean: Tensor, runningVar: Tensor, mu: ArrayLike<number>, sigma2: ArrayLike<number>, momentum: number, m: number, channels: number,
+): void {
   checkPerChannel("batchNorm", "runningMean", runningMean, channels);
   checkPerChannel("batchNorm", "runningVar", runningVar, channels);
   const bessel = m / (m - 1);
@@ -84,8 +114,8 @@ function updateRunningStats(runningMean: Tensor, runningVar: Tensor, mu: Tensor,
     const rm = runningMean.data;
     const rv = runningVar.data;
     for (let c = 0; c < channels; c++) {
-      rm[c] = (1 - momentum) * rm[c] + momentum * mu.data[c];
-      rv[c] = (1 - momentum) * rv[c] + momentum * sigma2.data[c] * bessel;
+      rm[c] = (1 - momentum) * rm[c] + momentum * mu[c];
+      rv[c] = (1 - momentum) * rv[c] + momentum * sigma2[c] * bessel;
     }
   });
 }

@@ -18,13 +18,30 @@ export function checkDropoutProbability(op: string, p: number): void {
 }
 
 /**
- * Fills a float tensor shaped like x with 1 (keep, probability 1 − p) or 0
+ * Reused buffer for the uniform draws of keepMask (a training step would
+ * otherwise allocate one per dropout layer); masks above DRAWS_MAX elements
+ * get their own, so that one huge call does not pin its buffer for good.
+ */
+let draws = new Float64Array(0);
+const DRAWS_MAX = 1 << 20;
+
+function drawBuffer(n: number): Float64Array {
+  if (n > DRAWS_MAX) return new Float64Array(n);
+  if (draws.length < n) draws = new Float64Array(n);
+  return draws.subarray(0, n);
+}
+
+/**
+ * Fills a float tensor shaped like x with `keep` (probability 1 − p) or 0
  * (drop, probability p): one independent Bernoulli draw per element.
  */
-function keepMask(x: Tensor, p: number, generator: Generator): Tensor {
+function keepMask(x: Tensor, p: number, generator: Generator, keep = 1): Tensor {
   const mask = empty(x.shape, floatType(x.dtype));
   const d = mask.data;
-  for (let i = 0; i < d.length; i++) d[i] = generator.uniform() >= p ? 1 : 0;
+  // The draws of generator.uniform(), all at once (fillUniform is the faster way to make them);
+  // keep · +(u ≥ p) rather than a branch, which random draws would mispredict.
+  const u = generator.fillUniform(drawBuffer(d.length));
+  for (let i = 0; i < d.length; i++) d[i] = keep * +(u[i] >= p);
   return mask;
 }
 
@@ -41,10 +58,7 @@ export function dropout(x: Tensor, p = 0.5, options: DropoutOptions = {}): Tenso
   checkDropoutProbability("dropout", p);
   if (!(options.training ?? true) || p === 0) return x;
   if (p === 1) return mul(x, 0);
-  const mask = keepMask(x, p, options.generator ?? defaultGenerator);
-  const d = mask.data;
-  const scale = 1 / (1 - p);
-  for (let i = 0; i < d.length; i++) d[i] *= scale;
+  const mask = keepMask(x, p, options.generator ?? defaultGenerator, 1 / (1 - p));
   return mul(x, mask);
 }
 

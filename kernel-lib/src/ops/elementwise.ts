@@ -161,7 +161,8 @@ export const cos = unaryOp("cos", (x, _out, g) => neg(mul(g, sin(x))));
 export const tanh = unaryOp("tanh", (_x, out, g) => mul(g, sub(1, mul(out, out))));
 /** σ' = σ(1 − σ): at most 0.25, the root of vanishing gradients in deep sigmoid nets. */
 export const sigmoid = unaryOp("sigmoid", (_x, out, g) => mul(g, mul(out, sub(1, out))));
-export const relu = unaryOp("relu", (x, _out, g) => mul(g, unaryForward("step", x)));
+/** NOTE: the backward g · step(x) is one fused kernel pass ("reluBackward") instead of a step and a mul. */
+export const relu = unaryOp("relu", (x, _out, g) => binaryForward("reluBackward", g, x));
 /** erf'(x) = 2/√π · e^(−x²). */
 export const erf = unaryOp("erf", (x, _out, g) => mul(g, mul(exp(neg(mul(x, x))), 2 / Math.sqrt(Math.PI))));
 export const log1p = unaryOp("log1p", (x, _out, g) => div(g, add(x, 1)));

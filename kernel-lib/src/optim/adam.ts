@@ -77,23 +77,38 @@ export class Adam extends Optimizer<AdamOptions, AdamState> {
     const biasCorrection1 = 1 - beta1 ** t;
     const biasCorrection2 = 1 - beta2 ** t;
     const l2 = decoupledWeightDecay ? 0 : weightDecay;
-    const shrink = decoupledWeightDecay ? 1 - lr * weightDecay : 1;
     const { expAvg: m, expAvgSq: v } = state;
-    const vMax = amsgrad ? (state.maxExpAvgSq ??= new Float64Array(p.length)) : null;
-    for (let i = 0; i < p.length; i++) {
-      const g = grad[i] + l2 * p[i];
-      p[i] *= shrink;
-      m[i] = beta1 * m[i] + (1 - beta1) * g;
-      v[i] = beta2 * v[i] + (1 - beta2) * g * g;
-      const mHat = m[i] / biasCorrection1;
-      let vHat: number;
-      if (vMax !== null) {
+    // AdamW's shrink first (l2 is 0 then, so g below does not depend on the order).
+    if (decoupledWeightDecay && weightDecay !== 0) {
+      const shrink = 1 - lr * weightDecay;
+      for (let i = 0; i < p.length; i++) p[i] *= shrink;
+    }
+    // NOTE: lr·m̂/(√v̂ + eps) is computed as stepSize·m/(√v·invSqrtBc2 + eps), PyTorch's
+    // arrangement: the same value up to rounding, with one division per element instead of three.
+    const stepSize = lr / biasCorrection1;
+    const invSqrtBc2 = 1 / Math.sqrt(biasCorrection2);
+    const a1 = 1 - beta1;
+    const a2 = 1 - beta2;
+    if (amsgrad) {
+      const vMax = (state.maxExpAvgSq ??= new Float64Array(p.length));
+      for (let i = 0; i < p.length; i++) {
+        const g = grad[i] + l2 * p[i];
+        m[i] = beta1 * m[i] + a1 * g;
+        v[i] = beta2 * v[i] + a2 * g * g;
         vMax[i] = Math.max(vMax[i], v[i]);
-        vHat = vMax[i] / biasCorrection2;
-      } else {
-        vHat = v[i] / biasCorrection2;
+        p[i] -= (stepSize * m[i]) / (Math.sqrt(vMax[i]) * invSqrtBc2 + eps);
       }
-      p[i] -= (lr * mHat) / (Math.sqrt(vHat) + eps);
+      return;
+    }
+    // The plain case reads each value once into a local and has no branch in the loop.
+    for (let i = 0; i < p.length; i++) {
+      const pi = p[i];
+      const g = grad[i] + l2 * pi;
+      const mi = beta1 * m[i] + a1 * g;
+      const vi = beta2 * v[i] + a2 * g * g;
+      m[i] = mi;
+      v[i] = vi;
+      p[i] = pi - (stepSize * mi) / (Math.sqrt(vi) * invSqrtBc2 + eps);
     }
   }
 }

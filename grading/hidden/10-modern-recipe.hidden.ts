@@ -1,0 +1,38 @@
+/** Hidden cases for exercises/10-modern-recipe.ts: other reports, budgets and sizes. */
+import type * as Ex from "@exercise/10-modern-recipe";
+import { Generator } from "kernel-lib";
+import { hiddenCases, threw } from "../../tools/grader/hidden-api";
+
+const base = { trainLoss: [1.5, 0.9, 0.6, 0.5], valLoss: [1.4, 0.95, 0.7, 0.65], numClasses: 5, gradientNorms: [0.4, 0.3, 0.5], deadFractions: [0.05] };
+
+export default hiddenCases<typeof Ex>("10-modern-recipe", [
+  {
+    name: "diagnose on five fresh reports",
+    points: 3,
+    run: (ex) => [
+      ex.diagnose(base),
+      ex.diagnose({ ...base, gradientNorms: [0.001, 0.2, 0.5] }),
+      ex.diagnose({ ...base, trainLoss: [1.6, 1.58, 1.57], valLoss: [1.6, 1.6, 1.6], gradientNorms: [0.2, 0.1, 0.3] }),
+      ex.diagnose({ ...base, deadFractions: [0.7, 0.2], gradientNorms: [150, 1, 0.5] }),
+      ex.diagnose({ ...base, trainLoss: [1.5, 0.9, 0.5, 0.3, 0.2], valLoss: [1.4, 0.8, 0.75, 0.85, 0.9] }),
+    ],
+  },
+  {
+    name: "warmupCosineSchedule over 7 × 13 steps with 20% warmup and lrMin",
+    points: 2, rtol: 1e-10, atol: 1e-15,
+    run: (ex) => ex.warmupCosineSchedule(0.01, { epochs: 7, stepsPerEpoch: 13, warmupFraction: 0.2, lrMin: 1e-4 }),
+  },
+  {
+    name: "recipeModel [10, 8, 6, 3] with dropout 0.1: layers, sizes, seeded weights",
+    points: 2, rtol: 0, atol: 0,
+    run: (ex) => {
+      const m = ex.recipeModel([10, 8, 6, 3], { dropout: 0.1, generator: new Generator(9905) });
+      return { types: [...m].map((x) => x.constructor.name), params: m.namedParameters().map(([n, p]) => [n, p.shape]), first: m.parameters()[0] };
+    },
+  },
+  {
+    name: "recipeModel refuses a negative dropout (and builds [4, 2] without one)",
+    points: 1,
+    run: (ex) => ({ built: [...ex.recipeModel([4, 2], { dropout: 0 })].length, refused: threw(() => ex.recipeModel([4, 2], { dropout: -0.1 })) }),
+  },
+]);

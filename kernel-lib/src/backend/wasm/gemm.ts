@@ -1,0 +1,166 @@
+import * as os from "node:os";
+import { ensureHelpers, startOnHelper, waitForHelper } from "./helper-threads";
+import type { WasmRuntime } from "./runtime";
+
+/**
+ * Matrix product on the WebAssembly SIMD kernels (kernel-lib/wasm/assembly:
+ * gemm.ts for float32, gemm-f64.ts for float64), split over threads when it
+ * is large enough to pay for the hand-off.
+ *
+ * Steps: copy op(A)'s and op(B)'s storage into linear memory (and C's when
+ * accumulating), cut C into one block per thread along its longer side,
+ * compute the blocks, copy C out. Cutting the longer side means each thread
+ * packs only its part of the larger operand; the smaller one is packed by all.
+ */
+
+/** Panel sizes of the kernel: blocks of C start on multiples of these. */
+const MR = 4;
+const NR = 8;
+/**
+ * Below this many multiply-adds (m·n·k, here 2²², about 160³) one thread is
+ * faster: handing a job to a helper and waiting for it costs tens of
+ * microseconds, and both threads pack the shared operand. Measured with
+ * `npm run bench -- --case threads` on the 2-core reference machine when
+ * otherwise idle: 128³ lost (0.37 ms against 0.25), 256³ gained 1.8×.
+ */
+let threadMinWork = 1 << 22;
+let threadCount = defaultThreads();
+
+function defaultThreads(): number {
+  const fromEnv = Number(process.env.KERNEL_LIB_THREADS);
+  if (Number.isInteger(fromEnv) && fromEnv >= 1) return fromEnv;
+  return Math.min(4, os.availableParallelism?.() ?? os.cpus().length);
+}
+
+/** How many threads large matrix products use (default: the cores, at most 4; env KERNEL_LIB_THREADS). */
+export function getNumThreads(): number {
+  return threadCount;
+}
+
+export function setNumThreads(n: number): void {
+  threadCount = Math.max(1, Math.floor(n));
+}
+
+/** Sets the smallest m·n·k that is split across threads (for measuring the threshold); returns the previous. */
+export function setThreadMinWork(work: number): number {
+  const previous = threadMinWork;
+  threadMinWork = work;
+  return previous;
+}
+
+/** One thread's block of C: rows i0..i1, columns j0..j1. */
+interface Block {
+  i0: number;
+  i1: number;
+  j0: number;
+  j1: number;
+}
+
+/**
+ * Whether the helpers are paying off. On a busy machine a woken helper may
+ * wait milliseconds for a core, and the main thread with it; then splitting
+ * is slower than computing alone. After a split that took longer than the
+ * whole product would have taken on one thread (estimated as the main
+ * thread's own compute time × the number of blocks), the next `backoff`
+ * large products run on one thread, and `backoff` doubles (up to 8);
+ * a split that pays resets it.
+ */
+let adaptive = true;
+let backoff = 1;
+let singleUntil = 0;
+let calls = 0;
+
+/** Turns the back-off above on or off (tests switch it off to always exercise the helpers); returns the previous. */
+export function setAdaptiveThreads(on: boolean): boolean {
+  const previous = adaptive;
+  adaptive = on;
+  singleUntil = 0;
+  backoff = 1;
+  return previous;
+}
+
+function recordSplit(totalMs: number, singleEstimateMs: number): void {
+  if (!adaptive) return;
+  if (totalMs > singleEstimateMs) {
+    singleUntil = calls + backoff;
+    backoff = Math.min(8, backoff * 2);
+  } else {
+    backoff = 1;
+  }
+}
+
+function blocks(m: number, n: number, k: number): Block[] {
+  calls++;
+  const parts = m * n * k >= threadMinWork && calls > singleUntil ? threadCount : 1;
+  const alongN = n >= m;
+  const side = alongN ? n : m;
+  const unit = alongN ? NR : MR;
+  const units = Math.ceil(side / unit);
+  const count = Math.max(1, Math.min(parts, units));
+  const out: Block[] = [];
+  for (let t = 0; t < count; t++) {
+    const lo = Math.min(side, Math.round((units * t) / count) * unit);
+    const hi = Math.min(side, Math.round((units * (t + 1)) / count) * unit);
+    out.push(alongN ? { i0: 0, i1: m, j0: lo, j1: hi } : { i0: lo, i1: hi, j0: 0, j1: n });
+  }
+  return out;
+}
+
+/** Same-typed operands: all float32 or all float64. */
+type Floats = Float32Array | Float64Array;
+
+export function gemmWasm<T extends Floats>(
+  rt: WasmRuntime,
+  a: T, aOff: number, transA: boolean,
+  b: T, bOff: number, transB: boolean,
+  out: T, outOff: number,
+  m: number, k: number, n: number, accumulate: boolean,
+): void {
+  const double = out instanceof Float64Array;
+  const size = double ? 8 : 4;
+  const kernel = double ? rt.exports.gemmF64 : rt.exports.gemm;
+  const scratchBytes = double ? rt.exports.gemmF64ScratchBytes : rt.exports.gemmScratchBytes;
+  const lda = transA ? m : k;
+  const ldb = transB ? k : n;
+  const plan = blocks(m, n, k);
+  const scratch = plan.map((p) => align(scratchBytes(p.i1 - p.i0, p.j1 - p.j0, k)));
+  const aBytes = align(size * m * k);
+  const bBytes = align(size * k * n);
+  const cBytes = align(size * m * n);
+  const aPtr = rt.reserve(aBytes + bBytes + cBytes + scratch.reduce((s, x) => s + x, 0));
+  const bPtr = aPtr + aBytes;
+  const cPtr = bPtr + bBytes;
+  const mem: Floats = double ? rt.f64() : rt.f32();
+  mem.set(a.subarray(aOff, aOff + m * k), aPtr / size);
+  mem.set(b.subarray(bOff, bOff + k * n), bPtr / size);
+  if (accumulate) mem.set(out.subarray(outOff, outOff + m * n), cPtr / size);
+
+  let scratchPtr = cPtr + cBytes;
+  const jobs = plan.map((p, t) => {
+    const args = [
+      aPtr + size * (transA ? p.i0 : p.i0 * lda), lda, transA ? 1 : 0,
+      bPtr + size * (transB ? p.j0 * ldb : p.j0), ldb, transB ? 1 : 0,
+      cPtr + size * (p.i0 * n + p.j0), n,
+      p.i1 - p.i0, p.j1 - p.j0, k, accumulate ? 1 : 0, scratchPtr, double ? 1 : 0,
+    ];
+    scratchPtr += scratch[t];
+    return args;
+  });
+  if (jobs.length > 1) ensureHelpers(rt, jobs.length - 1);
+  const started = performance.now();
+  for (let t = 1; t < jobs.length; t++) startOnHelper(t - 1, jobs[t]);
+  const ownStart = performance.now();
+  const j = jobs[0];
+  kernel(j[0], j[1], j[2], j[3], j[4], j[5], j[6], j[7], j[8], j[9], j[10], j[11], j[12]);
+  if (jobs.length > 1) {
+    const ownEnd = performance.now();
+    for (let t = 1; t < jobs.length; t++) waitForHelper(t - 1);
+    recordSplit(performance.now() - started, (ownEnd - ownStart) * jobs.length);
+  }
+  out.set(mem.subarray(cPtr / size, cPtr / size + m * n), outOff);
+}
+
+/** 64-byte alignment keeps every block on its own cache lines. */
+function align(bytes: number): number {
+  return Math.ceil(bytes / 64) * 64;
+}

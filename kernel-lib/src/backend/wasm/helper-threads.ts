@@ -1,0 +1,102 @@
+import { Worker } from "node:worker_threads";
+import { fail } from "../../core/errors";
+import type { WasmRuntime } from "./runtime";
+
+/**
+ * Helper threads for large matrix products. The engine's API is synchronous,
+ * so the hand-off is too: the main thread writes a job into a shared control
+ * block, wakes the helpers (Atomics.notify), computes its own share, then
+ * blocks (Atomics.wait) until every helper has reported its share done.
+ *
+ * Each helper runs the same WebAssembly module on the same shared memory, so
+ * a job is just the arguments of one `gemm` call: 13 integers, plus which
+ * kernel (0: float32 `gemm`, 1: float64 `gemmF64`).
+ */
+
+/**
+ * Control block layout (Int32Array): the job's sequence number, the last
+ * finished one, a failure flag, a started flag (set once the helper runs),
+ * then gemm's arguments.
+ */
+const SEQ = 0;
+const DONE = 1;
+const FAILED = 2;
+const STARTED = 3;
+const ARGS = 4;
+const ARG_COUNT = 14;
+/** How long a helper polls for the next job before blocking (milliseconds). */
+const SPIN_MS = 2;
+/** How many times the main thread polls for the result before blocking. */
+const MAIN_POLLS = 20000;
+/** A helper that has not started after this long never will (the thread could not be created). */
+const START_TIMEOUT_MS = 30_000;
+
+/** Plain JavaScript, run with `eval: true` so the same code works from src/ (tests) and dist/ (users). */
+const HELPER_SOURCE = `
+const { workerData } = require("node:worker_threads");
+const { module, memory, control } = workerData;
+const { gemm, gemmF64 } = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const ctl = new Int32Array(control);
+Atomics.store(ctl, ${STARTED}, 1);
+let seen = 0;
+for (;;) {
+  const until = performance.now() + ${SPIN_MS};
+  while (Atomics.load(ctl, ${SEQ}) === seen && performance.now() < until) {}
+  Atomics.wait(ctl, ${SEQ}, seen);
+  seen = Atomics.load(ctl, ${SEQ});
+  const a = ctl.subarray(${ARGS}, ${ARGS + ARG_COUNT});
+  try {
+    (a[13] === 1 ? gemmF64 : gemm)(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12]);
+  } catch (e) {
+    Atomics.store(ctl, ${FAILED}, 1);
+  }
+  Atomics.store(ctl, ${DONE}, seen);
+  Atomics.notify(ctl, ${DONE});
+}
+`;
+
+interface Helper {
+  worker: Worker;
+  control: Int32Array;
+  seq: number;
+}
+
+const helpers: Helper[] = [];
+
+/** Starts helpers until there are `count` (they are never stopped; they do not keep the process alive). */
+export function ensureHelpers(runtime: WasmRuntime, count: number): void {
+  while (helpers.length < count) {
+    const control = new Int32Array(new SharedArrayBuffer(4 * (ARGS + ARG_COUNT)));
+    const worker = new Worker(HELPER_SOURCE, {
+      eval: true,
+      workerData: { module: runtime.module, memory: runtime.memory, control: control.buffer },
+    });
+    worker.unref();
+    helpers.push({ worker, control, seq: 0 });
+  }
+}
+
+/** Hands gemm arguments to helper `i`; it starts at once. */
+export function startOnHelper(i: number, args: readonly number[]): void {
+  const h = helpers[i];
+  h.control.set(args, ARGS);
+  h.seq++;
+  Atomics.store(h.control, SEQ, h.seq);
+  Atomics.notify(h.control, SEQ);
+}
+
+/** Blocks until helper `i` has finished the job last given to it. */
+export function waitForHelper(i: number): void {
+  const h = helpers[i];
+  for (let poll = 0; poll < MAIN_POLLS && Atomics.load(h.control, DONE) !== h.seq; poll++);
+  const since = performance.now();
+  for (;;) {
+    const done = Atomics.load(h.control, DONE);
+    if (done === h.seq) break;
+    Atomics.wait(h.control, DONE, done, 1000);
+    if (Atomics.load(h.control, STARTED) === 0 && performance.now() - since > START_TIMEOUT_MS) {
+      fail("gemm", "a helper thread did not start within 30 s; set KERNEL_LIB_THREADS=1 to compute on one thread");
+    }
+  }
+  if (Atomics.exchange(h.control, FAILED, 0) !== 0) fail("gemm", "a helper thread failed (WebAssembly trap); set KERNEL_LIB_THREADS=1 to compute on one thread");
+}

@@ -1,0 +1,48 @@
+import type { TypedArray } from "../../core/dtype";
+import { cpuKernels } from "../cpu";
+import type { BinaryOp, Kernels, UnaryOp } from "../kernels";
+import * as branchFree from "../branch-free";
+import { gemmWasm } from "./gemm";
+import type { WasmRuntime } from "./runtime";
+
+export { getNumThreads, setAdaptiveThreads, setNumThreads, setThreadMinWork } from "./gemm";
+export { WASM_PATH, wasmLoadError, wasmRuntime } from "./runtime";
+
+/**
+ * Products this small stay in JavaScript: below about 4K multiply-adds the
+ * copies into linear memory cost more than the SIMD kernel saves.
+ */
+const WASM_MIN_WORK = 4096;
+
+/**
+ * The fast kernels: the reference ones (cpu.ts) with the matrix product
+ * replaced by the WebAssembly SIMD kernels (float32 and float64), and relu,
+ * its backward and step by branch-free loops (branch-free.ts). Products agree
+ * with the reference to rounding (the sums run in a different order), the
+ * rest exactly; test/backend-gemm.test.ts and backend-fused.test.ts check it.
+ */
+export function makeWasmKernels(rt: WasmRuntime): Kernels {
+  return {
+    ...cpuKernels,
+    unary(op: UnaryOp, x: TypedArray, out: TypedArray): void {
+      if (op === "relu") branchFree.relu(x, out);
+      else if (op === "step") branchFree.step(x, out);
+      else cpuKernels.unary(op, x, out);
+    },
+    binary(op: BinaryOp, a: TypedArray, ia: Int32Array | null, b: TypedArray, ib: Int32Array | null, out: TypedArray): void {
+      if (op === "reluBackward" && ia === null && ib === null) branchFree.reluBackward(a, b, out);
+      else cpuKernels.binary(op, a, ia, b, ib, out);
+    },
+    gemm(a: TypedArray, aOff: number, transA: boolean, b: TypedArray, bOff: number, transB: boolean,
+      out: TypedArray, outOff: number, m: number, k: number, n: number, accumulate: boolean): void {
+      const big = m * n * k >= WASM_MIN_WORK;
+      if (big && out instanceof Float32Array && a instanceof Float32Array && b instanceof Float32Array) {
+        gemmWasm(rt, a, aOff, transA, b, bOff, transB, out, outOff, m, k, n, accumulate);
+      } else if (big && out instanceof Float64Array && a instanceof Float64Array && b instanceof Float64Array) {
+        gemmWasm(rt, a, aOff, transA, b, bOff, transB, out, outOff, m, k, n, accumulate);
+      } else {
+        cpuKernels.gemm(a, aOff, transA, b, bOff, transB, out, outOff, m, k, n, accumulate);
+      }
+    },
+  };
+}

@@ -1,0 +1,78 @@
+/**
+ * Grades one submission: take its exercise files, build a fresh sandbox, run
+ * every exercise there (public tests and hidden cases, in parallel), type-check
+ * at the same time, and score what was observed against the manifest.
+ * Whatever happens inside the sandbox, the result is a complete report.
+ */
+import { loadConfig, type GraderConfig } from "./config";
+import { courseImage } from "./image";
+import { referenceManifest } from "./reference";
+import { toGradescope, type ExerciseNotes, type GradescopeResults, type Report } from "./results";
+import { runAll } from "./run-all";
+import { makeSandbox } from "./sandbox";
+import { scoreExercise } from "./score";
+import { readSubmission } from "./submission";
+import { typecheck } from "./typecheck";
+
+export interface GradeOptions {
+  config?: GraderConfig;
+  /** Run tsc on the submission (default true). */
+  typecheck?: boolean;
+}
+
+export interface Graded {
+  report: Report;
+  results: GradescopeResults;
+  /** Student output kept per exercise (stdout + stderr, truncated), for the grader's console. */
+  studentOutput: Map<string, string>;
+}
+
+export async function gradeSubmission(path: string, options: GradeOptions = {}): Promise<Graded> {
+  const started = Date.now();
+  const config = options.config ?? loadConfig();
+  const image = await courseImage();
+  const manifest = await referenceManifest(image, config);
+  const submission = readSubmission(path, image.exercises);
+  const notes: string[] = [...submission.problems];
+  if (submission.ignoredCount > 0) {
+    const shown = submission.ignored.slice(0, 20).join(", ");
+    notes.push(`ignored ${submission.ignoredCount} file(s) that are not exercise files (only exercises/NN-topic.ts are graded): ${shown}${submission.ignoredCount > 20 ? ", …" : ""}`);
+  }
+  const missing = image.exercises.filter((e) => !submission.files.has(e));
+  if (missing.length > 0) notes.push(`no file for: ${missing.join(", ")}`);
+
+  const sandbox = await makeSandbox(image, submission.files);
+  try {
+    const typeErrors = options.typecheck === false ? Promise.resolve(new Map<string, string[]>()) : typecheck(submission.files);
+    const runs = await runAll(sandbox, image.exercises, config, started);
+    const types = await typeErrors;
+    if (types.has("*")) notes.push(types.get("*")![0]);
+
+    const results = [];
+    const exercises: ExerciseNotes[] = [];
+    const studentOutput = new Map<string, string>();
+    for (const exercise of image.exercises) {
+      const syntax = sandbox.syntaxErrors.get(exercise);
+      const reason = !submission.files.has(exercise)
+        ? `exercises/${exercise}.ts is not in the submission`
+        : syntax
+          ? `exercises/${exercise}.ts does not compile: ${syntax.message}`
+          : null;
+      const run = runs.get(exercise);
+      results.push(...scoreExercise(exercise, manifest.exercises[exercise], run, reason));
+      const exNotes: string[] = [];
+      if (syntax) exNotes.push(`syntax error: ${syntax.message}`);
+      const te = types.get(exercise);
+      if (te) exNotes.push(`type errors (warnings; the code was still run): ${te.slice(0, 5).join("; ")}${te.length > 5 ? `; … ${te.length - 5} more` : ""}`);
+      if (run?.integrity) exNotes.push(`integrity: ${run.integrity}`);
+      if (run?.loadError) exNotes.push(run.loadError);
+      if (run && run.droppedOutput > 0) exNotes.push(`printed ${run.droppedOutput} bytes more than the ${32} KiB kept per stream`);
+      exercises.push({ exercise, notes: exNotes });
+      if (run && (run.stdout || run.stderr)) studentOutput.set(exercise, `${run.stdout}${run.stderr ? `\n[stderr]\n${run.stderr}` : ""}`);
+    }
+    const report: Report = { results, notes, exercises, executionSeconds: (Date.now() - started) / 1000 };
+    return { report, results: toGradescope(report, config), studentOutput };
+  } finally {
+    sandbox.remove();
+  }
+}

@@ -1,0 +1,266 @@
+/**
+ * Runs one exercise's units (public tests, then hidden cases) in sandbox
+ * processes and returns what the grader OBSERVED: the messages that carried
+ * this run's nonce on fd 3, how each process ended, and the first bytes of
+ * its stdout and stderr (kept for the report, never parsed).
+ *
+ * A unit that hangs, exhausts memory, crashes or ends the process fails on
+ * its own: the sandbox is started again from the next unit, until the
+ * exercise's time is up.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import type { AssertionRecord, ChildMessage, UnitListing } from "./child/channel";
+import type { Job } from "./child/harness";
+import type { Limits } from "./config";
+
+export type UnitInfo = UnitListing;
+
+export interface UnitOutcome {
+  ok: boolean;
+  message: string;
+  records: AssertionRecord[];
+  out?: unknown;
+}
+
+export interface ExerciseRun {
+  exercise: string;
+  /** The units as the sandbox listed them (null if it never got that far). */
+  units: UnitInfo[] | null;
+  /** Outcome per unit index; a missing index never finished. */
+  outcomes: Map<number, UnitOutcome>;
+  /** Set when the run cannot be trusted (a forged line on the channel): the exercise scores 0. */
+  integrity: string | null;
+  /** Why the public tests could not be loaded, if so. */
+  loadError: string | null;
+  stdout: string;
+  stderr: string;
+  /** Bytes the sandbox printed beyond what was kept. */
+  droppedOutput: number;
+  elapsedMs: number;
+}
+
+export interface RunRequest {
+  exercise: string;
+  courseDir: string;
+  scratchDir: string;
+  job: Omit<Job, "nonce" | "from">;
+  limits: Limits;
+  /** Date.now() after which nothing new starts (the submission's clock). */
+  deadline: number;
+}
+
+const KEEP_OUTPUT = 32 * 1024;
+
+let sandboxPrefix: string[] | undefined;
+
+/** `unshare --net` when this machine allows it (no network inside the sandbox), else nothing (see the README's weaknesses). */
+export function networkIsolation(): string[] {
+  if (sandboxPrefix === undefined) {
+    const tryPrefix = (args: string[]) => spawnSync("unshare", [...args, "--", process.execPath, "-e", "0"], { stdio: "ignore", timeout: 10_000 }).status === 0;
+    sandboxPrefix = tryPrefix(["--net"]) ? ["unshare", "--net"] : tryPrefix(["--user", "--map-root-user", "--net"]) ? ["unshare", "--user", "--map-root-user", "--net"] : [];
+  }
+  return sandboxPrefix;
+}
+
+/** CPU time (user + system) a process has used, in ms (0 once it is gone). */
+function cpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+
+/** Linux reports CPU times in clock ticks: 100 per second on every common configuration. */
+const CLOCK_TICKS = 100;
+
+/** Resident memory of a process in MiB (0 once it is gone). */
+function rssMiB(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return m ? Number(m[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+interface Attempt {
+  /** Index of the unit that was running when the process ended, or null. */
+  running: number | null;
+  /** Why the process ended early (null when it reported "done"). */
+  ending: string | null;
+  done: boolean;
+}
+
+export async function runExercise(req: RunRequest): Promise<ExerciseRun> {
+  const started = Date.now();
+  const run: ExerciseRun = {
+    exercise: req.exercise, units: null, outcomes: new Map(), integrity: null, loadError: null,
+    stdout: "", stderr: "", droppedOutput: 0, elapsedMs: 0,
+  };
+  const fileDeadline = Math.min(req.deadline, started + req.limits.fileMs);
+  let from = 0;
+  for (;;) {
+    const attempt = await runOnce(req, run, from, fileDeadline);
+    if (attempt.done || run.integrity !== null || run.units === null) {
+      if (!attempt.done && run.units === null && attempt.ending) run.loadError ??= attempt.ending;
+      break;
+    }
+    const failedAt = attempt.running ?? firstMissing(run, from);
+    if (failedAt === null) break;
+    run.outcomes.set(failedAt, { ok: false, message: attempt.ending ?? "the sandbox stopped", records: [] });
+    from = failedAt + 1;
+    if (from >= run.units.length) break;
+    if (Date.now() >= fileDeadline) {
+      for (let i = from; i < run.units.length; i++) {
+        run.outcomes.set(i, { ok: false, message: `not run: this exercise used up its ${req.limits.fileMs / 1000} s`, records: [] });
+      }
+      break;
+    }
+  }
+  run.elapsedMs = Date.now() - started;
+  return run;
+}
+
+function firstMissing(run: ExerciseRun, from: number): number | null {
+  if (run.units === null) return null;
+  for (let i = from; i < run.units.length; i++) if (!run.outcomes.has(i)) return i;
+  return null;
+}
+
+function runOnce(req: RunRequest, run: ExerciseRun, from: number, fileDeadline: number): Promise<Attempt> {
+  const nonce = randomBytes(24).toString("hex");
+  const { limits } = req;
+  const args = [
+    ...networkIsolation(), process.execPath,
+    "--experimental-permission", `--allow-fs-read=${req.courseDir}`, `--allow-fs-write=${req.scratchDir}`,
+    `--max-old-space-size=${limits.heapMiB}`, "--disallow-code-generation-from-strings", "--no-warnings",
+    `${req.courseDir}/harness.js`,
+  ];
+  const child = spawn(args[0], args.slice(1), {
+    cwd: req.scratchDir,
+    env: { KERNEL_LIB_BACKEND: "js", TZ: "UTC", LANG: "C.UTF-8" },
+    stdio: ["pipe", "pipe", "pipe", "pipe"],
+  });
+  const attempt: Attempt = { running: null, ending: null, done: false };
+  const records = new Map<number, AssertionRecord[]>();
+  let killedFor: string | null = null;
+  const kill = (why: string) => {
+    if (killedFor === null) killedFor = why;
+    child.kill("SIGKILL");
+  };
+
+  let unitTimer: NodeJS.Timeout | null = null;
+  let unitCpuStart = 0;
+  const armUnitTimer = () => {
+    if (unitTimer) clearTimeout(unitTimer);
+    unitTimer = setTimeout(() => kill(`timed out after ${limits.unitMs / 1000} s of waiting`), limits.unitMs);
+    unitCpuStart = child.pid !== undefined ? cpuMs(child.pid) : 0;
+  };
+  armUnitTimer(); // loading the exercise counts as a unit
+  const fileTimer = setTimeout(() => kill(`stopped: this exercise used up its ${limits.fileMs / 1000} s`), Math.max(0, fileDeadline - Date.now()));
+  const memoryTimer = setInterval(() => {
+    if (child.pid === undefined) return;
+    if (rssMiB(child.pid) > limits.rssMiB) kill(`used more than ${limits.rssMiB} MiB of memory`);
+    else if (cpuMs(child.pid) - unitCpuStart > limits.unitCpuMs) kill(`timed out after ${limits.unitCpuMs / 1000} s of computing (an infinite loop, or far too slow)`);
+  }, 100);
+
+  const keep = (which: "stdout" | "stderr") => (chunk: Buffer) => {
+    const room = KEEP_OUTPUT - run[which].length;
+    if (room > 0) run[which] += chunk.subarray(0, room).toString("utf8");
+    run.droppedOutput += Math.max(0, chunk.length - Math.max(0, room));
+  };
+  child.stdout!.on("data", keep("stdout"));
+  child.stderr!.on("data", keep("stderr"));
+
+  let pending = "";
+  const channel = child.stdio[3] as NodeJS.ReadableStream;
+  const onLine = (line: string) => {
+    const prefix = `${nonce} `;
+    if (!line.startsWith(prefix)) {
+      run.integrity = `a line on the grader's result channel did not come from the grader's harness (${JSON.stringify(line.slice(0, 60))}…)`;
+      kill("integrity");
+      return;
+    }
+    let msg: ChildMessage;
+    try {
+      msg = JSON.parse(line.slice(prefix.length)) as ChildMessage;
+    } catch {
+      run.integrity = "a malformed message on the grader's result channel";
+      kill("integrity");
+      return;
+    }
+    handle(msg);
+  };
+  const handle = (msg: ChildMessage) => {
+    switch (msg.t) {
+      case "units":
+        if (run.units === null) run.units = msg.units;
+        else if (JSON.stringify(run.units) !== JSON.stringify(msg.units)) run.integrity = "the list of tests changed between two runs of the sandbox";
+        return;
+      case "start":
+        attempt.running = msg.i;
+        records.set(msg.i, []);
+        armUnitTimer();
+        return;
+      case "record":
+        records.get(msg.i)?.push(msg.r);
+        return;
+      case "end":
+        if (msg.i === -1) {
+          run.loadError = msg.msg ?? "the public tests could not be loaded";
+          return;
+        }
+        if (attempt.running === msg.i && !run.outcomes.has(msg.i)) {
+          run.outcomes.set(msg.i, { ok: msg.ok, message: msg.msg ?? "", records: records.get(msg.i) ?? [], out: msg.out });
+        }
+        attempt.running = null;
+        armUnitTimer();
+        return;
+      case "done":
+        attempt.done = true;
+        setTimeout(() => kill("finished"), 1000).unref();
+        return;
+    }
+  };
+  channel.on("data", (chunk: Buffer) => {
+    pending += chunk.toString("utf8");
+    if (pending.length > 256 * 1024 * 1024) {
+      run.integrity = "the result channel carried an oversized message";
+      kill("integrity");
+      return;
+    }
+    let nl: number;
+    while ((nl = pending.indexOf("\n")) >= 0) {
+      const line = pending.slice(0, nl);
+      pending = pending.slice(nl + 1);
+      if (run.integrity === null) onLine(line);
+    }
+  });
+
+  child.stdin!.on("error", () => undefined);
+  child.stdin!.end(JSON.stringify({ ...req.job, nonce, from } satisfies Job));
+
+  return new Promise((resolvePromise) => {
+    child.on("close", (code, signal) => {
+      if (unitTimer) clearTimeout(unitTimer);
+      clearTimeout(fileTimer);
+      clearInterval(memoryTimer);
+      if (!attempt.done) {
+        const oom = /heap out of memory|Allocation failed/i.test(run.stderr);
+        attempt.ending = killedFor && killedFor !== "integrity"
+          ? killedFor
+          : oom
+            ? `ran out of memory (the sandbox's heap is capped at ${limits.heapMiB} MiB)`
+            : signal
+              ? `the sandbox process was killed by ${signal}`
+              : `the exercise ended the sandbox process (exit code ${code}) before its tests finished`;
+      }
+      resolvePromise(attempt);
+    });
+  });
+}

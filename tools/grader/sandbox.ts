@@ -1,0 +1,60 @@
+/**
+ * A fresh sandbox per submission: a temporary folder holding a copy of the
+ * course image (harness, kernel-lib, public graders — never the solutions or
+ * the hidden cases) and the submission's exercise files compiled to
+ * JavaScript, plus an empty scratch folder, the only place the sandbox may
+ * write. Sandbox processes may read `course/` and nothing else.
+ */
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Job } from "./child/harness";
+import { transpile, TranspileError, type CourseImage } from "./image";
+
+export interface Sandbox {
+  base: string;
+  courseDir: string;
+  scratchDir: string;
+  /** Exercises whose file compiled. */
+  compiled: Set<string>;
+  /** Exercises whose file did not compile, with the error. */
+  syntaxErrors: Map<string, TranspileError>;
+  /** The job for one exercise (the runner adds the nonce and where to start). */
+  job(exercise: string): Omit<Job, "nonce" | "from">;
+  remove(): void;
+}
+
+export async function makeSandbox(image: CourseImage, sources: ReadonlyMap<string, string>): Promise<Sandbox> {
+  const base = mkdtempSync(join(tmpdir(), "course-grade-"));
+  const courseDir = join(base, "course");
+  const scratchDir = join(base, "scratch");
+  mkdirSync(join(courseDir, "tests"), { recursive: true });
+  mkdirSync(join(courseDir, "exercises"), { recursive: true });
+  mkdirSync(scratchDir);
+  for (const f of ["harness.js", "kernel-lib.js", "support.js"]) copyFileSync(join(image.dir, f), join(courseDir, f));
+  for (const f of readdirSync(join(image.dir, "tests"))) copyFileSync(join(image.dir, "tests", f), join(courseDir, "tests", f));
+  const compiled = new Set<string>();
+  const syntaxErrors = new Map<string, TranspileError>();
+  for (const [name, source] of sources) {
+    try {
+      writeFileSync(join(courseDir, "exercises", `${name}.js`), await transpile(source, `exercises/${name}.ts`));
+      compiled.add(name);
+    } catch (e) {
+      if (!(e instanceof TranspileError)) throw e;
+      syntaxErrors.set(name, e);
+    }
+  }
+  const exercises = Object.fromEntries([...compiled].map((n) => [n, join(courseDir, "exercises", `${n}.js`)]));
+  return {
+    base, courseDir, scratchDir, compiled, syntaxErrors,
+    job: (exercise) => ({
+      exercise,
+      kernelLib: join(courseDir, "kernel-lib.js"),
+      support: join(courseDir, "support.js"),
+      testBundle: join(courseDir, "tests", `${exercise}.test.js`),
+      exercises,
+      hiddenSource: image.hidden[exercise] ?? null,
+    }),
+    remove: () => rmSync(base, { recursive: true, force: true }),
+  };
+}
