@@ -381,7 +381,9 @@ function race(problem: Problem, grid: number[], steps: number, level: number) {
 }
 const quadraticRace = race(quadratic, [0.01, 0.03, 0.1, 0.3, 1], 60, 1e-3);
 show(table(quadraticRace.map((r) => ({ optimizer: r.name, "best lr": r.lr, "L after 60 steps": r.final, "first step with L < 1e-3": r.reached })), { digits: 3 }));
-const pathsOf = (results: ReturnType<typeof race>, from: number) => results.slice(from, from + 3).map((r) => ({ name: `${r.name} (lr ${r.lr})`, points: r.points }));
+// Long runs are thinned to about 100 points per path so the charts stay small (the first and last points are kept).
+const thin = (points: [number, number][]) => points.filter((_, i) => i % Math.max(1, Math.ceil(points.length / 100)) === 0 || i === points.length - 1);
+const pathsOf = (results: ReturnType<typeof race>, from: number) => results.slice(from, from + 3).map((r) => ({ name: `${r.name} (lr ${r.lr})`, points: thin(r.points) }));
 show(charts.lossSurfaceTrajectories({ f: quadratic.f, paths: pathsOf(quadraticRace, 0), xRange: [-5, 5], yRange: [-4, 4], optimum: [0, 0], title: "Quadratic, 60 steps: SGD and momentum" }));
 show(charts.lossSurfaceTrajectories({ f: quadratic.f, paths: pathsOf(quadraticRace, 3), xRange: [-5, 5], yRange: [-4, 4], optimum: [0, 0], title: "Quadratic, 60 steps: adaptive methods" }));
 
