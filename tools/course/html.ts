@@ -17,6 +17,7 @@ import { readNotebook, type Notebook } from "../notebook/notebook";
 import { copyHighlightTheme, copyKatexAssets } from "./assets";
 import { lessonInfo, pageHead, renderLessonPage, type LessonInfo } from "./lesson-page";
 import { createMarkdown, escapeHtml } from "./render-markdown";
+import { runMain } from "../run-main";
 
 export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
 export const DEFAULT_NOTEBOOKS_DIR = path.join(PROJECT_ROOT, "notebooks");
@@ -140,12 +141,4 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (status) => (process.exitCode = status),
-    (err: unknown) => {
-      console.error(err instanceof Error ? err.message : err);
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runMain(main);

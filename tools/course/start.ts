@@ -26,6 +26,7 @@ import { readNotebook, type Notebook } from "../notebook/notebook";
 import { DEFAULT_HOOKS, runNotebookFile } from "../notebook/run-notebook";
 import { DEFAULT_NOTEBOOKS_DIR, DEFAULT_OUT_DIR, exportCourse, notebookFiles } from "./html";
 import { installKernelSpec, KERNEL_DISPLAY_NAME, withProjectJupyterPath } from "./kernelspec";
+import { runMain } from "../run-main";
 
 export interface StartFlags {
   /** Render HTML even when Jupyter is installed. */
@@ -186,12 +187,4 @@ export async function main(argv: string[]): Promise<number> {
   return renderHtml(plan, notebooksDir, path.resolve(values.out ?? DEFAULT_OUT_DIR));
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (status) => (process.exitCode = status),
-    (err: unknown) => {
-      console.error(err instanceof Error ? err.message : err);
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runMain(main);

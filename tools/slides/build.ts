@@ -25,6 +25,7 @@ import { writeSlideAssets } from "./assets";
 import { renderDeckPage, renderIndexPage, type IndexEntry } from "./deck-page";
 import { groupSlides } from "./grouping";
 import { renderSlides, type SlideContentOptions } from "./render-slides";
+import { runMain } from "../run-main";
 
 export const DEFAULT_SLIDES_DIR = path.join(PROJECT_ROOT, "build", "slides");
 export const SLIDES_TITLE = "Training Deep Neural Networks — slides";
@@ -177,12 +178,4 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (status) => (process.exitCode = status),
-    (err: unknown) => {
-      console.error(err instanceof Error ? err.message : err);
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runMain(main);
