@@ -64,7 +64,8 @@ describe("fused kernels: the active backend against the reference", () => {
   it("channelMoments, channelNormalize and batchNormBackward give the reference's results", () => {
     const fast = backend.kernels();
     const ref = backend.cpuKernels;
-    for (const [outer, channels, inner] of [[1, 1, 1], [3, 17, 1], [17, 3, 129], [129, 1, 3]]) {
+    // [N, C] with inner = 1 runs on the SIMD kernels (C = 17 and 257 leave a tail of channels); the others on the reference.
+    for (const [outer, channels, inner] of [[1, 1, 1], [3, 17, 1], [17, 3, 129], [129, 1, 3], [128, 256, 1], [33, 257, 1]]) {
       const n = outer * channels * inner;
       const x = randomF32(n, n);
       const g = randomF32(n, n + 1);
@@ -79,9 +80,18 @@ describe("fused kernels: the active backend against the reference", () => {
         const dx = new Float32Array(n);
         const dw = new Float32Array(channels);
         k.batchNormBackward(g, x, channels, inner, mean, invStd, w, true, dx, dw, null);
-        return [mean, variance, out, dx, dw];
+        return { mean, variance, out, dx, dw };
       });
-      results[0].forEach((a, i) => expect([...a]).toEqual([...results[1][i]]));
+      const [got, want] = results;
+      // The moments sum in the same order in float64: equal. The SIMD passes apply float32
+      // coefficients where the reference applies float64 ones: equal to float32 rounding.
+      expect([...got.mean]).toEqual([...want.mean]);
+      expect([...got.variance]).toEqual([...want.variance]);
+      expect([...got.dw]).toEqual([...want.dw]);
+      for (const key of ["out", "dx"] as const) {
+        const scale = Math.max(...want[key].map(Math.abs));
+        got[key].forEach((v, i) => expect(Math.abs(v - want[key][i]), `${key}[${i}] of [${outer}, ${channels}, ${inner}]`).toBeLessThanOrEqual(4e-7 * scale));
+      }
     }
   });
 
@@ -131,6 +141,66 @@ describe("branch-free relu, relu backward and step equal the reference loops", (
       backend.kernels().binary("reluBackward", g, null, x, null, got);
       backend.cpuKernels.binary("reluBackward", g, null, x, null, want);
       expect([...got]).toEqual([...want]);
+    });
+  }
+});
+
+describe("SIMD elementwise kernels (float32, 2048 values and more) equal the reference loops", () => {
+  const SPECIAL = [0, -0, 1e-45, -1e-45, 1.2e-38, -1.2e-38, 1, -1, 3.4e38, -3.4e38, Infinity, -Infinity, NaN];
+  // 4099 and 2051 leave a tail after the four-lane loop; special values sit at both ends.
+  const sample = (seed: number, n: number) => Float32Array.from([...SPECIAL, ...Array.from(randomF32(n, seed), (v) => v * 10), ...SPECIAL]);
+  for (const n of [2051 - 2 * 13, 4099 - 2 * 13]) {
+    it(`${n + 26} values: relu and step`, () => {
+      const x = sample(n, n);
+      for (const op of ["relu", "step"] as const) {
+        const got = new Float32Array(x.length);
+        const want = new Float32Array(x.length);
+        backend.kernels().unary(op, x, got);
+        backend.cpuKernels.unary(op, x, want);
+        expect([...got]).toEqual([...want]);
+      }
+    });
+    it(`${n + 26} values: add, sub, mul, div and reluBackward, special values against each other`, () => {
+      const a = sample(n, n + 1);
+      const b = sample(n, n + 2).reverse();
+      for (const op of ["add", "sub", "mul", "div", "reluBackward"] as const) {
+        const got = new Float32Array(a.length);
+        const want = new Float32Array(a.length);
+        backend.kernels().binary(op, a, null, b, null, got);
+        backend.cpuKernels.binary(op, a, null, b, null, want);
+        expect([...got], op).toEqual([...want]);
+      }
+    });
+  }
+});
+
+describe("Adam's SIMD kernel (float32) against the reference loop", () => {
+  const cases = [
+    { name: "Adam", l2: 0, shrink: 1, amsgrad: false },
+    { name: "Adam with L2 weight decay", l2: 0.01, shrink: 1, amsgrad: false },
+    { name: "AdamW (decoupled decay)", l2: 0, shrink: 1 - 1e-3 * 0.01, amsgrad: false },
+    { name: "AMSGrad", l2: 0, shrink: 1, amsgrad: true },
+  ];
+  for (const c of cases) {
+    it.each([1, 3, 17, 129, 4099])(`${c.name}, %i values, 20 steps: within float32 rounding of the float64-computed reference`, (n) => {
+      const p0 = randomF32(n, n);
+      const run = (k: backend.Kernels) => {
+        const p = Float32Array.from(p0);
+        const [m, v, vMax] = [new Float32Array(n), new Float32Array(n), c.amsgrad ? new Float32Array(n) : null];
+        for (let t = 1; t <= 20; t++) {
+          const grad = randomF32(n, 1000 * t + n);
+          k.adamStep(p, grad, m, v, vMax, {
+            beta1: 0.9, beta2: 0.999, stepSize: 1e-3 / (1 - 0.9 ** t), invSqrtBc2: 1 / Math.sqrt(1 - 0.999 ** t), eps: 1e-8, l2: c.l2, shrink: c.shrink,
+          });
+        }
+        return { p, m, v };
+      };
+      const got = run(backend.kernels());
+      const want = run(backend.cpuKernels);
+      // 20 steps of at most 1e-3 each: p moves by ~1e-2, so float32 rounding of p (≤ 6e-8 near 1) dominates.
+      got.p.forEach((x, i) => expect(Math.abs(x - want.p[i]), `p[${i}]`).toBeLessThanOrEqual(1e-6));
+      got.m.forEach((x, i) => expect(Math.abs(x - want.m[i]), `m[${i}]`).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(want.m[i]))));
+      got.v.forEach((x, i) => expect(Math.abs(x - want.v[i]), `v[${i}]`).toBeLessThanOrEqual(1e-6 * Math.max(1e-3, Math.abs(want.v[i]))));
     });
   }
 });

@@ -165,13 +165,21 @@ describe("the optimizer's shape", () => {
     expect(w.item()).toBe(2 - 0.25 * 4);
   });
 
-  it("updates float32 parameters in place, keeping their storage and dtype", () => {
+  it("updates float32 parameters in place, keeping their storage and dtype; state has the parameter's dtype", () => {
     const w = tensor([1, 2, 3], { requiresGrad: true });
     const storage = w.data;
     const opt = new optim.Adam([w], { lr: 0.1 });
     train(opt, w, 3);
     expect(w.data).toBe(storage);
     expect(w.dtype).toBe("float32");
-    expect(opt.state.get(w)?.expAvg).toBeInstanceOf(Float64Array);
+    expect(opt.state.get(w)?.expAvg).toBeInstanceOf(Float32Array);
+    const w64 = tensor([1, 2, 3], { requiresGrad: true, dtype: "float64" });
+    const opt64 = new optim.Adam([w64], { lr: 0.1 });
+    train(opt64, w64, 3);
+    expect(opt64.state.get(w64)?.expAvg).toBeInstanceOf(Float64Array);
+    // A saved float32 state loads back as float32.
+    const again = new optim.Adam([w], { lr: 0.1 });
+    again.loadStateDict(opt.stateDict());
+    expect(again.state.get(w)?.expAvg).toBeInstanceOf(Float32Array);
   });
 });

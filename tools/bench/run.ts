@@ -61,7 +61,10 @@ export async function busyCores(ms = 500): Promise<number> {
 /** Which kernels kernel-lib runs: WebAssembly SIMD with threads, or the reference JavaScript loops (and why). */
 function describeKernels(): string {
   const info = backend.backendInfo();
-  if (info.name === "wasm") return `WebAssembly SIMD matrix products (up to ${backend.getNumThreads()} threads), JavaScript loops elsewhere`;
+  if (info.name === "wasm") {
+    const simd = info.relaxedSimd ? "WebAssembly SIMD with fused multiply-add (relaxed SIMD)" : "WebAssembly SIMD";
+    return `${simd} matrix products (up to ${backend.getNumThreads()} threads), JavaScript loops elsewhere`;
+  }
   return `reference JavaScript kernels (${info.reason})`;
 }
 

@@ -38,14 +38,22 @@ export function channelNormalize(
   x: TypedArray, channels: number, inner: number, mean: Float64Array, invStd: Float64Array,
   weight: TypedArray | null, bias: TypedArray | null, out: TypedArray,
 ): void {
-  // Per channel, out = x · scale + shift with scale = invStd·weight, shift = bias − mean·scale.
+  const { scale, shift } = normalizeCoefficients(mean, invStd, weight, bias);
+  channelAffine(x, channels, inner, scale, shift, out);
+}
+
+/** Normalization as one affine map per channel, out = x · scale + shift: scale = invStd·weight, shift = bias − mean·scale. */
+export function normalizeCoefficients(
+  mean: Float64Array, invStd: Float64Array, weight: TypedArray | null, bias: TypedArray | null,
+): { scale: Float64Array; shift: Float64Array } {
+  const channels = mean.length;
   const scale = new Float64Array(channels);
   const shift = new Float64Array(channels);
   for (let c = 0; c < channels; c++) {
     scale[c] = invStd[c] * (weight ? weight[c] : 1);
     shift[c] = (bias ? bias[c] : 0) - mean[c] * scale[c];
   }
-  channelAffine(x, channels, inner, scale, shift, out);
+  return { scale, shift };
 }
 
 /**
@@ -59,10 +67,29 @@ export function batchNormBackward(
   g: TypedArray, x: TypedArray, channels: number, inner: number, mean: Float64Array, invStd: Float64Array,
   weight: TypedArray | null, training: boolean, dx: TypedArray | null, dWeight: TypedArray | null, dBias: TypedArray | null,
 ): void {
-  const outer = x.length / (channels * inner);
-  const m = outer * inner;
   const sumG = new Float64Array(channels);
   const sumGXc = new Float64Array(channels); // Σ g·(x − mean); times invStd it is Σ g·x̂
+  channelGradSums(g, x, channels, inner, mean, sumG, sumGXc);
+  const coefficients = backwardCoefficients(sumG, sumGXc, x.length / channels, mean, invStd, weight, training, dWeight, dBias);
+  if (!dx) return;
+  const { k, a, b } = coefficients;
+  let i = 0;
+  const outer = x.length / (channels * inner);
+  for (let o = 0; o < outer; o++) {
+    for (let c = 0; c < channels; c++) {
+      const kc = k[c];
+      const ac = a[c];
+      const bc = b[c];
+      for (let l = 0; l < inner; l++, i++) dx[i] = g[i] * kc + x[i] * ac + bc;
+    }
+  }
+}
+
+/** sumG[c] = Σ g and sumGXc[c] = Σ g·(x − mean[c]) over the channel's m values. */
+function channelGradSums(
+  g: TypedArray, x: TypedArray, channels: number, inner: number, mean: Float64Array, sumG: Float64Array, sumGXc: Float64Array,
+): void {
+  const outer = x.length / (channels * inner);
   for (let c = 0; c < channels; c++) {
     const mu = mean[c];
     let sg = 0;
@@ -77,11 +104,21 @@ export function batchNormBackward(
     sumG[c] = sg;
     sumGXc[c] = sgx;
   }
+}
+
+/**
+ * From the channel sums (m values per channel): writes dBias and dWeight
+ * when given, and returns dx's per-channel coefficients in dx = g·k + x·a + b:
+ *   k = weight·invStd,  a = −k·invStd²·Σg(x−mean)/m,  b = −k·Σg/m − mean·a
+ * (a = b = 0 with fixed statistics).
+ */
+export function backwardCoefficients(
+  sumG: Float64Array, sumGXc: Float64Array, m: number, mean: Float64Array, invStd: Float64Array,
+  weight: TypedArray | null, training: boolean, dWeight: TypedArray | null, dBias: TypedArray | null,
+): { k: Float64Array; a: Float64Array; b: Float64Array } {
+  const channels = sumG.length;
   if (dBias) for (let c = 0; c < channels; c++) dBias[c] = sumG[c];
   if (dWeight) for (let c = 0; c < channels; c++) dWeight[c] = sumGXc[c] * invStd[c];
-  if (!dx) return;
-  // dx = k·g + (k·x̂·dWeight/m)·... rearranged per channel as dx = x·a + g·k + b:
-  //   k = weight·invStd,  a = −k·invStd²·Σg(x−mean)/m,  b = −k·Σg/m − mean·a.
   const k = new Float64Array(channels);
   const a = new Float64Array(channels);
   const b = new Float64Array(channels);
@@ -91,15 +128,7 @@ export function batchNormBackward(
     a[c] = (-k[c] * invStd[c] * invStd[c] * sumGXc[c]) / m;
     b[c] = (-k[c] * sumG[c]) / m - mean[c] * a[c];
   }
-  let i = 0;
-  for (let o = 0; o < outer; o++) {
-    for (let c = 0; c < channels; c++) {
-      const kc = k[c];
-      const ac = a[c];
-      const bc = b[c];
-      for (let l = 0; l < inner; l++, i++) dx[i] = g[i] * kc + x[i] * ac + bc;
-    }
-  }
+  return { k, a, b };
 }
 
 /** out = x · scale[c] + shift[c]. */

@@ -32,9 +32,16 @@ export function setKernels(next: Kernels): Kernels {
   return previous;
 }
 
-/** What runs, and if the fast kernels are not available, why. */
-export function backendInfo(): { name: BackendName; reason: string | null } {
+/**
+ * What runs, and if the fast kernels are not available, why; `relaxedSimd`
+ * says whether the WebAssembly build with fused multiply-add was loaded.
+ */
+export function backendInfo(): { name: BackendName; reason: string | null; relaxedSimd: boolean } {
   const name: BackendName = active === wasmKernels && wasmKernels !== null ? "wasm" : "js";
   const reason = process.env.KERNEL_LIB_BACKEND === "js" ? "KERNEL_LIB_BACKEND=js" : wasmLoadError();
-  return { name, reason: name === "js" ? reason ?? "setKernels() chose other kernels" : null };
+  return {
+    name,
+    reason: name === "js" ? reason ?? "setKernels() chose other kernels" : null,
+    relaxedSimd: name === "wasm" && runtime !== null && runtime.relaxedSimd,
+  };
 }

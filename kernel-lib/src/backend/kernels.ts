@@ -1,5 +1,8 @@
 import type { TypedArray } from "../core/dtype";
 import type { Shape } from "../core/shape";
+import type { AdamStepParams } from "./adam-step";
+
+export type { AdamStepParams } from "./adam-step";
 
 /**
  * The narrow interface between the tensor layer and the number crunching.
@@ -62,4 +65,8 @@ export interface Kernels {
     g: TypedArray, x: TypedArray, channels: number, inner: number, mean: Float64Array, invStd: Float64Array,
     weight: TypedArray | null, training: boolean, dx: TypedArray | null, dWeight: TypedArray | null, dBias: TypedArray | null,
   ): void;
+
+  // ---- optimizer updates, in place over a parameter's storage ----
+  /** One Adam/AdamW step (adam-step.ts); `vMax` is AMSGrad's running maximum, or null. */
+  adamStep(p: TypedArray, grad: TypedArray, m: TypedArray, v: TypedArray, vMax: TypedArray | null, h: AdamStepParams): void;
 }

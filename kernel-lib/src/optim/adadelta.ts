@@ -1,5 +1,5 @@
 import type { Tensor } from "../tensor";
-import { type FloatArray, type ParamGroup, type ParamGroupSpec, Optimizer, withDefaults } from "./optimizer";
+import { type FloatArray, type ParamGroup, type ParamGroupSpec, Optimizer, withDefaults, zerosLike } from "./optimizer";
 import { checkEps, checkLr, checkUnitInterval, checkWeightDecay } from "./validate";
 
 export interface AdadeltaOptions {
@@ -13,7 +13,7 @@ export interface AdadeltaOptions {
   weightDecay: number;
 }
 
-export type AdadeltaState = { step: number; squareAvg: Float64Array; accDelta: Float64Array };
+export type AdadeltaState = { step: number; squareAvg: FloatArray; accDelta: FloatArray };
 
 /**
  * Adadelta (Zeiler, 2012; torch.optim.Adadelta): RMSprop whose step size is
@@ -43,8 +43,8 @@ export class Adadelta extends Optimizer<AdadeltaOptions, AdadeltaState> {
     checkWeightDecay(this.name, h.weightDecay);
   }
 
-  protected initState(size: number): AdadeltaState {
-    return { step: 0, squareAvg: new Float64Array(size), accDelta: new Float64Array(size) };
+  protected initState(param: FloatArray): AdadeltaState {
+    return { step: 0, squareAvg: zerosLike(param), accDelta: zerosLike(param) };
   }
 
   protected updateParameter(p: FloatArray, grad: FloatArray, state: AdadeltaState, group: ParamGroup<AdadeltaOptions>): void {

@@ -1,5 +1,5 @@
 import type { Tensor } from "../tensor";
-import { type FloatArray, type ParamGroup, type ParamGroupSpec, Optimizer, withDefaults } from "./optimizer";
+import { type FloatArray, type ParamGroup, type ParamGroupSpec, Optimizer, withDefaults, zerosLike } from "./optimizer";
 import { checkEps, checkLr, checkNonNegative, checkWeightDecay } from "./validate";
 
 export interface AdagradOptions {
@@ -15,7 +15,7 @@ export interface AdagradOptions {
   eps: number;
 }
 
-export type AdagradState = { step: number; sum: Float64Array };
+export type AdagradState = { step: number; sum: FloatArray };
 
 /**
  * Adagrad (Duchi et al., 2011; torch.optim.Adagrad): each coordinate's step is
@@ -48,8 +48,8 @@ export class Adagrad extends Optimizer<AdagradOptions, AdagradState> {
     checkEps(this.name, h.eps);
   }
 
-  protected initState(size: number, group: ParamGroup<AdagradOptions>): AdagradState {
-    return { step: 0, sum: new Float64Array(size).fill(group.initialAccumulatorValue) };
+  protected initState(param: FloatArray, group: ParamGroup<AdagradOptions>): AdagradState {
+    return { step: 0, sum: zerosLike(param).fill(group.initialAccumulatorValue) };
   }
 
   protected updateParameter(p: FloatArray, grad: FloatArray, state: AdagradState, group: ParamGroup<AdagradOptions>): void {

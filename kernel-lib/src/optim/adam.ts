@@ -1,5 +1,6 @@
+import { kernels } from "../backend";
 import type { Tensor } from "../tensor";
-import { type FloatArray, type ParamGroup, type ParamGroupSpec, Optimizer, withDefaults } from "./optimizer";
+import { type FloatArray, type ParamGroup, type ParamGroupSpec, Optimizer, withDefaults, zerosLike } from "./optimizer";
 import { checkBetas, checkEps, checkLr, checkWeightDecay } from "./validate";
 
 export interface AdamOptions {
@@ -19,10 +20,10 @@ export interface AdamOptions {
 
 export type AdamState = {
   step: number;
-  expAvg: Float64Array;
-  expAvgSq: Float64Array;
+  expAvg: FloatArray;
+  expAvgSq: FloatArray;
   /** Only with amsgrad. */
-  maxExpAvgSq: Float64Array | null;
+  maxExpAvgSq: FloatArray | null;
 };
 
 /**
@@ -61,12 +62,12 @@ export class Adam extends Optimizer<AdamOptions, AdamState> {
     checkWeightDecay(this.name, h.weightDecay);
   }
 
-  protected initState(size: number, group: ParamGroup<AdamOptions>): AdamState {
+  protected initState(param: FloatArray, group: ParamGroup<AdamOptions>): AdamState {
     return {
       step: 0,
-      expAvg: new Float64Array(size),
-      expAvgSq: new Float64Array(size),
-      maxExpAvgSq: group.amsgrad ? new Float64Array(size) : null,
+      expAvg: zerosLike(param),
+      expAvgSq: zerosLike(param),
+      maxExpAvgSq: group.amsgrad ? zerosLike(param) : null,
     };
   }
 
@@ -74,42 +75,20 @@ export class Adam extends Optimizer<AdamOptions, AdamState> {
     const { lr, eps, weightDecay, amsgrad, decoupledWeightDecay } = group;
     const [beta1, beta2] = group.betas;
     const t = state.step;
-    const biasCorrection1 = 1 - beta1 ** t;
-    const biasCorrection2 = 1 - beta2 ** t;
-    const l2 = decoupledWeightDecay ? 0 : weightDecay;
-    const { expAvg: m, expAvgSq: v } = state;
-    // AdamW's shrink first (l2 is 0 then, so g below does not depend on the order).
-    if (decoupledWeightDecay && weightDecay !== 0) {
-      const shrink = 1 - lr * weightDecay;
-      for (let i = 0; i < p.length; i++) p[i] *= shrink;
-    }
-    // NOTE: lr·m̂/(√v̂ + eps) is computed as stepSize·m/(√v·invSqrtBc2 + eps), PyTorch's
-    // arrangement: the same value up to rounding, with one division per element instead of three.
-    const stepSize = lr / biasCorrection1;
-    const invSqrtBc2 = 1 / Math.sqrt(biasCorrection2);
-    const a1 = 1 - beta1;
-    const a2 = 1 - beta2;
-    if (amsgrad) {
-      const vMax = (state.maxExpAvgSq ??= new Float64Array(p.length));
-      for (let i = 0; i < p.length; i++) {
-        const g = grad[i] + l2 * p[i];
-        m[i] = beta1 * m[i] + a1 * g;
-        v[i] = beta2 * v[i] + a2 * g * g;
-        vMax[i] = Math.max(vMax[i], v[i]);
-        p[i] -= (stepSize * m[i]) / (Math.sqrt(vMax[i]) * invSqrtBc2 + eps);
-      }
-      return;
-    }
-    // The plain case reads each value once into a local and has no branch in the loop.
-    for (let i = 0; i < p.length; i++) {
-      const pi = p[i];
-      const g = grad[i] + l2 * pi;
-      const mi = beta1 * m[i] + a1 * g;
-      const vi = beta2 * v[i] + a2 * g * g;
-      m[i] = mi;
-      v[i] = vi;
-      p[i] = pi - (stepSize * mi) / (Math.sqrt(vi) * invSqrtBc2 + eps);
-    }
+    if (amsgrad) state.maxExpAvgSq ??= zerosLike(p);
+    // The loop itself is a kernel (backend/adam-step.ts; the WebAssembly one for float32).
+    // lr·m̂/(√v̂ + eps) is computed as stepSize·m/(√v·invSqrtBc2 + eps), PyTorch's arrangement:
+    // the same value up to rounding, with one division per element instead of three.
+    kernels().adamStep(p, grad, state.expAvg, state.expAvgSq, amsgrad ? state.maxExpAvgSq : null, {
+      beta1,
+      beta2,
+      stepSize: lr / (1 - beta1 ** t),
+      invSqrtBc2: 1 / Math.sqrt(1 - beta2 ** t),
+      eps,
+      // AdamW shrinks p and adds nothing to g; Adam's L2 adds weightDecay·p to g.
+      l2: decoupledWeightDecay ? 0 : weightDecay,
+      shrink: decoupledWeightDecay ? 1 - lr * weightDecay : 1,
+    });
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Tensor } from "../tensor";
-import { type FloatArray, type ParamGroup, type ParamGroupSpec, Optimizer, withDefaults } from "./optimizer";
+import { type FloatArray, type ParamGroup, type ParamGroupSpec, Optimizer, withDefaults, zerosLike } from "./optimizer";
 import { checkBetas, checkEps, checkLr, checkWeightDecay } from "./validate";
 
 export interface AdamaxOptions {
@@ -13,7 +13,7 @@ export interface AdamaxOptions {
   weightDecay: number;
 }
 
-export type AdamaxState = { step: number; expAvg: Float64Array; expInf: Float64Array };
+export type AdamaxState = { step: number; expAvg: FloatArray; expInf: FloatArray };
 
 /**
  * Adamax (Kingma & Ba, 2015, §7.1; torch.optim.Adamax): Adam with the
@@ -42,8 +42,8 @@ export class Adamax extends Optimizer<AdamaxOptions, AdamaxState> {
     checkWeightDecay(this.name, h.weightDecay);
   }
 
-  protected initState(size: number): AdamaxState {
-    return { step: 0, expAvg: new Float64Array(size), expInf: new Float64Array(size) };
+  protected initState(param: FloatArray): AdamaxState {
+    return { step: 0, expAvg: zerosLike(param), expInf: zerosLike(param) };
   }
 
   protected updateParameter(p: FloatArray, grad: FloatArray, state: AdamaxState, group: ParamGroup<AdamaxOptions>): void {

@@ -1,5 +1,5 @@
 import type { Tensor } from "../tensor";
-import { type FloatArray, type ParamGroup, type ParamGroupSpec, Optimizer, withDefaults } from "./optimizer";
+import { type FloatArray, type ParamGroup, type ParamGroupSpec, Optimizer, withDefaults, zerosLike } from "./optimizer";
 import { checkBetas, checkEps, checkLr, checkNonNegative, checkWeightDecay } from "./validate";
 
 export interface NAdamOptions {
@@ -19,8 +19,8 @@ export interface NAdamOptions {
 
 export type NAdamState = {
   step: number;
-  expAvg: Float64Array;
-  expAvgSq: Float64Array;
+  expAvg: FloatArray;
+  expAvgSq: FloatArray;
   /** ∏ μ_i over the steps taken so far. */
   muProduct: number;
 };
@@ -61,8 +61,8 @@ export class NAdam extends Optimizer<NAdamOptions, NAdamState> {
     checkNonNegative(this.name, "momentumDecay", h.momentumDecay);
   }
 
-  protected initState(size: number): NAdamState {
-    return { step: 0, expAvg: new Float64Array(size), expAvgSq: new Float64Array(size), muProduct: 1 };
+  protected initState(param: FloatArray): NAdamState {
+    return { step: 0, expAvg: zerosLike(param), expAvgSq: zerosLike(param), muProduct: 1 };
   }
 
   protected updateParameter(p: FloatArray, grad: FloatArray, state: NAdamState, group: ParamGroup<NAdamOptions>): void {

@@ -25,7 +25,7 @@ export type ParamGroupSpec<H extends Hyperparameters = Hyperparameters> = Partia
 };
 
 /** One value of per-parameter state: a counter, a buffer shaped like the parameter, or a buffer not created yet. */
-export type StateValue = number | Float64Array | null;
+export type StateValue = number | FloatArray | null;
 
 /** Per-parameter state; every optimizer counts its steps. */
 export type ParamState = { step: number; [key: string]: StateValue };
@@ -55,13 +55,11 @@ export interface OptimizerStateDict<H extends Hyperparameters = Hyperparameters>
  * parameter's storage. The loop writes `param` in place and allocates no
  * tensors, so an optimizer step is independent of autograd.
  *
- * State buffers (moments, momentum) are Float64Array whatever the parameter's
- * dtype: running averages such as v ← 0.999·v + 0.001·g² lose the small term
- * in float32 once v is much larger than it, and the course's models are small
- * enough that the extra memory does not matter. Each step therefore computes
- * in float64 and rounds only when writing the parameter back; for float32
- * parameters results differ from PyTorch's (which keeps state in float32) by
- * float32 rounding only.
+ * State buffers (moments, momentum) have the parameter's dtype, as in
+ * PyTorch: Float32Array for float32 parameters, Float64Array for float64
+ * ones. The update rules compute in float64 and round when they store; the
+ * fast Adam kernel (backend) computes float32 state in float32, as PyTorch
+ * does, so the two agree to float32 rounding.
  *
  * Lesson: "Optimizers" (gradient descent, momentum, adaptive methods).
  */
@@ -94,8 +92,8 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters, S e
     checkLr(this.name, hyper.lr);
   }
 
-  /** Fresh state for a parameter of `size` elements, at its first step. */
-  protected abstract initState(size: number, group: ParamGroup<H>): S;
+  /** Fresh state for a parameter (its storage `param`), at its first step. */
+  protected abstract initState(param: FloatArray, group: ParamGroup<H>): S;
 
   /**
    * One step of the update rule for one parameter: read `grad`, update `state`
@@ -136,7 +134,7 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters, S e
         if (p.grad.size !== p.size) fail(this.name, `gradient has ${p.grad.size} elements but the parameter has ${p.size}`);
         let state = this.state.get(p);
         if (state === undefined) {
-          state = this.initState(p.size, group);
+          state = this.initState(p.data as FloatArray, group);
           this.state.set(p, state);
         }
         state.step += 1;
@@ -198,7 +196,7 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters, S e
     for (const [key, saved] of Object.entries(dict.state)) {
       const p = params[Number(key)];
       if (p === undefined) fail(this.name, `loaded state refers to parameter ${key}, but there are only ${params.length}`);
-      this.state.set(p, loadState(saved, p.size, this.name, key) as S);
+      this.state.set(p, loadState(saved, p.data as FloatArray, this.name, key) as S);
     }
   }
 }
@@ -215,15 +213,17 @@ function copyValues<T extends object>(obj: T): T {
 
 function saveState(state: ParamState): SavedParamState {
   const out: SavedParamState = {};
-  for (const [key, value] of Object.entries(state)) out[key] = value instanceof Float64Array ? Array.from(value) : value;
+  for (const [key, value] of Object.entries(state)) out[key] = ArrayBuffer.isView(value) ? Array.from(value) : value;
   return out;
 }
 
-function loadState(saved: SavedParamState, size: number, op: string, key: string): ParamState {
+function loadState(saved: SavedParamState, param: FloatArray, op: string, key: string): ParamState {
+  const size = param.length;
   const out: ParamState = { step: 0 };
   for (const [name, value] of Object.entries(saved)) {
     if (Array.isArray(value) || ArrayBuffer.isView(value)) {
-      const buffer = Float64Array.from(value as ArrayLike<number>);
+      const buffer = zerosLike(param, (value as ArrayLike<number>).length);
+      buffer.set(value as ArrayLike<number>);
       if (buffer.length !== size) fail(op, `loaded state "${name}" of parameter ${key} has ${buffer.length} values, the parameter has ${size}`);
       out[name] = buffer;
     } else {
@@ -231,6 +231,11 @@ function loadState(saved: SavedParamState, size: number, op: string, key: string
     }
   }
   return out;
+}
+
+/** A zero-filled state buffer of the parameter's dtype (and length, unless `length` is given). */
+export function zerosLike(param: FloatArray, length = param.length): FloatArray {
+  return param instanceof Float32Array ? new Float32Array(length) : new Float64Array(length);
 }
 
 /** `defaults` overridden by the options that are set (an explicit `undefined` keeps the default). */

@@ -1,5 +1,5 @@
 import type { Tensor } from "../tensor";
-import { type FloatArray, type ParamGroup, type ParamGroupSpec, Optimizer, withDefaults } from "./optimizer";
+import { type FloatArray, type ParamGroup, type ParamGroupSpec, Optimizer, withDefaults, zerosLike } from "./optimizer";
 import { checkEps, checkLr, checkMomentum, checkUnitInterval, checkWeightDecay } from "./validate";
 
 export interface RMSpropOptions {
@@ -19,11 +19,11 @@ export interface RMSpropOptions {
 
 export type RMSpropState = {
   step: number;
-  squareAvg: Float64Array;
+  squareAvg: FloatArray;
   /** Only with momentum > 0. */
-  momentumBuffer: Float64Array | null;
+  momentumBuffer: FloatArray | null;
   /** Only when centered. */
-  gradAvg: Float64Array | null;
+  gradAvg: FloatArray | null;
 };
 
 /**
@@ -61,16 +61,16 @@ export class RMSprop extends Optimizer<RMSpropOptions, RMSpropState> {
     checkMomentum(this.name, h.momentum);
   }
 
-  protected initState(size: number): RMSpropState {
-    return { step: 0, squareAvg: new Float64Array(size), momentumBuffer: null, gradAvg: null };
+  protected initState(param: FloatArray): RMSpropState {
+    return { step: 0, squareAvg: zerosLike(param), momentumBuffer: null, gradAvg: null };
   }
 
   protected updateParameter(p: FloatArray, grad: FloatArray, state: RMSpropState, group: ParamGroup<RMSpropOptions>): void {
     const { lr, alpha, eps, weightDecay, momentum, centered } = group;
     const v = state.squareAvg;
     // Buffers start at 0, created when their option is first on.
-    const gAvg = centered ? (state.gradAvg ??= new Float64Array(p.length)) : null;
-    const b = momentum > 0 ? (state.momentumBuffer ??= new Float64Array(p.length)) : null;
+    const gAvg = centered ? (state.gradAvg ??= zerosLike(p)) : null;
+    const b = momentum > 0 ? (state.momentumBuffer ??= zerosLike(p)) : null;
     for (let i = 0; i < p.length; i++) {
       const g = grad[i] + weightDecay * p[i];
       v[i] = alpha * v[i] + (1 - alpha) * g * g;

@@ -96,17 +96,17 @@ function microKernel(kc: i32, a: usize, b: usize, c: usize, ldc: i32, add: bool)
     const b0 = v128.load(b);
     const b1 = v128.load(b, 16);
     let av = v128.load64_splat(a);
-    c00 = f64x2.add(c00, f64x2.mul(av, b0));
-    c01 = f64x2.add(c01, f64x2.mul(av, b1));
+    c00 = madd(av, b0, c00);
+    c01 = madd(av, b1, c01);
     av = v128.load64_splat(a, 8);
-    c10 = f64x2.add(c10, f64x2.mul(av, b0));
-    c11 = f64x2.add(c11, f64x2.mul(av, b1));
+    c10 = madd(av, b0, c10);
+    c11 = madd(av, b1, c11);
     av = v128.load64_splat(a, 16);
-    c20 = f64x2.add(c20, f64x2.mul(av, b0));
-    c21 = f64x2.add(c21, f64x2.mul(av, b1));
+    c20 = madd(av, b0, c20);
+    c21 = madd(av, b1, c21);
     av = v128.load64_splat(a, 24);
-    c30 = f64x2.add(c30, f64x2.mul(av, b0));
-    c31 = f64x2.add(c31, f64x2.mul(av, b1));
+    c30 = madd(av, b0, c30);
+    c31 = madd(av, b1, c31);
     a += MR * 8;
     b += NR * 8;
   }
@@ -115,6 +115,14 @@ function microKernel(kc: i32, a: usize, b: usize, c: usize, ldc: i32, add: bool)
   storeRow(c + row, c10, c11, add);
   storeRow(c + 2 * row, c20, c21, add);
   storeRow(c + 3 * row, c30, c31, add);
+}
+
+/** a·b + c, fused in the relaxed build (see gemm.ts). */
+// @ts-ignore: decorator
+@inline
+function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f64x2.relaxed_madd(a, b, c);
+  return f64x2.add(c, f64x2.mul(a, b));
 }
 
 // @ts-ignore: decorator

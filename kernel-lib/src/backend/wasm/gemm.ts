@@ -1,6 +1,7 @@
 import * as os from "node:os";
 import { ensureHelpers, startOnHelper, waitForHelper } from "./helper-threads";
 import type { WasmRuntime } from "./runtime";
+import { copyOut, stage } from "./staging";
 
 /**
  * Matrix product on the WebAssembly SIMD kernels (kernel-lib/wasm/assembly:
@@ -118,34 +119,24 @@ export function gemmWasm<T extends Floats>(
 ): void {
   const double = out instanceof Float64Array;
   const size = double ? 8 : 4;
-  const kernel = double ? rt.exports.gemmF64 : rt.exports.gemm;
-  const scratchBytes = double ? rt.exports.gemmF64ScratchBytes : rt.exports.gemmScratchBytes;
   const lda = transA ? m : k;
   const ldb = transB ? k : n;
   const plan = blocks(m, n, k);
-  const scratch = plan.map((p) => align(scratchBytes(p.i1 - p.i0, p.j1 - p.j0, k)));
-  const aBytes = align(size * m * k);
-  const bBytes = align(size * k * n);
-  const cBytes = align(size * m * n);
-  const aPtr = rt.reserve(aBytes + bBytes + cBytes + scratch.reduce((s, x) => s + x, 0));
-  const bPtr = aPtr + aBytes;
-  const cPtr = bPtr + bBytes;
-  const mem: Floats = double ? rt.f64() : rt.f32();
-  mem.set(a.subarray(aOff, aOff + m * k), aPtr / size);
-  mem.set(b.subarray(bOff, bOff + k * n), bPtr / size);
-  if (accumulate) mem.set(out.subarray(outOff, outOff + m * n), cPtr / size);
-
-  let scratchPtr = cPtr + cBytes;
-  const jobs = plan.map((p, t) => {
-    const args = [
-      aPtr + size * (transA ? p.i0 : p.i0 * lda), lda, transA ? 1 : 0,
-      bPtr + size * (transB ? p.j0 * ldb : p.j0), ldb, transB ? 1 : 0,
-      cPtr + size * (p.i0 * n + p.j0), n,
-      p.i1 - p.i0, p.j1 - p.j0, k, accumulate ? 1 : 0, scratchPtr, double ? 1 : 0,
-    ];
-    scratchPtr += scratch[t];
-    return args;
-  });
+  // Split products need the memory the helpers share; one thread copies faster into its own.
+  const inst = plan.length > 1 ? rt.shared : rt.local;
+  const kernel = double ? inst.exports.gemmF64 : inst.exports.gemm;
+  const scratchBytes = double ? inst.exports.gemmF64ScratchBytes : inst.exports.gemmScratchBytes;
+  const scratch = plan.map((p) => scratchBytes(p.i1 - p.i0, p.j1 - p.j0, k));
+  const cView = out.subarray(outOff, outOff + m * n);
+  const [aPtr, bPtr, cPtr, ...scratchPtrs] = stage(inst, [
+    a.subarray(aOff, aOff + m * k), b.subarray(bOff, bOff + k * n), accumulate ? cView : size * m * n, ...scratch,
+  ]);
+  const jobs = plan.map((p, t) => [
+    aPtr + size * (transA ? p.i0 : p.i0 * lda), lda, transA ? 1 : 0,
+    bPtr + size * (transB ? p.j0 * ldb : p.j0), ldb, transB ? 1 : 0,
+    cPtr + size * (p.i0 * n + p.j0), n,
+    p.i1 - p.i0, p.j1 - p.j0, k, accumulate ? 1 : 0, scratchPtrs[t], double ? 1 : 0,
+  ]);
   if (jobs.length > 1) ensureHelpers(rt, jobs.length - 1);
   const started = performance.now();
   for (let t = 1; t < jobs.length; t++) startOnHelper(t - 1, jobs[t]);
@@ -157,10 +148,5 @@ export function gemmWasm<T extends Floats>(
     for (let t = 1; t < jobs.length; t++) waitForHelper(t - 1);
     recordSplit(performance.now() - started, (ownEnd - ownStart) * jobs.length);
   }
-  out.set(mem.subarray(cPtr / size, cPtr / size + m * n), outOff);
-}
-
-/** 64-byte alignment keeps every block on its own cache lines. */
-function align(bytes: number): number {
-  return Math.ceil(bytes / 64) * 64;
+  copyOut(inst, cPtr, cView);
 }

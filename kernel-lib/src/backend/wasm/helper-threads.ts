@@ -69,7 +69,7 @@ export function ensureHelpers(runtime: WasmRuntime, count: number): void {
     const control = new Int32Array(new SharedArrayBuffer(4 * (ARGS + ARG_COUNT)));
     const worker = new Worker(HELPER_SOURCE, {
       eval: true,
-      workerData: { module: runtime.module, memory: runtime.memory, control: control.buffer },
+      workerData: { module: runtime.sharedModule, memory: runtime.shared.memory, control: control.buffer },
     });
     worker.unref();
     helpers.push({ worker, control, seq: 0 });

@@ -2,6 +2,9 @@ import type { TypedArray } from "../../core/dtype";
 import { cpuKernels } from "../cpu";
 import type { BinaryOp, Kernels, UnaryOp } from "../kernels";
 import * as branchFree from "../branch-free";
+import { adamStepWasm } from "./adam";
+import { batchNormBackwardWasm, channelMomentsWasm, channelNormalizeWasm } from "./batch-norm";
+import { binaryWasm, unaryWasm } from "./elementwise";
 import { gemmWasm } from "./gemm";
 import type { WasmRuntime } from "./runtime";
 
@@ -16,23 +19,34 @@ const WASM_MIN_WORK = 4096;
 
 /**
  * The fast kernels: the reference ones (cpu.ts) with the matrix product
- * replaced by the WebAssembly SIMD kernels (float32 and float64), and relu,
- * its backward and step by branch-free loops (branch-free.ts). Products agree
- * with the reference to rounding (the sums run in a different order), the
- * rest exactly; test/backend-gemm.test.ts and backend-fused.test.ts check it.
+ * replaced by the WebAssembly SIMD kernels (float32 and float64), batch
+ * norm's passes, Adam's update and the common elementwise ops (add, sub,
+ * mul, div, relu and its backward, step) by float32 SIMD kernels, and relu,
+ * its backward and step in float64 by branch-free loops (branch-free.ts). Products and
+ * batch norm agree with the reference to rounding (sums run in a different
+ * order), Adam to float32 rounding (it computes in float32), the rest
+ * exactly; test/backend-gemm.test.ts and backend-fused.test.ts check it.
  */
 export function makeWasmKernels(rt: WasmRuntime): Kernels {
   return {
     ...cpuKernels,
     unary(op: UnaryOp, x: TypedArray, out: TypedArray): void {
+      if (unaryWasm(rt.local, op, x, out)) return;
       if (op === "relu") branchFree.relu(x, out);
       else if (op === "step") branchFree.step(x, out);
       else cpuKernels.unary(op, x, out);
     },
     binary(op: BinaryOp, a: TypedArray, ia: Int32Array | null, b: TypedArray, ib: Int32Array | null, out: TypedArray): void {
+      if (ia === null && ib === null && binaryWasm(rt.local, op, a, b, out)) return;
       if (op === "reluBackward" && ia === null && ib === null) branchFree.reluBackward(a, b, out);
       else cpuKernels.binary(op, a, ia, b, ib, out);
     },
+    channelMoments: (x, channels, inner, mean, variance) => channelMomentsWasm(rt.local, x, channels, inner, mean, variance),
+    channelNormalize: (x, channels, inner, mean, invStd, weight, bias, out) =>
+      channelNormalizeWasm(rt.local, x, channels, inner, mean, invStd, weight, bias, out),
+    batchNormBackward: (g, x, channels, inner, mean, invStd, weight, training, dx, dWeight, dBias) =>
+      batchNormBackwardWasm(rt.local, g, x, channels, inner, mean, invStd, weight, training, dx, dWeight, dBias),
+    adamStep: (p, grad, m, v, vMax, h) => adamStepWasm(rt.local, p, grad, m, v, vMax, h),
     gemm(a: TypedArray, aOff: number, transA: boolean, b: TypedArray, bOff: number, transB: boolean,
       out: TypedArray, outOff: number, m: number, k: number, n: number, accumulate: boolean): void {
       const big = m * n * k >= WASM_MIN_WORK;

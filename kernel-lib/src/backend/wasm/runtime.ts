@@ -1,16 +1,23 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
+import * as v8 from "node:v8";
 
 /**
- * The WebAssembly side of the fast backend: the compiled module (built from
- * kernel-lib/wasm/assembly by `npm run build`), one shared linear memory and
- * the instance on this thread. Helper threads instantiate the same module on
- * the same memory, so all of them see the operands copied in once.
+ * The WebAssembly side of the fast backend: the kernels (built from
+ * kernel-lib/wasm/assembly by `npm run build`) instantiated twice on this
+ * thread, each with its own linear memory:
+ *   - `shared`: on a shared memory, which the helper threads instantiate the
+ *     same module on, so all of them see the operands copied in once; used
+ *     by matrix products split across threads;
+ *   - `local`: on an ordinary memory, used by every single-thread call.
+ *     Copying into and out of a SharedArrayBuffer goes through V8's
+ *     race-safe copy, 2.6× slower than memcpy (measured: 10 against
+ *     27 GB/s), which matters for the kernels that do little work per value.
  *
  * Linear memory is a scratch area, not tensor storage: tensors keep their own
  * typed arrays, and a kernel copies its operands in, computes, and copies the
- * result out. The copies are memcpy-fast and cost a few percent of a matrix
- * product; in exchange nothing above the backend knows WebAssembly exists.
+ * result out. In exchange nothing above the backend knows WebAssembly exists,
+ * and memory is freed by JavaScript's garbage collector as usual.
  */
 
 /** The functions exported by kernel-lib/wasm/assembly (byte pointers, element counts). */
@@ -30,6 +37,19 @@ export interface WasmExports {
     m: number, n: number, k: number, accumulate: number, scratch: number,
   ): void;
   gemmF64ScratchBytes(m: number, n: number, k: number): number;
+  /** kernel-lib/wasm/assembly/adam.ts: Adam over n float32 values (vMax 0 without AMSGrad). */
+  adamF32(
+    p: number, grad: number, m: number, v: number, vMax: number, n: number,
+    beta1: number, a1: number, beta2: number, a2: number, stepSize: number, invSqrtBc2: number, eps: number, l2: number, shrink: number,
+  ): void;
+  /** kernel-lib/wasm/assembly/batch-norm.ts: passes over a float32 [outer, channels] matrix. */
+  channelMomentsF32(x: number, outer: number, channels: number, mean: number, variance: number): void;
+  channelAffineF32(x: number, outer: number, channels: number, scale: number, shift: number, out: number): void;
+  channelGradSumsF32(g: number, x: number, outer: number, channels: number, mean: number, sumG: number, sumGXc: number): void;
+  channelAffine2F32(g: number, x: number, outer: number, channels: number, k: number, a: number, b: number, out: number): void;
+  /** kernel-lib/wasm/assembly/elementwise.ts: n float32 values, op codes as listed there. */
+  binaryF32(op: number, a: number, b: number, out: number, n: number): void;
+  unaryF32(op: number, x: number, out: number, n: number): void;
 }
 
 /**
@@ -40,18 +60,19 @@ export interface WasmModule {
   readonly __brand?: "WebAssembly.Module";
 }
 export interface WasmMemory {
-  readonly buffer: SharedArrayBuffer;
+  readonly buffer: SharedArrayBuffer | ArrayBuffer;
   grow(pages: number): number;
 }
 interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
   Module: new (bytes: Uint8Array) => WasmModule;
   Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
   Instance: new (module: WasmModule, imports: object) => { exports: object };
 }
 const WebAssemblyApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
-export interface WasmRuntime {
-  readonly module: WasmModule;
+/** One instance of the kernels with its memory. */
+export interface WasmInstance {
   readonly memory: WasmMemory;
   readonly exports: WasmExports;
   /** A float32 view of the whole memory, valid until the next `reserve`. */
@@ -62,14 +83,27 @@ export interface WasmRuntime {
   reserve(bytes: number): number;
 }
 
+export interface WasmRuntime {
+  /** Whether the relaxed-SIMD builds were loaded (fused multiply-add in the matrix products). */
+  readonly relaxedSimd: boolean;
+  /** The shared-memory build, compiled once: helper threads instantiate it on `shared.memory`. */
+  readonly sharedModule: WasmModule;
+  /** The instance on shared memory, for work split across threads. */
+  readonly shared: WasmInstance;
+  /** The instance on this thread's own memory, for single-thread calls. */
+  readonly local: WasmInstance;
+}
+
 /** Below this address the module may keep its own data; kernels use the memory above it. */
 export const SCRATCH_BASE = 65536;
 const PAGE = 65536;
 /** 1 GiB: shared memories must declare a maximum; only address space is reserved up front. */
 const MAX_PAGES = 16384;
 
-/** Where the build puts the binary: kernel-lib/dist/wasm (the same path from src/ and from dist/). */
-export const WASM_PATH = path.resolve(__dirname, "..", "..", "..", "dist", "wasm", "kernels.wasm");
+/** Where the build puts the binaries: kernel-lib/dist/wasm (the same path from src/ and from dist/). */
+export const WASM_DIR = path.resolve(__dirname, "..", "..", "..", "dist", "wasm");
+/** The plain SIMD build for shared memory; the other three builds sit beside it (scripts/build-wasm.mjs). */
+export const WASM_PATH = path.join(WASM_DIR, "kernels.wasm");
 
 let runtime: WasmRuntime | null | undefined;
 let loadError: string | null = null;
@@ -92,24 +126,50 @@ export function wasmLoadError(): string | null {
   return loadError;
 }
 
+/**
+ * The relaxed-SIMD builds when this engine validates them, else the plain ones.
+ * Node 20's V8 (11.3) implements relaxed SIMD behind a flag; setting it before
+ * the first compilation is enough, and newer engines have it on already.
+ * KERNEL_LIB_RELAXED_SIMD=0 forces the plain builds (for comparing the two).
+ */
+function chooseBinaries(): { shared: Uint8Array; local: Uint8Array; relaxedSimd: boolean } {
+  const read = (name: string) => readFileSync(path.join(WASM_DIR, name));
+  const relaxedFiles = ["kernels-relaxed.wasm", "kernels-unshared-relaxed.wasm"];
+  if (process.env.KERNEL_LIB_RELAXED_SIMD !== "0" && relaxedFiles.every((f) => existsSync(path.join(WASM_DIR, f)))) {
+    const [shared, local] = relaxedFiles.map(read);
+    if (!WebAssemblyApi.validate(shared)) v8.setFlagsFromString("--experimental-wasm-relaxed-simd");
+    if (WebAssemblyApi.validate(shared) && WebAssemblyApi.validate(local)) return { shared, local, relaxedSimd: true };
+  }
+  return { shared: read("kernels.wasm"), local: read("kernels-unshared.wasm"), relaxedSimd: false };
+}
+
 function load(): WasmRuntime {
-  const module = new WebAssemblyApi.Module(readFileSync(WASM_PATH));
-  const memory = new WebAssemblyApi.Memory({ initial: 32, maximum: MAX_PAGES, shared: true });
+  const binaries = chooseBinaries();
+  const sharedModule = new WebAssemblyApi.Module(binaries.shared);
+  return {
+    relaxedSimd: binaries.relaxedSimd,
+    sharedModule,
+    shared: instantiate(sharedModule, true),
+    local: instantiate(new WebAssemblyApi.Module(binaries.local), false),
+  };
+}
+
+function instantiate(module: WasmModule, shared: boolean): WasmInstance {
+  const memory = new WebAssemblyApi.Memory({ initial: 32, maximum: MAX_PAGES, shared });
   const instance = new WebAssemblyApi.Instance(module, { env: { memory } });
-  const kernels = instance.exports as unknown as WasmExports;
   let view = new Float32Array(memory.buffer);
   let view64 = new Float64Array(memory.buffer);
   return {
-    module,
     memory,
-    exports: kernels,
+    exports: instance.exports as unknown as WasmExports,
     f32: () => view,
     f64: () => view64,
     reserve(bytes: number): number {
       const needed = SCRATCH_BASE + bytes;
       const have = memory.buffer.byteLength;
       if (needed > have) memory.grow(Math.ceil((needed - have) / PAGE));
-      // A shared memory's buffer object changes when it grows; old views stay valid but short.
+      // Growing replaces the buffer object: a shared memory's old views stay valid but short,
+      // an unshared memory's old buffer is detached (length 0). Either way, new views.
       if (view.buffer.byteLength !== memory.buffer.byteLength) {
         view = new Float32Array(memory.buffer);
         view64 = new Float64Array(memory.buffer);

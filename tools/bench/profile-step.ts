@@ -1,0 +1,11 @@
+import { REFERENCE } from "./config";
+import { referenceWeights, referenceBatch } from "./weights";
+import { ourTrainer } from "./ours";
+const w = referenceWeights(REFERENCE);
+const b = referenceBatch(REFERENCE);
+const t = ourTrainer(w, b, REFERENCE);
+for (let i = 0; i < 30; i++) t.step();
+const N = Number(process.argv[2] ?? 200);
+const t0 = performance.now();
+for (let i = 0; i < N; i++) t.step();
+console.log(`step ${((performance.now() - t0) / N).toFixed(2)} ms`);
