@@ -204,3 +204,24 @@ describe("Adam's SIMD kernel (float32) against the reference loop", () => {
     });
   }
 });
+
+describe("dropout's mask kernel reproduces the generator", () => {
+  it.each([1, 3, 17, 129, 4099])("%i values: the reference's mask and final generator state, bit for bit", (n) => {
+    for (const [p, value] of [[0.3, 1 / 0.7], [0.5, 2], [0, 1], [1, 1]]) {
+      const results = [backend.kernels(), backend.cpuKernels].map((k) => {
+        const words = Uint32Array.from(new Generator(n).getState().s);
+        const out = new Float32Array(n);
+        k.bernoulliMask(words, p, value, out);
+        return { out: [...out], words: [...words] };
+      });
+      expect(results[0]).toEqual(results[1]);
+    }
+    // And the reference is what uniform() gives: keep where u ≥ p.
+    const g = new Generator(n);
+    const words = Uint32Array.from(g.getState().s);
+    const out = new Float32Array(n);
+    backend.kernels().bernoulliMask(words, 0.3, 2, out);
+    expect([...out]).toEqual(Array.from({ length: n }, () => (g.uniform() >= 0.3 ? 2 : 0)));
+    expect([...words]).toEqual(g.getState().s);
+  });
+});

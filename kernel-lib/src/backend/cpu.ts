@@ -1,6 +1,7 @@
 import type { TypedArray } from "../core/dtype";
 import { type Shape, sameShape, sizeOf } from "../core/shape";
 import { adamStep } from "./adam-step";
+import { bernoulliMask } from "./bernoulli";
 import { erf } from "./erf";
 import { batchNormBackward, channelMoments, channelNormalize } from "./fused";
 import type { BinaryOp, Kernels, UnaryOp } from "./kernels";
@@ -225,6 +226,6 @@ function gemm(
 
 export const cpuKernels: Kernels = {
   broadcastIndex, binary, unary, clamp, where, sumInto, maxInto, gemm, stridedIndex, stridedCopy,
-  channelMoments, channelNormalize, batchNormBackward,
+  channelMoments, channelNormalize, batchNormBackward, bernoulliMask,
   adamStep,
 };

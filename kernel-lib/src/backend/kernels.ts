@@ -66,6 +66,9 @@ export interface Kernels {
     weight: TypedArray | null, training: boolean, dx: TypedArray | null, dWeight: TypedArray | null, dBias: TypedArray | null,
   ): void;
 
+  /** out[i] = value if u_i ≥ p else 0, u_i the next uniform() draws of the xoshiro128** state `words`, advanced in place (bernoulli.ts). */
+  bernoulliMask(words: Uint32Array, p: number, value: number, out: TypedArray): void;
+
   // ---- optimizer updates, in place over a parameter's storage ----
   /** One Adam/AdamW step (adam-step.ts); `vMax` is AMSGrad's running maximum, or null. */
   adamStep(p: TypedArray, grad: TypedArray, m: TypedArray, v: TypedArray, vMax: TypedArray | null, h: AdamStepParams): void;

@@ -1,3 +1,4 @@
+import { kernels } from "../backend";
 import { floatType } from "../core/dtype";
 import { fail } from "../core/errors";
 import { type Generator, defaultGenerator } from "../core/random";
@@ -18,30 +19,17 @@ export function checkDropoutProbability(op: string, p: number): void {
 }
 
 /**
- * Reused buffer for the uniform draws of keepMask (a training step would
- * otherwise allocate one per dropout layer); masks above DRAWS_MAX elements
- * get their own, so that one huge call does not pin its buffer for good.
- */
-let draws = new Float64Array(0);
-const DRAWS_MAX = 1 << 20;
-
-function drawBuffer(n: number): Float64Array {
-  if (n > DRAWS_MAX) return new Float64Array(n);
-  if (draws.length < n) draws = new Float64Array(n);
-  return draws.subarray(0, n);
-}
-
-/**
  * Fills a float tensor shaped like x with `keep` (probability 1 − p) or 0
- * (drop, probability p): one independent Bernoulli draw per element.
+ * (drop, probability p): one independent Bernoulli draw per element, made
+ * from the generator's next uniform() draws by a kernel (backend/bernoulli.ts),
+ * so the mask is the same whichever kernels run.
  */
 function keepMask(x: Tensor, p: number, generator: Generator, keep = 1): Tensor {
   const mask = empty(x.shape, floatType(x.dtype));
-  const d = mask.data;
-  // The draws of generator.uniform(), all at once (fillUniform is the faster way to make them);
-  // keep · +(u ≥ p) rather than a branch, which random draws would mispredict.
-  const u = generator.fillUniform(drawBuffer(d.length));
-  for (let i = 0; i < d.length; i++) d[i] = keep * +(u[i] >= p);
+  const { s, spare } = generator.getState();
+  const words = Uint32Array.from(s);
+  kernels().bernoulliMask(words, p, keep, mask.data);
+  generator.setState({ s: Array.from(words), spare });
   return mask;
 }
 

@@ -7,3 +7,4 @@ export { gemmF64, gemmF64ScratchBytes } from "./gemm-f64";
 export { adamF32 } from "./adam";
 export { channelMomentsF32, channelAffineF32, channelGradSumsF32, channelAffine2F32 } from "./batch-norm";
 export { binaryF32, unaryF32 } from "./elementwise";
+export { bernoulliMaskF32 } from "./bernoulli";

@@ -4,7 +4,7 @@ import type { BinaryOp, Kernels, UnaryOp } from "../kernels";
 import * as branchFree from "../branch-free";
 import { adamStepWasm } from "./adam";
 import { batchNormBackwardWasm, channelMomentsWasm, channelNormalizeWasm } from "./batch-norm";
-import { binaryWasm, unaryWasm } from "./elementwise";
+import { bernoulliMaskWasm, binaryWasm, unaryWasm } from "./elementwise";
 import { gemmWasm } from "./gemm";
 import type { WasmRuntime } from "./runtime";
 
@@ -21,7 +21,8 @@ const WASM_MIN_WORK = 4096;
  * The fast kernels: the reference ones (cpu.ts) with the matrix product
  * replaced by the WebAssembly SIMD kernels (float32 and float64), batch
  * norm's passes, Adam's update and the common elementwise ops (add, sub,
- * mul, div, relu and its backward, step) by float32 SIMD kernels, and relu,
+ * mul, div, relu and its backward, step) by float32 SIMD kernels, dropout's
+ * masks by a kernel that reproduces the generator, and relu,
  * its backward and step in float64 by branch-free loops (branch-free.ts). Products and
  * batch norm agree with the reference to rounding (sums run in a different
  * order), Adam to float32 rounding (it computes in float32), the rest
@@ -47,6 +48,7 @@ export function makeWasmKernels(rt: WasmRuntime): Kernels {
     batchNormBackward: (g, x, channels, inner, mean, invStd, weight, training, dx, dWeight, dBias) =>
       batchNormBackwardWasm(rt.local, g, x, channels, inner, mean, invStd, weight, training, dx, dWeight, dBias),
     adamStep: (p, grad, m, v, vMax, h) => adamStepWasm(rt.local, p, grad, m, v, vMax, h),
+    bernoulliMask: (words, p, value, out) => bernoulliMaskWasm(rt.local, words, p, value, out),
     gemm(a: TypedArray, aOff: number, transA: boolean, b: TypedArray, bOff: number, transB: boolean,
       out: TypedArray, outOff: number, m: number, k: number, n: number, accumulate: boolean): void {
       const big = m * n * k >= WASM_MIN_WORK;

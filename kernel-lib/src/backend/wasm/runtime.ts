@@ -50,6 +50,8 @@ export interface WasmExports {
   /** kernel-lib/wasm/assembly/elementwise.ts: n float32 values, op codes as listed there. */
   binaryF32(op: number, a: number, b: number, out: number, n: number): void;
   unaryF32(op: number, x: number, out: number, n: number): void;
+  /** kernel-lib/wasm/assembly/bernoulli.ts: four u32 state words at `state`, n float32 outputs. */
+  bernoulliMaskF32(state: number, p: number, value: number, out: number, n: number): void;
 }
 
 /**
