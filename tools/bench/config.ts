@@ -43,19 +43,23 @@ export const TINY: BenchConfig = {
 };
 
 /**
- * How one implementation is timed: `warmup` untimed calls (JIT compilation,
- * first-use allocations, tfjs kernel set-up), then up to `reps` timed calls
- * whose median is reported. A call slower than budgetMs / reps lowers the
- * count (never below minReps) so slow implementations do not dominate the run.
+ * How one implementation is timed: untimed warm-up calls, at least `warmup`
+ * of them and for at least `warmupMs` (JIT compilation: V8 optimizes hot
+ * JavaScript and tiers WebAssembly up from its baseline compiler only after
+ * many calls; first-use allocations; tfjs kernel set-up), then up to `reps`
+ * timed calls whose median is reported. A call slower than budgetMs / reps
+ * lowers the count (never below minReps) so slow implementations do not
+ * dominate the run. Every implementation gets the same treatment.
  */
 export interface Repetitions {
   readonly warmup: number;
+  readonly warmupMs: number;
   readonly reps: number;
   readonly minReps: number;
   readonly budgetMs: number;
 }
 
-export const FULL: Repetitions = { warmup: 3, reps: 15, minReps: 5, budgetMs: 4000 };
-export const QUICK: Repetitions = { warmup: 1, reps: 5, minReps: 3, budgetMs: 1500 };
+export const FULL: Repetitions = { warmup: 3, warmupMs: 1500, reps: 41, minReps: 5, budgetMs: 4000 };
+export const QUICK: Repetitions = { warmup: 1, warmupMs: 300, reps: 9, minReps: 3, budgetMs: 1500 };
 /** For tests: one call each, no warm-up. */
-export const ONCE: Repetitions = { warmup: 0, reps: 1, minReps: 1, budgetMs: Infinity };
+export const ONCE: Repetitions = { warmup: 0, warmupMs: 0, reps: 1, minReps: 1, budgetMs: Infinity };

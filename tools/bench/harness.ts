@@ -29,7 +29,8 @@ export function median(values: readonly number[]): number {
  */
 export function timeMedian(fn: () => void, reps: Repetitions): number {
   let last = 0;
-  for (let i = 0; i < reps.warmup; i++) last = timeOnce(fn);
+  const warmStart = performance.now();
+  for (let i = 0; i < reps.warmup || performance.now() - warmStart < reps.warmupMs; i++) last = timeOnce(fn);
   const affordable = last > 0 ? Math.floor(reps.budgetMs / last) : reps.reps;
   const count = Math.max(reps.minReps, Math.min(reps.reps, affordable));
   const samples: number[] = [];

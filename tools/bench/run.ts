@@ -78,6 +78,6 @@ export async function describeEnvironment(reps: Repetitions): Promise<string> {
     `kernel-lib ${kernelLibVersion}: ${kernelLibEntry()}, ${describeKernels()}`,
     `tfjs-core ${tf.version_core}: backends cpu (JavaScript) and wasm (${wasm.binary}, SIMD ${wasm.simd ? "on" : "off"}, threads ${wasm.threads}${wasm.multithreadSupported ? "" : ": tfjs disables wasm threads under Node"})`,
     `node ${process.version}, ${cores} × ${cpu}, ${busy.toFixed(1)} core(s) busy with other work${busy > 0.5 ? " — WARNING: the machine is shared right now; figures will be slower and noisier" : ""}`,
-    `timing: ${reps.warmup} warm-up call(s), then the median of up to ${reps.reps} timed calls (at least ${reps.minReps}, about ${reps.budgetMs / 1000} s per row)`,
+    `timing: warm-up calls (at least ${reps.warmup}, for at least ${reps.warmupMs / 1000} s), then the median of up to ${reps.reps} timed calls (at least ${reps.minReps}, about ${reps.budgetMs / 1000} s per row)`,
   ].join("\n");
 }

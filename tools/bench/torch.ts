@@ -24,9 +24,9 @@ torch.manual_seed(cfg["seed"])
 reps = cfg["reps"]
 
 def median_ms(fn):
-    last = 0.0
-    for _ in range(reps["warmup"]):
-        t = time.perf_counter(); fn(); last = (time.perf_counter() - t) * 1e3
+    last, i, warm_start = 0.0, 0, time.perf_counter()
+    while i < reps["warmup"] or (time.perf_counter() - warm_start) * 1e3 < reps["warmupMs"]:
+        t = time.perf_counter(); fn(); last = (time.perf_counter() - t) * 1e3; i += 1
     count = reps["reps"] if last <= 0 else max(reps["minReps"], min(reps["reps"], int(reps["budgetMs"] // last)))
     samples = []
     for _ in range(count):

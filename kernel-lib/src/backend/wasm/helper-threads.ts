@@ -25,7 +25,7 @@ const STARTED = 3;
 const ARGS = 4;
 const ARG_COUNT = 14;
 /** How long a helper polls for the next job before blocking (milliseconds). */
-const SPIN_MS = 20;
+const SPIN_MS = 2;
 /** How many times the main thread polls for the result before blocking. */
 const MAIN_POLLS = 20000;
 /** A helper that has not started after this long never will (the thread could not be created). */
