@@ -6,7 +6,7 @@
  * Gradient checks of the fused paths (float64) are in functional-normalization.test.ts.
  */
 import { describe, expect, it } from "vitest";
-import { F, Generator, type Tensor, backend, noGrad, randn, tensor } from "kernel-lib";
+import { F, Generator, type Tensor, backend, noGrad, optim, randn, tensor } from "kernel-lib";
 import { F32_EPS, expectWithinRounding, randomF32 } from "./helpers/backend-oracle";
 
 const SHAPES: number[][] = [[2, 1], [3, 17], [17, 3], [129, 3], [2, 3, 1], [3, 17, 5], [4, 1, 129]];
@@ -223,5 +223,39 @@ describe("dropout's mask kernel reproduces the generator", () => {
     backend.kernels().bernoulliMask(words, 0.3, 2, out);
     expect([...out]).toEqual(Array.from({ length: n }, () => (g.uniform() >= 0.3 ? 2 : 0)));
     expect([...words]).toEqual(g.getState().s);
+  });
+});
+
+describe("optimizer state in WebAssembly memory", () => {
+  it("the fast kernels keep float32 state in a store's shared memory, float64 state in plain arrays", () => {
+    const store = backend.kernels().createStateStore();
+    const a = store.zeros(new Float32Array(1), 5);
+    const b = store.zeros(new Float32Array(1), 3);
+    expect(a.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(b.byteOffset).toBeGreaterThanOrEqual(a.byteOffset + 20); // no overlap
+    expect(store.zeros(new Float64Array(1), 2)).toBeInstanceOf(Float64Array);
+  });
+
+  it("Adam with state in the store trains three parameters exactly as with state copied in and out", () => {
+    const run = (kernels: backend.Kernels) => {
+      const previous = backend.setKernels(kernels);
+      try {
+        const g = new Generator(3);
+        const w = [randn([7, 5], { generator: g }), randn([5], { generator: g }), randn([129], { generator: g })].map((t) => t.requiresGrad_());
+        const opt = new optim.Adam(w, { lr: 0.01, amsgrad: true });
+        for (let step = 0; step < 10; step++) {
+          opt.zeroGrad();
+          w.map((t) => t.square().sum()).reduce((s, l) => s.add(l)).backward();
+          opt.step();
+        }
+        return w.map((t) => [...t.data]);
+      } finally {
+        backend.setKernels(previous);
+      }
+    };
+    const fast = backend.kernels();
+    // The same kernels with a store of plain arrays: the Adam kernel then copies the moments.
+    const copying: backend.Kernels = { ...fast, createStateStore: backend.cpuKernels.createStateStore };
+    expect(run(fast)).toEqual(run(copying));
   });
 });

@@ -2,7 +2,7 @@ import { cpuKernels } from "./cpu";
 import type { Kernels } from "./kernels";
 import { makeWasmKernels, wasmLoadError, wasmRuntime } from "./wasm";
 
-export type { Kernels, BinaryOp, UnaryOp } from "./kernels";
+export type { Kernels, BinaryOp, StateStore, UnaryOp } from "./kernels";
 export { cpuKernels } from "./cpu";
 export { getNumThreads, setAdaptiveThreads, setNumThreads } from "./wasm";
 

@@ -24,6 +24,12 @@ export type UnaryOp =
   | "tanh" | "sigmoid" | "relu" | "step" | "erf" | "log1p" | "expm1" | "softplus"
   | "isnan" | "floor" | "round";
 
+/** Storage for an optimizer's per-parameter state (moments, momentum), made by `Kernels.createStateStore`. */
+export interface StateStore {
+  /** A zero-filled buffer with `like`'s element type and `length` values. */
+  zeros(like: TypedArray, length: number): TypedArray;
+}
+
 export interface Kernels {
   /** For each output position, the source position of an operand broadcast from `from` to `to`. */
   broadcastIndex(from: Shape, to: Shape): Int32Array | null;
@@ -70,6 +76,8 @@ export interface Kernels {
   bernoulliMask(words: Uint32Array, p: number, value: number, out: TypedArray): void;
 
   // ---- optimizer updates, in place over a parameter's storage ----
+  /** A store for one optimizer's state: plain typed arrays, or memory a fast kernel can update in place. */
+  createStateStore(): StateStore;
   /** One Adam/AdamW step (adam-step.ts); `vMax` is AMSGrad's running maximum, or null. */
   adamStep(p: TypedArray, grad: TypedArray, m: TypedArray, v: TypedArray, vMax: TypedArray | null, h: AdamStepParams): void;
 }

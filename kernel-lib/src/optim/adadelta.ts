@@ -1,5 +1,5 @@
 import type { Tensor } from "../tensor";
-import { type FloatArray, type ParamGroup, type ParamGroupSpec, Optimizer, withDefaults, zerosLike } from "./optimizer";
+import { type FloatArray, type ParamGroup, type ParamGroupSpec, Optimizer, withDefaults } from "./optimizer";
 import { checkEps, checkLr, checkUnitInterval, checkWeightDecay } from "./validate";
 
 export interface AdadeltaOptions {
@@ -44,7 +44,7 @@ export class Adadelta extends Optimizer<AdadeltaOptions, AdadeltaState> {
   }
 
   protected initState(param: FloatArray): AdadeltaState {
-    return { step: 0, squareAvg: zerosLike(param), accDelta: zerosLike(param) };
+    return { step: 0, squareAvg: this.stateBuffer(param), accDelta: this.stateBuffer(param) };
   }
 
   protected updateParameter(p: FloatArray, grad: FloatArray, state: AdadeltaState, group: ParamGroup<AdadeltaOptions>): void {

@@ -1,5 +1,5 @@
 import type { Tensor } from "../tensor";
-import { type FloatArray, type ParamGroup, type ParamGroupSpec, Optimizer, withDefaults, zerosLike } from "./optimizer";
+import { type FloatArray, type ParamGroup, type ParamGroupSpec, Optimizer, withDefaults } from "./optimizer";
 import { checkEps, checkLr, checkNonNegative, checkWeightDecay } from "./validate";
 
 export interface AdagradOptions {
@@ -49,7 +49,7 @@ export class Adagrad extends Optimizer<AdagradOptions, AdagradState> {
   }
 
   protected initState(param: FloatArray, group: ParamGroup<AdagradOptions>): AdagradState {
-    return { step: 0, sum: zerosLike(param).fill(group.initialAccumulatorValue) };
+    return { step: 0, sum: this.stateBuffer(param).fill(group.initialAccumulatorValue) };
   }
 
   protected updateParameter(p: FloatArray, grad: FloatArray, state: AdagradState, group: ParamGroup<AdagradOptions>): void {

@@ -1,6 +1,6 @@
 import { kernels } from "../backend";
 import type { Tensor } from "../tensor";
-import { type FloatArray, type ParamGroup, type ParamGroupSpec, Optimizer, withDefaults, zerosLike } from "./optimizer";
+import { type FloatArray, type ParamGroup, type ParamGroupSpec, Optimizer, withDefaults } from "./optimizer";
 import { checkBetas, checkEps, checkLr, checkWeightDecay } from "./validate";
 
 export interface AdamOptions {
@@ -65,9 +65,9 @@ export class Adam extends Optimizer<AdamOptions, AdamState> {
   protected initState(param: FloatArray, group: ParamGroup<AdamOptions>): AdamState {
     return {
       step: 0,
-      expAvg: zerosLike(param),
-      expAvgSq: zerosLike(param),
-      maxExpAvgSq: group.amsgrad ? zerosLike(param) : null,
+      expAvg: this.stateBuffer(param),
+      expAvgSq: this.stateBuffer(param),
+      maxExpAvgSq: group.amsgrad ? this.stateBuffer(param) : null,
     };
   }
 
@@ -75,7 +75,7 @@ export class Adam extends Optimizer<AdamOptions, AdamState> {
     const { lr, eps, weightDecay, amsgrad, decoupledWeightDecay } = group;
     const [beta1, beta2] = group.betas;
     const t = state.step;
-    if (amsgrad) state.maxExpAvgSq ??= zerosLike(p);
+    if (amsgrad) state.maxExpAvgSq ??= this.stateBuffer(p);
     // The loop itself is a kernel (backend/adam-step.ts; the WebAssembly one for float32).
     // lr·m̂/(√v̂ + eps) is computed as stepSize·m/(√v·invSqrtBc2 + eps), PyTorch's arrangement:
     // the same value up to rounding, with one division per element instead of three.

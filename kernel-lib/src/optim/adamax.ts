@@ -1,5 +1,5 @@
 import type { Tensor } from "../tensor";
-import { type FloatArray, type ParamGroup, type ParamGroupSpec, Optimizer, withDefaults, zerosLike } from "./optimizer";
+import { type FloatArray, type ParamGroup, type ParamGroupSpec, Optimizer, withDefaults } from "./optimizer";
 import { checkBetas, checkEps, checkLr, checkWeightDecay } from "./validate";
 
 export interface AdamaxOptions {
@@ -43,7 +43,7 @@ export class Adamax extends Optimizer<AdamaxOptions, AdamaxState> {
   }
 
   protected initState(param: FloatArray): AdamaxState {
-    return { step: 0, expAvg: zerosLike(param), expInf: zerosLike(param) };
+    return { step: 0, expAvg: this.stateBuffer(param), expInf: this.stateBuffer(param) };
   }
 
   protected updateParameter(p: FloatArray, grad: FloatArray, state: AdamaxState, group: ParamGroup<AdamaxOptions>): void {

@@ -1,5 +1,5 @@
 import type { Tensor } from "../tensor";
-import { type FloatArray, type ParamGroup, type ParamGroupSpec, Optimizer, withDefaults, zerosLike } from "./optimizer";
+import { type FloatArray, type ParamGroup, type ParamGroupSpec, Optimizer, withDefaults } from "./optimizer";
 import { checkBetas, checkEps, checkLr, checkNonNegative, checkWeightDecay } from "./validate";
 
 export interface NAdamOptions {
@@ -62,7 +62,7 @@ export class NAdam extends Optimizer<NAdamOptions, NAdamState> {
   }
 
   protected initState(param: FloatArray): NAdamState {
-    return { step: 0, expAvg: zerosLike(param), expAvgSq: zerosLike(param), muProduct: 1 };
+    return { step: 0, expAvg: this.stateBuffer(param), expAvgSq: this.stateBuffer(param), muProduct: 1 };
   }
 
   protected updateParameter(p: FloatArray, grad: FloatArray, state: NAdamState, group: ParamGroup<NAdamOptions>): void {

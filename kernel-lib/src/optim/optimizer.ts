@@ -1,3 +1,4 @@
+import { type StateStore, kernels } from "../backend";
 import { fail } from "../core/errors";
 import { enableGrad } from "../autograd/grad-mode";
 import { Tensor } from "../tensor";
@@ -68,6 +69,8 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters, S e
   readonly paramGroups: ParamGroup<H>[] = [];
   /** Per-parameter state, created at the parameter's first step. */
   readonly state = new Map<Tensor, S>();
+  /** Where state buffers live (see `stateBuffer`); made at the first one. */
+  private stateStore: StateStore | null = null;
 
   /**
    * @param params   the tensors to optimize (e.g. `model.parameters()`), or groups `{ params, ...overrides }`
@@ -90,6 +93,18 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters, S e
   /** Refuses invalid hyperparameters with PyTorch's messages (see validate.ts). */
   protected validate(hyper: H): void {
     checkLr(this.name, hyper.lr);
+  }
+
+  /**
+   * A zero-filled state buffer with the parameter's dtype (and length, unless
+   * `length` is given). The active kernels provide the storage: the fast ones
+   * keep float32 state in WebAssembly memory, where Adam's kernel updates it
+   * in place instead of copying it in and out at every step. To the update
+   * rules it is an ordinary Float32Array or Float64Array either way.
+   */
+  protected stateBuffer(param: FloatArray, length = param.length): FloatArray {
+    this.stateStore ??= kernels().createStateStore();
+    return this.stateStore.zeros(param, length) as FloatArray;
   }
 
   /** Fresh state for a parameter (its storage `param`), at its first step. */
@@ -193,10 +208,11 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters, S e
     });
     const params = this.paramGroups.flatMap((g) => g.params);
     this.state.clear();
+    this.stateStore = null; // a fresh store: the old one goes with the old state
     for (const [key, saved] of Object.entries(dict.state)) {
       const p = params[Number(key)];
       if (p === undefined) fail(this.name, `loaded state refers to parameter ${key}, but there are only ${params.length}`);
-      this.state.set(p, loadState(saved, p.data as FloatArray, this.name, key) as S);
+      this.state.set(p, loadState(saved, p.data.length, (n) => this.stateBuffer(p.data as FloatArray, n), this.name, key) as S);
     }
   }
 }
@@ -217,25 +233,20 @@ function saveState(state: ParamState): SavedParamState {
   return out;
 }
 
-function loadState(saved: SavedParamState, param: FloatArray, op: string, key: string): ParamState {
-  const size = param.length;
+function loadState(saved: SavedParamState, size: number, buffer: (length: number) => FloatArray, op: string, key: string): ParamState {
   const out: ParamState = { step: 0 };
   for (const [name, value] of Object.entries(saved)) {
     if (Array.isArray(value) || ArrayBuffer.isView(value)) {
-      const buffer = zerosLike(param, (value as ArrayLike<number>).length);
-      buffer.set(value as ArrayLike<number>);
-      if (buffer.length !== size) fail(op, `loaded state "${name}" of parameter ${key} has ${buffer.length} values, the parameter has ${size}`);
-      out[name] = buffer;
+      const values = value as ArrayLike<number>;
+      if (values.length !== size) fail(op, `loaded state "${name}" of parameter ${key} has ${values.length} values, the parameter has ${size}`);
+      const restored = buffer(size);
+      restored.set(values);
+      out[name] = restored;
     } else {
       out[name] = value;
     }
   }
   return out;
-}
-
-/** A zero-filled state buffer of the parameter's dtype (and length, unless `length` is given). */
-export function zerosLike(param: FloatArray, length = param.length): FloatArray {
-  return param instanceof Float32Array ? new Float32Array(length) : new Float64Array(length);
 }
 
 /** `defaults` overridden by the options that are set (an explicit `undefined` keeps the default). */

@@ -1,5 +1,5 @@
 import type { Tensor } from "../tensor";
-import { type FloatArray, type ParamGroup, type ParamGroupSpec, Optimizer, withDefaults, zerosLike } from "./optimizer";
+import { type FloatArray, type ParamGroup, type ParamGroupSpec, Optimizer, withDefaults } from "./optimizer";
 import { checkEps, checkLr, checkMomentum, checkUnitInterval, checkWeightDecay } from "./validate";
 
 export interface RMSpropOptions {
@@ -62,15 +62,15 @@ export class RMSprop extends Optimizer<RMSpropOptions, RMSpropState> {
   }
 
   protected initState(param: FloatArray): RMSpropState {
-    return { step: 0, squareAvg: zerosLike(param), momentumBuffer: null, gradAvg: null };
+    return { step: 0, squareAvg: this.stateBuffer(param), momentumBuffer: null, gradAvg: null };
   }
 
   protected updateParameter(p: FloatArray, grad: FloatArray, state: RMSpropState, group: ParamGroup<RMSpropOptions>): void {
     const { lr, alpha, eps, weightDecay, momentum, centered } = group;
     const v = state.squareAvg;
     // Buffers start at 0, created when their option is first on.
-    const gAvg = centered ? (state.gradAvg ??= zerosLike(p)) : null;
-    const b = momentum > 0 ? (state.momentumBuffer ??= zerosLike(p)) : null;
+    const gAvg = centered ? (state.gradAvg ??= this.stateBuffer(p)) : null;
+    const b = momentum > 0 ? (state.momentumBuffer ??= this.stateBuffer(p)) : null;
     for (let i = 0; i < p.length; i++) {
       const g = grad[i] + weightDecay * p[i];
       v[i] = alpha * v[i] + (1 - alpha) * g * g;

@@ -1,6 +1,6 @@
 import { fail } from "../core/errors";
 import type { Tensor } from "../tensor";
-import { type FloatArray, type ParamGroup, type ParamGroupSpec, Optimizer, withDefaults, zerosLike } from "./optimizer";
+import { type FloatArray, type ParamGroup, type ParamGroupSpec, Optimizer, withDefaults } from "./optimizer";
 import { checkLr, checkMomentum, checkNonNegative, checkWeightDecay } from "./validate";
 
 export interface SGDOptions {
@@ -59,7 +59,7 @@ export class SGD extends Optimizer<SGDOptions, SGDState> {
     const { lr, momentum, dampening, weightDecay, nesterov } = group;
     // The buffer appears the first time momentum is on, and then starts from g itself (not 0).
     const firstMomentumStep = momentum !== 0 && state.momentumBuffer === null;
-    if (firstMomentumStep) state.momentumBuffer = zerosLike(p);
+    if (firstMomentumStep) state.momentumBuffer = this.stateBuffer(p);
     const b = state.momentumBuffer;
     for (let i = 0; i < p.length; i++) {
       let g = grad[i] + weightDecay * p[i];

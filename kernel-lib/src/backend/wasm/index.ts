@@ -6,6 +6,7 @@ import { adamStepWasm } from "./adam";
 import { batchNormBackwardWasm, channelMomentsWasm, channelNormalizeWasm } from "./batch-norm";
 import { bernoulliMaskWasm, binaryWasm, unaryWasm } from "./elementwise";
 import { gemmWasm } from "./gemm";
+import { WasmStateStore } from "./state-store";
 import type { WasmRuntime } from "./runtime";
 
 export { getNumThreads, setAdaptiveThreads, setNumThreads, setThreadMinWork } from "./gemm";
@@ -47,6 +48,7 @@ export function makeWasmKernels(rt: WasmRuntime): Kernels {
       channelNormalizeWasm(rt.local, x, channels, inner, mean, invStd, weight, bias, out),
     batchNormBackward: (g, x, channels, inner, mean, invStd, weight, training, dx, dWeight, dBias) =>
       batchNormBackwardWasm(rt.local, g, x, channels, inner, mean, invStd, weight, training, dx, dWeight, dBias),
+    createStateStore: () => new WasmStateStore(rt),
     adamStep: (p, grad, m, v, vMax, h) => adamStepWasm(rt.local, p, grad, m, v, vMax, h),
     bernoulliMask: (words, p, value, out) => bernoulliMaskWasm(rt.local, words, p, value, out),
     gemm(a: TypedArray, aOff: number, transA: boolean, b: TypedArray, bOff: number, transB: boolean,

@@ -156,7 +156,8 @@ function load(): WasmRuntime {
   };
 }
 
-function instantiate(module: WasmModule, shared: boolean): WasmInstance {
+/** A new instance of `module` on a memory of its own (shared or not). */
+export function instantiate(module: WasmModule, shared: boolean): WasmInstance {
   const memory = new WebAssemblyApi.Memory({ initial: 32, maximum: MAX_PAGES, shared });
   const instance = new WebAssemblyApi.Instance(module, { env: { memory } });
   let view = new Float32Array(memory.buffer);

@@ -1,0 +1,10 @@
+import { backend } from "kernel-lib";
+import { REFERENCE } from "./config";
+import { referenceWeights, referenceBatch } from "./weights";
+import { ourTrainer } from "./ours";
+backend.setAdaptiveThreads(false);
+const t = ourTrainer(referenceWeights(REFERENCE), referenceBatch(REFERENCE), REFERENCE);
+for (let i = 0; i < 50; i++) t.step();
+(globalThis as any).__gemmStats = {};
+for (let i = 0; i < 200; i++) t.step();
+for (const [k, e] of Object.entries((globalThis as any).__gemmStats as Record<string, any>)) console.log(k, e.calls, "own", (e.own / e.calls).toFixed(3), "wait", (e.wait / e.calls).toFixed(3), "helper starts after", (e.hStart / e.calls).toFixed(3), "runs", (e.hRun / e.calls).toFixed(3));
