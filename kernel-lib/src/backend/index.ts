@@ -4,7 +4,7 @@ import { makeWasmKernels, wasmLoadError, wasmRuntime } from "./wasm";
 
 export type { Kernels, BinaryOp, StateStore, UnaryOp } from "./kernels";
 export { cpuKernels } from "./cpu";
-export { getNumThreads, setAdaptiveThreads, setNumThreads } from "./wasm";
+export { getNumThreads, setAdaptiveThreads, setNumThreads, setThreadMinWork } from "./wasm";
 
 /**
  * Which kernels run: "wasm" (WebAssembly SIMD, threads for large products;
