@@ -7,7 +7,7 @@
  *   npm run bench -- --quick           fewer repetitions
  *   npm run bench -- --case matmul     one case (repeatable: --case forward --case matmul)
  *   npm run -s bench -- --json         rows {case, impl, ms, gflops?} as JSON on stdout
- *   npm run bench -- --torch           also PyTorch, if python3 can import torch
+ *   npm run bench -- --torch           also PyTorch, if python3 (or Debian's /usr/bin/python3) can import torch
  *
  * (`-s` keeps npm's own "> bench" banner off stdout.) The engine is imported
  * by its package name; tools/bench/tsconfig.json drops the root tsconfig's
@@ -86,7 +86,7 @@ async function main(): Promise<void> {
   // Loaded only now, after the build, so that "kernel-lib" is the fresh dist.
   const { runBench, titles, describeEnvironment } = await import("./run");
   const { formatTable } = await import("./report");
-  const { torchAvailable, runTorch } = await import("./torch");
+  const { PYTHONS, torchAvailable, runTorch } = await import("./torch");
   const config = args.tiny ? TINY : REFERENCE;
   const reps = args.quick ? QUICK : FULL;
 
@@ -103,7 +103,7 @@ async function main(): Promise<void> {
       rows.push(...torch.rows);
       torchNote = `PyTorch ${torch.version} on 2 threads (torch.set_num_threads(2)).`;
     } else {
-      torchNote = 'PyTorch is absent (python3 -c "import torch" failed): no torch rows.';
+      torchNote = `PyTorch is absent (\`import torch\` failed in ${PYTHONS.join(" and ")}; on Debian: apt-get install python3-torch): no torch rows.`;
       err(torchNote);
     }
   }

@@ -68,10 +68,24 @@ if "matmul" in cfg["cases"]:
 print(json.dumps({"torch": torch.__version__, "rows": rows}))
 `;
 
-/** Whether `python3 -c "import torch"` succeeds. */
+/**
+ * The Pythons tried, in order: the one on PATH, then Debian's, where
+ * `apt-get install python3-torch` puts PyTorch (a pyenv or venv python3 on
+ * PATH does not see the system's packages).
+ */
+export const PYTHONS = ["python3", "/usr/bin/python3"];
+
+let torchPython: string | null | undefined;
+
+/** The first of PYTHONS for which `import torch` succeeds, or null. */
+export function findTorchPython(): string | null {
+  torchPython ??= PYTHONS.find((py) => spawnSync(py, ["-c", "import torch"], { stdio: "ignore" }).status === 0) ?? null;
+  return torchPython;
+}
+
+/** Whether some python3 can `import torch`. */
 export function torchAvailable(): boolean {
-  const r = spawnSync("python3", ["-c", "import torch"], { stdio: "ignore" });
-  return r.status === 0;
+  return findTorchPython() !== null;
 }
 
 export interface TorchResult {
@@ -86,7 +100,9 @@ export function runTorch(config: BenchConfig, reps: Repetitions, cases: readonly
     const file = path.join(dir, "bench_torch.py");
     writeFileSync(file, SCRIPT);
     const args = JSON.stringify({ ...config, reps: { ...reps, budgetMs: Number.isFinite(reps.budgetMs) ? reps.budgetMs : 1e12 }, cases });
-    const r = spawnSync("python3", [file, args], { encoding: "utf8", maxBuffer: 1 << 20 });
+    const python = findTorchPython();
+    if (python === null) throw new Error(`PyTorch is not importable from ${PYTHONS.join(" or ")}`);
+    const r = spawnSync(python, [file, args], { encoding: "utf8", maxBuffer: 1 << 20 });
     if (r.status !== 0) throw new Error(`PyTorch script failed (exit ${r.status}): ${r.stderr.trim()}`);
     const lastLine = r.stdout.trim().split("\n").pop() ?? "";
     const parsed = JSON.parse(lastLine) as { torch: string; rows: Row[] };
