@@ -44,6 +44,9 @@ describe("indexing ops", () => {
   it("indexSelect with repeated indices (their gradients add up)", () => {
     gradOk((x) => indexSelect(x, 0, [2, 0, 2, 2]), [leaf([3, 4])]);
     gradOk((x) => x.indexSelect(1, int32([1, 1, 0])), [leaf([2, 3, 2])]);
+    // Blocks of 16 values and more are copied with set(): rows of 20, and blocks of 2·17 under axis 1.
+    gradOk((x) => indexSelect(x, 0, [2, 0, 2, 1]), [leaf([3, 20])]);
+    gradOk((x) => indexSelect(x, 1, [0, 2, 2]), [leaf([2, 3, 2, 17])]);
   });
   it("gather along the last axis and along axis 0", () => {
     gradOk((x) => gather(x, 1, int32([[0, 2, 2], [1, 1, 0]])), [leaf([2, 3])]);
@@ -126,6 +129,10 @@ describe("exact values", () => {
   });
   it("indexSelect, gather", () => {
     expect(x.indexSelect(1, [2, 0, 2]).toArray()).toEqual([[2, 0, 2], [5, 3, 5]]);
+    // Rows of 20 values (copied as blocks): row 2, then row 0, then row 2 again.
+    const rows = arange(60).reshape([3, 20]);
+    const row = (r: number) => Array.from({ length: 20 }, (_, i) => 20 * r + i);
+    expect(rows.indexSelect(0, [2, 0, 2]).toArray()).toEqual([row(2), row(0), row(2)]);
     expect(x.gather(1, int32([[2], [0]])).toArray()).toEqual([[2], [3]]);
   });
   it("concat and stack", () => {
