@@ -127,9 +127,7 @@ export async function executeNotebook(notebook: Notebook, options: RunNotebookOp
       let reply: ExecuteReply;
       const diedBefore = !client.alive; // e.g. a timer of an earlier cell called process.exit
       try {
-        const t0 = Date.now();
         reply = await executeCell(client, cell, { ...options, cellTimeoutMs: timeoutMs }, outputs);
-        if (process.env.NB_TIMING) process.stderr.write(`cell ${index + 1}: ${Date.now() - t0} ms ${cell.source.split("\n")[0].slice(0, 60)}\n`);
       } catch (err) {
         if (!(err instanceof KernelDiedError)) throw err;
         const printed = [outputs.text(), err.kernelOutput].filter((text) => text.trim()).join("\n");
@@ -210,14 +208,10 @@ async function runHooks(notebook: Notebook, label: string, hooks: readonly Noteb
 export async function runNotebookFile(file: string, options: RunNotebookFileOptions = {}): Promise<NotebookRunResult> {
   const notebook = await readNotebook(file);
   const label = options.label ?? file;
-  const T0 = Date.now();
   let result = await executeNotebook(notebook, { cwd: path.dirname(path.resolve(file)), ...options, label });
-  if (process.env.NB_TIMING) process.stderr.write(`execute ${Date.now() - T0} ms\n`);
   const hooks = options.hooks ?? (options.outFile !== undefined ? DEFAULT_HOOKS : []);
   if (result.failure === null && hooks.length > 0) {
-    const T1 = Date.now();
     const problem = await runHooks(result.notebook, label, hooks);
-    if (process.env.NB_TIMING) process.stderr.write(`hooks ${Date.now() - T1} ms\n`);
     if (problem !== null) result = { ...result, failure: problem };
   }
   if (options.outFile !== undefined && (result.failure === null || options.writeOnFailure === true)) {
