@@ -61,13 +61,26 @@ export class SGD extends Optimizer<SGDOptions, SGDState> {
     const firstMomentumStep = momentum !== 0 && state.momentumBuffer === null;
     if (firstMomentumStep) state.momentumBuffer = this.stateBuffer(p);
     const b = state.momentumBuffer;
-    for (let i = 0; i < p.length; i++) {
-      let g = grad[i] + weightDecay * p[i];
-      if (momentum !== 0 && b !== null) {
-        b[i] = firstMomentumStep ? g : momentum * b[i] + (1 - dampening) * g;
-        g = nesterov ? g + momentum * b[i] : b[i];
+    // NOTE: one loop per case rather than branches inside one loop: the common plain and
+X
+    if (momentum === 0 || b === null) {
+      for (let i = 0; i < p.length; i++) p[i] -= lr * (grad[i] + weightDecay * p[i]);
+      return;
+    }
+    if (firstMomentumStep) {
+      for (let i = 0; i < p.length; i++) {
+        const g = grad[i] + weightDecay * p[i];
+        b[i] = g;
+        p[i] -= lr * (nesterov ? g + momentum * b[i] : b[i]);
       }
-      p[i] -= lr * g;
+      return;
+    }
+    const keep = 1 - dampening;
+    for (let i = 0; i < p.length; i++) {
+      const g = grad[i] + weightDecay * p[i];
+      const bi = momentum * b[i] + keep * g;
+      b[i] = bi;
+      p[i] -= lr * (nesterov ? g + momentum * bi : bi);
     }
   }
 }
