@@ -148,3 +148,57 @@ describe("deep graphs", () => {
     expect(x.grad!.item()).toBe(1000);
   });
 });
+
+describe(".grad owns its storage (gradients are kept without a copy only when nothing else can reach them)", () => {
+  const independent = (a: Tensor, b: Tensor) => {
+    expect(a.data).not.toBe(b.data);
+    const before = [...b.data];
+    a.data[0] += 100;
+    expect([...b.data]).toEqual(before);
+  };
+
+  it("a + b: add hands the same upstream gradient to both leaves; each gets its own copy", () => {
+    const a = tensor([1, 2], { requiresGrad: true });
+    const b = tensor([3, 4], { requiresGrad: true });
+    a.add(b).sum().backward();
+    expect([...a.grad!.data]).toEqual([1, 1]);
+    independent(a.grad!, b.grad!);
+  });
+
+  it("x + x sums both uses into one fresh gradient", () => {
+    const x = tensor([1, 2], { requiresGrad: true });
+    x.add(x).sum().backward();
+    expect([...x.grad!.data]).toEqual([2, 2]);
+  });
+
+  it("a gradient that reaches its leaf as a view (reshape's backward) is copied", () => {
+    const a = tensor([1, 2, 3, 4], { requiresGrad: true });
+    const b = tensor([[1, 2], [3, 4]], { requiresGrad: true });
+    a.reshape([2, 2]).mul(b).sum().backward();
+    expect([...a.grad!.data]).toEqual([1, 2, 3, 4]);
+    independent(a.grad!, b.grad!);
+  });
+
+  it("a gradient the caller passed in is never kept: the leaf's .grad is a copy, also through a view", () => {
+    const x = tensor([1, 2, 3, 4], { requiresGrad: true });
+    const g = tensor([5, 6, 7, 8]);
+    x.backward(g);
+    independent(x.grad!, g);
+    const y = tensor([1, 2, 3, 4], { requiresGrad: true });
+    const g2 = tensor([[1, 1], [1, 1]]);
+    y.reshape([2, 2]).backward(g2);
+    expect(y.grad!.data).not.toBe(g2.data);
+    g2.data[0] = 9;
+    expect(y.grad!.data[0]).toBe(1);
+  });
+
+  it("a kept gradient keeps accumulating in place over later backward passes", () => {
+    const w = tensor([[1, 2], [3, 4]], { requiresGrad: true });
+    const x = tensor([[1, 1]]);
+    x.matmul(w).sum().backward();
+    const first = w.grad!;
+    x.matmul(w).sum().backward();
+    expect(w.grad).toBe(first);
+    expect([...w.grad!.data]).toEqual([2, 2, 2, 2]);
+  });
+});

@@ -3,6 +3,7 @@ import { sameShape } from "../core/shape";
 import { Tensor } from "../tensor";
 import { detectAnomaly, isAnomalyEnabled, noGrad } from "./grad-mode";
 import { checkFinite } from "./record";
+import { beginFresh, endFresh, ownsFreshBuffer } from "./fresh-buffers";
 import { add } from "../ops/elementwise";
 import { clone, onesLike } from "../ops/convert";
 
@@ -34,10 +35,13 @@ export function backward(root: Tensor, grad?: Tensor): void {
 
   const order = topologicalOrder(root);
   const grads = new Map<Tensor, Tensor>([[root, seed]]);
+  // How many inputs each gradient tensor was handed to (a leaf may keep one handed out once).
+  const handouts = new Map<Tensor, number>();
   // Anomaly mode checks each op's gradients here, under the op's name; the ops a
   // backward rule calls (a div inside sqrt's rule) must not report themselves first.
   const anomaly = isAnomalyEnabled();
   detectAnomaly(false);
+  beginFresh();
   try {
     noGrad(() => {
       for (let i = order.length - 1; i >= 0; i--) {
@@ -45,16 +49,18 @@ export function backward(root: Tensor, grad?: Tensor): void {
         const g = grads.get(t);
         if (g === undefined) continue;
         grads.delete(t); // free intermediate gradients as soon as they are passed on
-        if (t.gradFn === null || t.retainsGrad) accumulate(t, g);
-        if (t.gradFn !== null) propagate(t, g, grads, anomaly);
+        const mayKeep = t.gradFn === null && handouts.get(g) === 1 && ownsFreshBuffer(g);
+        if (t.gradFn === null || t.retainsGrad) accumulate(t, g, mayKeep);
+        if (t.gradFn !== null) propagate(t, g, grads, handouts, anomaly);
       }
     });
   } finally {
+    endFresh();
     detectAnomaly(anomaly);
   }
 }
 
-function propagate(t: Tensor, g: Tensor, grads: Map<Tensor, Tensor>, anomaly: boolean): void {
+function propagate(t: Tensor, g: Tensor, grads: Map<Tensor, Tensor>, handouts: Map<Tensor, number>, anomaly: boolean): void {
   const fn = t.gradFn!;
   const inputGrads = fn.backward(g);
   fn.inputs.forEach((input, j) => {
@@ -65,15 +71,22 @@ function propagate(t: Tensor, g: Tensor, grads: Map<Tensor, Tensor>, anomaly: bo
     }
     if (anomaly) checkFinite(fn.op, "backward", gi, fn.inputs);
     const previous = grads.get(input);
-    grads.set(input, previous === undefined ? gi : add(previous, gi));
+    handouts.set(gi, (handouts.get(gi) ?? 0) + 1);
+    const total = previous === undefined ? gi : add(previous, gi);
+    if (total !== gi) handouts.set(total, 1);
+    grads.set(input, total);
   });
 }
 
-/** Adds into `.grad`, which the tensor owns (so later in-place accumulation is safe). */
-function accumulate(t: Tensor, g: Tensor): void {
+/**
+ * Adds into `.grad`, which the tensor owns (so later in-place accumulation is
+ * safe): a first gradient is copied, unless `mayKeep` says nothing else can
+ * reach its storage (see fresh-buffers.ts); a dtype conversion is a copy already.
+ */
+function accumulate(t: Tensor, g: Tensor, mayKeep: boolean): void {
   const cast = g.dtype === t.dtype ? g : g.to(t.dtype);
   if (t.grad === null) {
-    t.grad = clone(cast);
+    t.grad = cast !== g || mayKeep ? cast : clone(cast);
     return;
   }
   const acc = t.grad.data;

@@ -2,12 +2,15 @@ import { type DType, allocate } from "../core/dtype";
 import { fail } from "../core/errors";
 import type { Shape } from "../core/shape";
 import { sizeOf } from "../core/shape";
+import { noteAllocated } from "../autograd/fresh-buffers";
 import { record } from "../autograd/record";
 import { Tensor } from "../tensor";
 
 /** A new zero-filled tensor (no history). Ops allocate their results with this. */
 export function empty(shape: Shape, dtype: DType): Tensor {
-  return new Tensor(allocate(dtype, sizeOf(shape)), shape);
+  const data = allocate(dtype, sizeOf(shape));
+  noteAllocated(data);
+  return new Tensor(data, shape);
 }
 
 export function fullLike(x: Tensor, value: number, dtype: DType = x.dtype): Tensor {
