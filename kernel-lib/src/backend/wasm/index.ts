@@ -48,7 +48,14 @@ export function makeWasmKernels(rt: WasmRuntime): Kernels {
       channelNormalizeWasm(rt.local, x, channels, inner, mean, invStd, weight, bias, out),
     batchNormBackward: (g, x, channels, inner, mean, invStd, weight, training, dx, dWeight, dBias) =>
       batchNormBackwardWasm(rt.local, g, x, channels, inner, mean, invStd, weight, training, dx, dWeight, dBias),
-    createStateStore: () => new WasmStateStore(rt),
+    createStateStore: () => {
+      try {
+        return new WasmStateStore(rt);
+      } catch {
+        // No memory could be made (address space exhausted): state in ordinary arrays.
+        return cpuKernels.createStateStore();
+      }
+    },
     adamStep: (p, grad, m, v, vMax, h) => adamStepWasm(rt.local, p, grad, m, v, vMax, h),
     bernoulliMask: (words, p, value, out) => bernoulliMaskWasm(rt.local, words, p, value, out),
     gemm(a: TypedArray, aOff: number, transA: boolean, b: TypedArray, bOff: number, transB: boolean,
