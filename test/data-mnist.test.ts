@@ -2,6 +2,9 @@
  * data.loadDigits: the 10,000 MNIST digits shipped by the `mnist` package,
  * drawn into train/test subsets with a seeded generator.
  */
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { readDigitsCache } from "../kernel-lib/src/data/digits-cache";
 import { describe, expect, it } from "vitest";
 import { Generator, Tensor, data } from "kernel-lib";
 
@@ -118,5 +121,24 @@ describe("loadDigits", () => {
     expect(() => loadDigits({ digits: [3, 3] })).toThrow(/digits must be distinct integers 0..9/);
     expect(() => loadDigits({ digits: [10] })).toThrow(/digits must be distinct integers 0..9/);
     expect(() => loadDigits({ seed: 1, generator: new Generator(1) })).toThrow(/either seed or generator/);
+  });
+});
+
+describe("the packed digits (dist/data/digits.bin, made by the build)", () => {
+  const folder = join(dirname(require.resolve("mnist/package.json")), "src", "digits");
+  const version = (JSON.parse(readFileSync(require.resolve("mnist/package.json"), "utf8")) as { version: string }).version;
+
+  it("decode to exactly the JSON files' pixel values", () => {
+    const packed = readDigitsCache(folder, version);
+    expect(packed, "run npm run build (kernel-lib/scripts/build-digits.mjs)").not.toBeNull();
+    for (const d of [0, 7, 9]) {
+      const json = Float32Array.from((JSON.parse(readFileSync(join(folder, `${d}.json`), "utf8")) as { data: number[] }).data);
+      expect(packed![d].length).toBe(json.length);
+      expect(packed![d].every((v, i) => v === json[i])).toBe(true);
+    }
+  });
+
+  it("are ignored when built from another mnist version (the JSON is read instead)", () => {
+    expect(readDigitsCache(folder, `${version}-other`)).toBeNull();
   });
 });

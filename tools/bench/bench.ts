@@ -62,9 +62,10 @@ function ensureBuilt(log: (m: string) => void): void {
   const outputs = [path.join(lib, "dist", "index.js"), path.join(lib, "dist", "wasm", "kernels.wasm")];
   const built = Math.min(...outputs.map((f) => (existsSync(f) ? statSync(f).mtimeMs : 0)));
   if (built >= Math.max(newestMtime(path.join(lib, "src")), newestMtime(path.join(lib, "wasm")))) return;
-  log("kernel-lib/dist is missing or older than its sources: building it (kernel-lib/scripts/build-wasm.mjs, then tsc)");
+  log("kernel-lib/dist is missing or older than its sources: building it (kernel-lib/scripts/build-wasm.mjs and build-digits.mjs, then tsc)");
   const wasm = spawnSync(process.execPath, [path.join(lib, "scripts", "build-wasm.mjs")], { cwd: lib, stdio: ["ignore", 2, 2] });
   if (wasm.status !== 0) log(`warning: the WebAssembly build failed (exit ${wasm.status}); kernel-lib will fall back to its JavaScript kernels`);
+  spawnSync(process.execPath, [path.join(lib, "scripts", "build-digits.mjs")], { cwd: lib, stdio: ["ignore", 2, 2] });
   const tsc = require.resolve("typescript/bin/tsc");
   const r = spawnSync(process.execPath, [tsc, "-p", path.join(lib, "tsconfig.build.json")], { stdio: ["ignore", 2, 2] });
   if (r.status !== 0) log(`warning: the build reported errors (exit ${r.status}); measuring what it emitted`);

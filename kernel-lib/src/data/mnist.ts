@@ -4,6 +4,7 @@ import { dirname, join } from "node:path";
 import { fail } from "../core/errors";
 import { Generator } from "../core/random";
 import { Tensor } from "../tensor";
+import { readDigitsCache } from "./digits-cache";
 import { apportion, pickGenerator, shuffled } from "./sampling";
 
 /**
@@ -28,6 +29,9 @@ function digitsFolder(): string {
 function loadAll(): Float32Array[] {
   if (cache !== null) return cache;
   const folder = digitsFolder();
+  const version = (JSON.parse(readFileSync(require.resolve("mnist/package.json"), "utf8")) as { version: string }).version;
+  cache = readDigitsCache(folder, version);
+  if (cache !== null) return cache;
   cache = Array.from({ length: 10 }, (_, d) => {
     const parsed = JSON.parse(readFileSync(join(folder, `${d}.json`), "utf8")) as { data?: unknown };
     if (!Array.isArray(parsed.data) || parsed.data.length % PIXELS !== 0) {
