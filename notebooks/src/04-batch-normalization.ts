@@ -573,8 +573,8 @@ show(table([
 console.log(`the buggy pass moved the running means of the first BN layer by up to ${(100 * drift).toFixed(0)} % of their largest value`);
 
 // %% [markdown] fragment
-// With mixed batches the batch statistics happen to be close to the running ones and the mistake goes
-// unnoticed; with one-class batches each batch is normalized by its own statistics, which erases
+// With mixed batches the batch statistics happen to be close to the running ones: the accuracy lands
+// within a few points of the correct figure and the mistake goes unnoticed; with one-class batches each batch is normalized by its own statistics, which erases
 // exactly what distinguishes its digits from the others, and accuracy collapses. Either way the pass
 // rewrote the running statistics with test data: evaluating changed the model, and the next result
 // depends on what was evaluated before.
