@@ -19,15 +19,16 @@ export { WASM_PATH, wasmLoadError, wasmRuntime } from "./runtime";
 const WASM_MIN_WORK = 4096;
 
 /**
- * The fast kernels: the reference ones (cpu.ts) with the matrix product
- * replaced by the WebAssembly SIMD kernels (float32 and float64), batch
- * norm's passes, Adam's update and the common elementwise ops (add, sub,
- * mul, div, relu and its backward, step) by float32 SIMD kernels, dropout's
- * masks by a kernel that reproduces the generator, and relu,
- * its backward and step in float64 by branch-free loops (branch-free.ts). Products and
- * batch norm agree with the reference to rounding (sums run in a different
- * order), Adam to float32 rounding (it computes in float32), the rest
- * exactly; test/backend-gemm.test.ts and backend-fused.test.ts check it.
+ * The fast kernels: the reference ones (cpu.ts) with these replaced:
+ *   - matrix products: WebAssembly SIMD (float32 and float64), threads for large ones;
+ *   - batch norm's passes, Adam's update and the common elementwise ops (add,
+ *     sub, mul, div, relu and its backward, step): float32 SIMD kernels;
+ *   - dropout's masks: a kernel that reproduces the generator;
+ *   - relu, its backward and step below 2048 values or in float64:
+ *     branch-free loops (branch-free.ts).
+ * Products and batch norm agree with the reference to rounding (sums run in a
+ * different order), Adam to float32 rounding (it computes in float32), the
+ * rest exactly; test/backend-gemm.test.ts and backend-fused.test.ts check it.
  */
 export function makeWasmKernels(rt: WasmRuntime): Kernels {
   return {
