@@ -97,8 +97,11 @@ function pageNav(options: PageOptions): string {
   return `<nav class="pager">${link(options.previous, "prev", "←")}<a href="index.html">All lessons</a>${link(options.next, "next", "→")}</nav>`;
 }
 
-/** The page's <head>, linking the stylesheets copied by writeAssets. */
-export function pageHead(title: string): string {
+/** The stylesheets a course page links (copied by writeAssets). */
+const COURSE_STYLESHEETS = ["assets/katex/katex.min.css", "assets/hljs.css", "assets/course.css"];
+
+/** A page's doctype and <head>, linking `stylesheets` (the course pages' by default; the slide decks pass theirs). */
+export function pageHead(title: string, stylesheets: readonly string[] = COURSE_STYLESHEETS): string {
   return [
     "<!doctype html>",
     '<html lang="en">',
@@ -106,9 +109,7 @@ export function pageHead(title: string): string {
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>${escapeHtml(title)}</title>`,
-    '<link rel="stylesheet" href="assets/katex/katex.min.css">',
-    '<link rel="stylesheet" href="assets/hljs.css">',
-    '<link rel="stylesheet" href="assets/course.css">',
+    ...stylesheets.map((href) => `<link rel="stylesheet" href="${href}">`),
     "</head>",
   ].join("\n");
 }

@@ -7,6 +7,7 @@
  * `data-deck-ready` once reveal.js has initialized, `data-pdf-ready` once
  * the `?print-pdf` layout is done (reveal's "pdf-ready" event).
  */
+import { pageHead } from "../course/lesson-page";
 import { escapeHtml } from "../course/render-markdown";
 
 /** reveal.js options of every deck (see reveal.js's config.d.ts). */
@@ -26,19 +27,6 @@ export const REVEAL_CONFIG = {
   pdfSeparateFragments: false,
 } as const;
 
-function head(title: string, stylesheets: readonly string[]): string {
-  return [
-    "<!doctype html>",
-    '<html lang="en">',
-    "<head>",
-    '<meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${escapeHtml(title)}</title>`,
-    ...stylesheets.map((href) => `<link rel="stylesheet" href="${href}">`),
-    "</head>",
-  ].join("\n");
-}
-
 export interface DeckPageOptions {
   title: string;
   /** The notebook the deck comes from, in a comment. */
@@ -56,7 +44,7 @@ export function renderDeckPage({ title, label, sections }: DeckPageOptions): str
     '  .then(() => root.setAttribute("data-deck-ready", ""));',
   ];
   return [
-    head(title, ["assets/reveal/reveal.css", "assets/katex/katex.min.css", "assets/hljs.css", "assets/slides.css"]),
+    pageHead(title, ["assets/reveal/reveal.css", "assets/katex/katex.min.css", "assets/hljs.css", "assets/slides.css"]),
     "<body>",
     `<!-- Slides of ${escapeHtml(label)}, built by tools/slides (npm run slides). -->`,
     '<div class="reveal">',
@@ -104,7 +92,7 @@ export function renderIndexPage(entries: readonly IndexEntry[], title: string): 
   ];
   const rows = keys.map(([key, what]) => `<tr><th><kbd>${escapeHtml(key)}</kbd></th><td>${escapeHtml(what)}</td></tr>`);
   return [
-    head(title, ["assets/katex/katex.min.css", "assets/slides.css"]),
+    pageHead(title, ["assets/katex/katex.min.css", "assets/slides.css"]),
     '<body class="deck-index">',
     "<main>",
     `<h1>${escapeHtml(title)}</h1>`,

@@ -1,6 +1,9 @@
 /**
- * Single-precision matrix product for the WebAssembly backend, written in
- * AssemblyScript (TypeScript syntax, WebAssembly types: f32, usize, v128).
+ * Matrix products for the WebAssembly backend, float32 (`gemm`) and float64
+ * (`gemmF64`), written in AssemblyScript (TypeScript syntax, WebAssembly
+ * types: f32, f64, usize, v128). One generic source, `gemmOf<T>`, compiled
+ * once per element type (AssemblyScript instantiates generics like C++
+ * templates, so sizeof<T>() and the tile sizes below are constants in each).
  *
  *   C[m×n] = op(A)[m×k] · op(B)[k×n]  (+ C when `accumulate`)
  *
@@ -12,14 +15,16 @@
  * multiplication", 2008), the same one as in BLAS libraries:
  *   1. cut k into blocks of KC and m into blocks of MC, so that a packed block
  *      of A (MC×KC, 128 KB) stays in the L2 cache and a packed sliver of B
- *      (KC×NR, 8 KB) in L1 while it is reused;
+ *      (KC×NR, 8 KB) in L1 while it is reused (MC is 128 rows in float32,
+ *      64 in float64: the same bytes);
  *   2. pack: copy each block into the exact order the inner loop reads it,
  *      MR rows of A (or NR columns of B) interleaved, zero-padded at the edges,
  *      whatever the transposition; the inner loop then reads memory linearly;
- *   3. the micro-kernel keeps an MR×NR = 4×8 tile of C in eight 128-bit
- *      registers (f32x4) and adds one rank-1 update per step of k:
- *      tile += A[:, p] ⊗ B[p, :], that is 8 multiplies and 8 adds of 4 lanes.
- * 4×8 is the largest tile whose 8 accumulators, 2 B vectors and one
+ *   3. the micro-kernel keeps an MR×NR tile of C in eight 128-bit registers,
+ *      two per row (4×8 in float32, f32x4; 4×4 in float64, f64x2), and adds
+ *      one rank-1 update per step of k: tile += A[:, p] ⊗ B[p, :], that is
+ *      8 vector multiply-adds.
+ * In float32, 4×8 is the largest tile whose 8 accumulators, 2 B vectors and one
  * broadcast A value fit the vector registers V8 leaves free on x86-64
  * (measured: 5×8 and 6×8 spill and run 40% slower).
  *
@@ -31,21 +36,43 @@
  */
 
 const MR: i32 = 4;
-const NR: i32 = 8;
 const KC: i32 = 256;
-const MC: i32 = 128;
 
-/** Bytes of scratch one call needs for its packed blocks (see `gemm`'s `scratch`). */
+/** Bytes in one element. */
+// @ts-ignore: decorator
+@inline
+function size<T>(): i32 {
+  return <i32>sizeof<T>();
+}
+
+/** Columns in a tile: two 128-bit vectors' worth (8 float32, 4 float64). */
+// @ts-ignore: decorator
+@inline
+function nr<T>(): i32 {
+  return 32 / size<T>();
+}
+
+/** Rows of A per packed block: 128 KB of it at KC deep (128 float32 rows, 64 float64). */
+// @ts-ignore: decorator
+@inline
+function mc<T>(): i32 {
+  return (128 * 1024) / (KC * size<T>());
+}
+
+/** Bytes of scratch one float32 call needs for its packed blocks (see `gemm`'s `scratch`). */
 export function gemmScratchBytes(m: i32, n: i32, k: i32): i32 {
-  const kc = min(k, KC);
-  const mc = roundUp(min(m, MC), MR);
-  const nc = roundUp(n, NR);
-  return (mc * kc + kc * nc + MR * NR) * 4;
+  return scratchBytesOf<f32>(m, n, k);
+}
+
+/** The same for float64. */
+export function gemmF64ScratchBytes(m: i32, n: i32, k: i32): i32 {
+  return scratchBytesOf<f64>(m, n, k);
 }
 
 /**
- * C = op(A)·op(B) (+ C). Pointers are byte addresses in this module's memory;
- * `scratch` points at gemmScratchBytes(m, n, k) bytes this call may overwrite.
+ * C = op(A)·op(B) (+ C) in float32. Pointers are byte addresses in this
+ * module's memory; `scratch` points at gemmScratchBytes(m, n, k) bytes this
+ * call may overwrite.
  */
 export function gemm(
   a: usize, lda: i32, transA: bool,
@@ -53,36 +80,65 @@ export function gemm(
   c: usize, ldc: i32,
   m: i32, n: i32, k: i32, accumulate: bool, scratch: usize,
 ): void {
+  gemmOf<f32>(a, lda, transA, b, ldb, transB, c, ldc, m, n, k, accumulate, scratch);
+}
+
+/** The same in float64 (scratch: gemmF64ScratchBytes). */
+export function gemmF64(
+  a: usize, lda: i32, transA: bool,
+  b: usize, ldb: i32, transB: bool,
+  c: usize, ldc: i32,
+  m: i32, n: i32, k: i32, accumulate: bool, scratch: usize,
+): void {
+  gemmOf<f64>(a, lda, transA, b, ldb, transB, c, ldc, m, n, k, accumulate, scratch);
+}
+
+function scratchBytesOf<T>(m: i32, n: i32, k: i32): i32 {
+  const kc = min(k, KC);
+  const rows = roundUp(min(m, mc<T>()), MR);
+  const cols = roundUp(n, nr<T>());
+  return (rows * kc + kc * cols + MR * nr<T>()) * size<T>();
+}
+
+function gemmOf<T>(
+  a: usize, lda: i32, transA: bool,
+  b: usize, ldb: i32, transB: bool,
+  c: usize, ldc: i32,
+  m: i32, n: i32, k: i32, accumulate: bool, scratch: usize,
+): void {
+  const S = size<T>();
+  const NR = nr<T>();
+  const MC = mc<T>();
   if (m <= 0 || n <= 0) return;
   if (k <= 0) {
-    if (!accumulate) for (let i = 0; i < m; i++) memory.fill(c + <usize>(i * ldc) * 4, 0, <usize>n * 4);
+    if (!accumulate) for (let i = 0; i < m; i++) memory.fill(c + <usize>(i * ldc * S), 0, <usize>(n * S));
     return;
   }
   const kcMax = min(k, KC);
   const packedA = scratch;
-  const packedB = packedA + <usize>(roundUp(min(m, MC), MR) * kcMax) * 4;
-  const tile = packedB + <usize>(kcMax * roundUp(n, NR)) * 4;
+  const packedB = packedA + <usize>(roundUp(min(m, MC), MR) * kcMax * S);
+  const tile = packedB + <usize>(kcMax * roundUp(n, NR) * S);
   for (let pc = 0; pc < k; pc += KC) {
     const kc = min(KC, k - pc);
     // The first block of k writes C (or adds to it when accumulating); later blocks add.
     const add = accumulate || pc > 0;
-    packB(b, ldb, transB, pc, kc, n, packedB);
+    packB<T>(b, ldb, transB, pc, kc, n, packedB);
     for (let ic = 0; ic < m; ic += MC) {
-      const mc = min(MC, m - ic);
-      packA(a, lda, transA, ic, mc, pc, kc, packedA);
+      const rowsInBlock = min(MC, m - ic);
+      packA<T>(a, lda, transA, ic, rowsInBlock, pc, kc, packedA);
       for (let jr = 0; jr < n; jr += NR) {
-        const bPanel = packedB + <usize>(jr * kc) * 4;
-        for (let ir = 0; ir < mc; ir += MR) {
-          const aPanel = packedA + <usize>(ir * kc) * 4;
-          const cTile = c + (<usize>(ic + ir) * ldc + jr) * 4;
-          const rows = min(MR, mc - ir);
+        const bPanel = packedB + <usize>(jr * kc * S);
+        for (let ir = 0; ir < rowsInBlock; ir += MR) {
+          const aPanel = packedA + <usize>(ir * kc * S);
+          const cTile = c + (<usize>(ic + ir) * ldc + jr) * S;
+          const rows = min(MR, rowsInBlock - ir);
           const cols = min(NR, n - jr);
           if (rows === MR && cols === NR) {
-            microKernel(kc, aPanel, bPanel, cTile, ldc, add);
+            microKernel<T>(kc, aPanel, bPanel, cTile, ldc, add);
           } else {
-            // Edge tile: compute the full 4×8 into `tile`, then copy the part that exists.
-            microKernel(kc, aPanel, bPanel, tile, NR, false);
-            copyEdge(tile, cTile, ldc, rows, cols, add);
+            // Edge tile: compute the full tile into `tile`, then copy the part that exists.
+            microKernel<T>(kc, aPanel, bPanel, tile, NR, false);
+            copyEdge<T>(tile, cTile, ldc, rows, cols, add);
           }
         }
       }
@@ -90,21 +146,27 @@ export function gemm(
   }
 }
 
-/** Packs rows ic..ic+mc of op(A), columns pc..pc+kc, as panels of MR rows: out[panel][p][r]. */
-function packA(a: usize, lda: i32, transA: bool, ic: i32, mc: i32, pc: i32, kc: i32, out: usize): void {
-  for (let ir = 0; ir < mc; ir += MR) {
-    const rows = min(MR, mc - ir);
-    const panel = out + <usize>(ir * kc) * 4;
+/** Packs rows ic..ic+rowsInBlock of op(A), columns pc..pc+kc, as panels of MR rows: out[panel][p][r]. */
+function packA<T>(a: usize, lda: i32, transA: bool, ic: i32, rowsInBlock: i32, pc: i32, kc: i32, out: usize): void {
+  const S = size<T>();
+  for (let ir = 0; ir < rowsInBlock; ir += MR) {
+    const rows = min(MR, rowsInBlock - ir);
+    const panel = out + <usize>(ir * kc * S);
     if (transA) {
-      // op(A)[i][p] = A[p][i]: the MR values of one p are adjacent in A.
-      const src = a + (<usize>pc * lda + ic + ir) * 4;
+      // op(A)[i][p] = A[p][i]: the MR values of one p are adjacent in A (16 bytes in float32, 32 in float64).
+      const src = a + (<usize>pc * lda + ic + ir) * S;
       if (rows === MR) {
-        for (let p = 0; p < kc; p++) v128.store(panel + <usize>(p * MR) * 4, v128.load(src + <usize>(p * lda) * 4));
+        for (let p = 0; p < kc; p++) {
+          const from = src + <usize>(p * lda * S);
+          const to = panel + <usize>(p * MR * S);
+          v128.store(to, v128.load(from));
+          if (S === 8) v128.store(to, v128.load(from, 16), 16);
+        }
       } else {
         for (let p = 0; p < kc; p++) {
           for (let r = 0; r < MR; r++) {
-            const v: f32 = r < rows ? load<f32>(src + <usize>(p * lda + r) * 4) : 0;
-            store<f32>(panel + <usize>(p * MR + r) * 4, v);
+            const v: T = r < rows ? load<T>(src + <usize>((p * lda + r) * S)) : <T>0;
+            store<T>(panel + <usize>((p * MR + r) * S), v);
           }
         }
       }
@@ -112,10 +174,10 @@ function packA(a: usize, lda: i32, transA: bool, ic: i32, mc: i32, pc: i32, kc: 
       // op(A)[i][p] = A[i][p]: each of the MR rows is read along p.
       for (let r = 0; r < MR; r++) {
         if (r < rows) {
-          const src = a + (<usize>(ic + ir + r) * lda + pc) * 4;
-          for (let p = 0; p < kc; p++) store<f32>(panel + <usize>(p * MR + r) * 4, load<f32>(src + <usize>p * 4));
+          const src = a + (<usize>(ic + ir + r) * lda + pc) * S;
+          for (let p = 0; p < kc; p++) store<T>(panel + <usize>((p * MR + r) * S), load<T>(src + <usize>(p * S)));
         } else {
-          for (let p = 0; p < kc; p++) store<f32>(panel + <usize>(p * MR + r) * 4, 0);
+          for (let p = 0; p < kc; p++) store<T>(panel + <usize>((p * MR + r) * S), <T>0);
         }
       }
     }
@@ -123,25 +185,27 @@ function packA(a: usize, lda: i32, transA: bool, ic: i32, mc: i32, pc: i32, kc: 
 }
 
 /** Packs rows pc..pc+kc of op(B), all n columns, as panels of NR columns: out[panel][p][c]. */
-function packB(b: usize, ldb: i32, transB: bool, pc: i32, kc: i32, n: i32, out: usize): void {
+function packB<T>(b: usize, ldb: i32, transB: bool, pc: i32, kc: i32, n: i32, out: usize): void {
+  const S = size<T>();
+  const NR = nr<T>();
   for (let jr = 0; jr < n; jr += NR) {
     const cols = min(NR, n - jr);
-    const panel = out + <usize>(jr * kc) * 4;
+    const panel = out + <usize>(jr * kc * S);
     if (!transB) {
-      // op(B)[p][j] = B[p][j]: the NR values of one p are adjacent in B.
-      const src = b + (<usize>pc * ldb + jr) * 4;
+      // op(B)[p][j] = B[p][j]: the NR values of one p are adjacent in B (32 bytes: two vectors).
+      const src = b + (<usize>pc * ldb + jr) * S;
       if (cols === NR) {
         for (let p = 0; p < kc; p++) {
-          const row = src + <usize>(p * ldb) * 4;
-          const dst = panel + <usize>(p * NR) * 4;
+          const row = src + <usize>(p * ldb * S);
+          const dst = panel + <usize>(p * NR * S);
           v128.store(dst, v128.load(row));
           v128.store(dst, v128.load(row, 16), 16);
         }
       } else {
         for (let p = 0; p < kc; p++) {
           for (let q = 0; q < NR; q++) {
-            const v: f32 = q < cols ? load<f32>(src + <usize>(p * ldb + q) * 4) : 0;
-            store<f32>(panel + <usize>(p * NR + q) * 4, v);
+            const v: T = q < cols ? load<T>(src + <usize>((p * ldb + q) * S)) : <T>0;
+            store<T>(panel + <usize>((p * NR + q) * S), v);
           }
         }
       }
@@ -149,10 +213,10 @@ function packB(b: usize, ldb: i32, transB: bool, pc: i32, kc: i32, n: i32, out: 
       // op(B)[p][j] = B[j][p]: each of the NR columns is a row of B, read along p.
       for (let q = 0; q < NR; q++) {
         if (q < cols) {
-          const src = b + (<usize>(jr + q) * ldb + pc) * 4;
-          for (let p = 0; p < kc; p++) store<f32>(panel + <usize>(p * NR + q) * 4, load<f32>(src + <usize>p * 4));
+          const src = b + (<usize>(jr + q) * ldb + pc) * S;
+          for (let p = 0; p < kc; p++) store<T>(panel + <usize>((p * NR + q) * S), load<T>(src + <usize>(p * S)));
         } else {
-          for (let p = 0; p < kc; p++) store<f32>(panel + <usize>(p * NR + q) * 4, 0);
+          for (let p = 0; p < kc; p++) store<T>(panel + <usize>((p * NR + q) * S), <T>0);
         }
       }
     }
@@ -160,66 +224,70 @@ function packB(b: usize, ldb: i32, transB: bool, pc: i32, kc: i32, n: i32, out: 
 }
 
 /**
- * tile(4×8 at c, row stride ldc) = Σ_p a[p][0..4) ⊗ b[p][0..8)  (+ tile when `add`).
- * Row r of the tile lives in two registers: cr0 (columns 0–3) and cr1 (4–7).
+ * tile(MR×NR at c, row stride ldc) = Σ_p a[p][0..MR) ⊗ b[p][0..NR) (+ tile when `add`).
+ * Row r of the tile lives in two registers: cr0 (its first half) and cr1 (the second).
  */
 // @ts-ignore: decorator
 @inline
-function microKernel(kc: i32, a: usize, b: usize, c: usize, ldc: i32, add: bool): void {
-  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
-  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
-  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+function microKernel<T>(kc: i32, a: usize, b: usize, c: usize, ldc: i32, add: bool): void {
+  const S = size<T>();
+  let c00 = v128.splat<T>(0), c01 = v128.splat<T>(0);
+  let c10 = v128.splat<T>(0), c11 = v128.splat<T>(0);
+  let c20 = v128.splat<T>(0), c21 = v128.splat<T>(0);
+  let c30 = v128.splat<T>(0), c31 = v128.splat<T>(0);
   for (let p = 0; p < kc; p++) {
     const b0 = v128.load(b);
     const b1 = v128.load(b, 16);
-    let av = v128.load32_splat(a);
-    c00 = madd(av, b0, c00);
-    c01 = madd(av, b1, c01);
-    av = v128.load32_splat(a, 4);
-    c10 = madd(av, b0, c10);
-    c11 = madd(av, b1, c11);
-    av = v128.load32_splat(a, 8);
-    c20 = madd(av, b0, c20);
-    c21 = madd(av, b1, c21);
-    av = v128.load32_splat(a, 12);
-    c30 = madd(av, b0, c30);
-    c31 = madd(av, b1, c31);
-    a += MR * 4;
-    b += NR * 4;
+    // a[p][r] broadcast to every lane; the offsets are immediates, one load instruction each.
+    let av = S === 4 ? v128.load32_splat(a) : v128.load64_splat(a);
+    c00 = madd<T>(av, b0, c00);
+    c01 = madd<T>(av, b1, c01);
+    av = S === 4 ? v128.load32_splat(a, 4) : v128.load64_splat(a, 8);
+    c10 = madd<T>(av, b0, c10);
+    c11 = madd<T>(av, b1, c11);
+    av = S === 4 ? v128.load32_splat(a, 8) : v128.load64_splat(a, 16);
+    c20 = madd<T>(av, b0, c20);
+    c21 = madd<T>(av, b1, c21);
+    av = S === 4 ? v128.load32_splat(a, 12) : v128.load64_splat(a, 24);
+    c30 = madd<T>(av, b0, c30);
+    c31 = madd<T>(av, b1, c31);
+    a += MR * S;
+    b += 32;
   }
-  const row = <usize>ldc * 4;
-  storeRow(c, c00, c01, add);
-  storeRow(c + row, c10, c11, add);
-  storeRow(c + 2 * row, c20, c21, add);
-  storeRow(c + 3 * row, c30, c31, add);
+  const row = <usize>(ldc * S);
+  storeRow<T>(c, c00, c01, add);
+  storeRow<T>(c + row, c10, c11, add);
+  storeRow<T>(c + 2 * row, c20, c21, add);
+  storeRow<T>(c + 3 * row, c30, c31, add);
 }
 
 /** a·b + c, fused into one rounding when the relaxed build has FMA, else two. */
 // @ts-ignore: decorator
 @inline
-function madd(a: v128, b: v128, c: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
-  return f32x4.add(c, f32x4.mul(a, b));
+function madd<T>(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return v128.relaxed_madd<T>(a, b, c);
+  return v128.add<T>(c, v128.mul<T>(a, b));
 }
 
 // @ts-ignore: decorator
 @inline
-function storeRow(c: usize, lo: v128, hi: v128, add: bool): void {
+function storeRow<T>(c: usize, lo: v128, hi: v128, add: bool): void {
   if (add) {
-    lo = f32x4.add(lo, v128.load(c));
-    hi = f32x4.add(hi, v128.load(c, 16));
+    lo = v128.add<T>(lo, v128.load(c));
+    hi = v128.add<T>(hi, v128.load(c, 16));
   }
   v128.store(c, lo);
   v128.store(c, hi, 16);
 }
 
-function copyEdge(tile: usize, c: usize, ldc: i32, rows: i32, cols: i32, add: bool): void {
+function copyEdge<T>(tile: usize, c: usize, ldc: i32, rows: i32, cols: i32, add: bool): void {
+  const S = size<T>();
+  const NR = nr<T>();
   for (let r = 0; r < rows; r++) {
     for (let q = 0; q < cols; q++) {
-      const dst = c + (<usize>r * ldc + q) * 4;
-      const v = load<f32>(tile + <usize>(r * NR + q) * 4);
-      store<f32>(dst, add ? load<f32>(dst) + v : v);
+      const dst = c + (<usize>r * ldc + q) * S;
+      const v = load<T>(tile + <usize>((r * NR + q) * S));
+      store<T>(dst, add ? load<T>(dst) + v : v);
     }
   }
 }

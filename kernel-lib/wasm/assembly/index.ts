@@ -1,9 +1,8 @@
 // The WebAssembly kernels of kernel-lib (AssemblyScript). Compiled by
-// scripts/build-wasm.mjs into dist/wasm/kernels.wasm (and kernels-relaxed.wasm);
-// the JavaScript side is src/backend/wasm. Every function takes byte addresses
-// into the one shared memory.
-export { gemm, gemmScratchBytes } from "./gemm";
-export { gemmF64, gemmF64ScratchBytes } from "./gemm-f64";
+// scripts/build-wasm.mjs into dist/wasm/ (four builds: plain or relaxed SIMD,
+// shared or unshared memory); the JavaScript side is src/backend/wasm. Every
+// function takes byte addresses into its instance's memory.
+export { gemm, gemmF64, gemmF64ScratchBytes, gemmScratchBytes } from "./gemm";
 export { adamF32 } from "./adam";
 export { channelMomentsF32, channelAffineF32, channelGradSumsF32, channelAffine2F32 } from "./batch-norm";
 export { binaryF32, unaryF32 } from "./elementwise";

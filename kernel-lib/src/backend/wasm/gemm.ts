@@ -4,8 +4,8 @@ import type { WasmRuntime } from "./runtime";
 import { copyOut, stage } from "./staging";
 
 /**
- * Matrix product on the WebAssembly SIMD kernels (kernel-lib/wasm/assembly:
- * gemm.ts for float32, gemm-f64.ts for float64), split over threads when it
+ * Matrix product on the WebAssembly SIMD kernels (kernel-lib/wasm/assembly/
+ * gemm.ts: `gemm` for float32, `gemmF64` for float64), split over threads when it
  * is large enough to pay for the hand-off.
  *
  * Steps: copy op(A)'s and op(B)'s storage into linear memory (and C's when

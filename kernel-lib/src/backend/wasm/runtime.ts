@@ -29,7 +29,7 @@ export interface WasmExports {
     m: number, n: number, k: number, accumulate: number, scratch: number,
   ): void;
   gemmScratchBytes(m: number, n: number, k: number): number;
-  /** The float64 twin of gemm (kernel-lib/wasm/assembly/gemm-f64.ts), same arguments. */
+  /** The float64 instance of the same generic kernel (kernel-lib/wasm/assembly/gemm.ts), same arguments. */
   gemmF64(
     a: number, lda: number, transA: number,
     b: number, ldb: number, transB: number,
@@ -81,7 +81,11 @@ export interface WasmInstance {
   f32(): Float32Array;
   /** The same for float64. */
   f64(): Float64Array;
-  /** Makes sure `bytes` bytes are available from SCRATCH_BASE and returns SCRATCH_BASE. */
+  /**
+   * Makes sure `bytes` bytes of scratch are available and returns the address
+   * where they start (SCRATCH_BASE for the runtime's instances; above its
+   * state buffers for an optimizer's store).
+   */
   reserve(bytes: number): number;
 }
 
