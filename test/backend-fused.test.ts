@@ -2,7 +2,8 @@
  * The fused primitives against the compositions they replace, in float32 on
  * random shapes (odd sizes 1, 3, 17, 129; [N, C] and [N, C, L]):
  * batch norm forward and backward (training and evaluation), relu's backward,
- * and the fast kernels object against the reference one on every fused kernel.
+ * and the fast kernels object against the reference one on every fused kernel
+ * (elementwise, Adam, SGD, dropout masks).
  * Gradient checks of the fused paths (float64) are in functional-normalization.test.ts.
  */
 import { describe, expect, it } from "vitest";
@@ -205,6 +206,33 @@ describe("Adam's SIMD kernel (float32) against the reference loop", () => {
   }
 });
 
+describe("SGD's SIMD kernel (float32) against the reference loop", () => {
+  const cases = [
+    { name: "plain", momentum: 0, dampening: 0, weightDecay: 0, nesterov: false },
+    { name: "with weight decay", momentum: 0, dampening: 0, weightDecay: 0.01, nesterov: false },
+    { name: "momentum 0.9, dampening 0.1, weight decay", momentum: 0.9, dampening: 0.1, weightDecay: 0.01, nesterov: false },
+    { name: "Nesterov", momentum: 0.9, dampening: 0, weightDecay: 0, nesterov: true },
+  ];
+  for (const c of cases) {
+    it.each([1, 3, 17, 129, 4099])(`${c.name}, %i values, 20 steps: within float32 rounding of the float64-computed reference`, (n) => {
+      const p0 = randomF32(n, n);
+      const run = (k: backend.Kernels) => {
+        const p = Float32Array.from(p0);
+        const buf = c.momentum === 0 ? null : new Float32Array(n);
+        for (let t = 1; t <= 20; t++) {
+          k.sgdStep(p, randomF32(n, 1000 * t + n), buf, { lr: 0.01, ...c, first: t === 1 });
+        }
+        return { p, buf };
+      };
+      const got = run(backend.kernels());
+      const want = run(backend.cpuKernels);
+      // Each step moves p by at most ~0.1 (lr 0.01, |b| ≤ 10): float32 rounding of p and b dominates.
+      got.p.forEach((x, i) => expect(Math.abs(x - want.p[i]), `p[${i}]`).toBeLessThanOrEqual(2e-6 * Math.max(1, Math.abs(want.p[i]))));
+      got.buf?.forEach((x, i) => expect(Math.abs(x - want.buf![i]), `buf[${i}]`).toBeLessThanOrEqual(2e-6 * Math.max(1, Math.abs(want.buf![i]))));
+    });
+  }
+});
+
 describe("dropout's mask kernel reproduces the generator", () => {
   it.each([1, 3, 17, 129, 4099])("%i values: the reference's mask and final generator state, bit for bit", (n) => {
     for (const [p, value] of [[0.3, 1 / 0.7], [0.5, 2], [0, 1], [1, 1]]) {
@@ -257,5 +285,26 @@ describe("optimizer state in WebAssembly memory", () => {
     // The same kernels with a store of plain arrays: the Adam kernel then copies the moments.
     const copying: backend.Kernels = { ...fast, createStateStore: backend.cpuKernels.createStateStore };
     expect(run(fast)).toEqual(run(copying));
+  });
+
+  it("SGD with momentum: state in the store gives exactly what copying it gives", () => {
+    const run = (kernels: backend.Kernels) => {
+      const previous = backend.setKernels(kernels);
+      try {
+        const g = new Generator(4);
+        const w = [randn([7, 5], { generator: g }), randn([129], { generator: g })].map((t) => t.requiresGrad_());
+        const opt = new optim.SGD(w, { lr: 0.01, momentum: 0.9, nesterov: true });
+        for (let step = 0; step < 10; step++) {
+          opt.zeroGrad();
+          w.map((t) => t.square().sum()).reduce((s, l) => s.add(l)).backward();
+          opt.step();
+        }
+        return w.map((t) => [...t.data]);
+      } finally {
+        backend.setKernels(previous);
+      }
+    };
+    const fast = backend.kernels();
+    expect(run(fast)).toEqual(run({ ...fast, createStateStore: backend.cpuKernels.createStateStore }));
   });
 });

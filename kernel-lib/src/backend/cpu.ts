@@ -1,6 +1,7 @@
 import { type TypedArray, allocate, dtypeOf } from "../core/dtype";
 import { type Shape, sameShape, sizeOf } from "../core/shape";
 import { adamStep } from "./adam-step";
+import { sgdStep } from "./sgd-step";
 import { bernoulliMask } from "./bernoulli";
 import { erf } from "./erf";
 import { batchNormBackward, channelMoments, channelNormalize } from "./fused";
@@ -289,5 +290,5 @@ function createStateStore(): StateStore {
 export const cpuKernels: Kernels = {
   broadcastIndex, binary, unary, clamp, where, sumInto, maxInto, gemm, stridedIndex, stridedCopy,
   channelMoments, channelNormalize, batchNormBackward, bernoulliMask,
-  createStateStore, adamStep,
+  createStateStore, adamStep, sgdStep,
 };

@@ -1,8 +1,10 @@
 import type { TypedArray } from "../core/dtype";
 import type { Shape } from "../core/shape";
 import type { AdamStepParams } from "./adam-step";
+import type { SgdStepParams } from "./sgd-step";
 
 export type { AdamStepParams } from "./adam-step";
+export type { SgdStepParams } from "./sgd-step";
 
 /**
  * The narrow interface between the tensor layer and the number crunching.
@@ -80,4 +82,6 @@ export interface Kernels {
   createStateStore(): StateStore;
   /** One Adam/AdamW step (adam-step.ts); `vMax` is AMSGrad's running maximum, or null. */
   adamStep(p: TypedArray, grad: TypedArray, m: TypedArray, v: TypedArray, vMax: TypedArray | null, h: AdamStepParams): void;
+  /** One SGD step (sgd-step.ts); `buf` is the momentum buffer, or null without momentum. */
+  sgdStep(p: TypedArray, grad: TypedArray, buf: TypedArray | null, h: SgdStepParams): void;
 }

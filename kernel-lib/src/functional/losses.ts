@@ -8,10 +8,13 @@ import { abs, add, clamp, compare, div, log, minimum, mul, neg, softplus, sub } 
 import { gather, indexSelect } from "../ops/indexing";
 import { logsumexp, mean, sum } from "../ops/reduce";
 import { reshape, unsqueeze } from "../ops/shape";
+import { fusedCrossEntropy } from "./cross-entropy-fused";
 
 /**
  * Loss functions with PyTorch's names (camelCase), defaults and formulas,
- * composed from the differentiable primitives so autograd needs nothing new.
+ * composed from the differentiable primitives so autograd needs nothing new
+ * (cross-entropy on class indices also runs as one fused op, for speed; the
+ * composition below is its reference).
  * Lessons: "regression losses" (mse, l1, huber), "softmax and cross-entropy"
  * (crossEntropy, nllLoss, label smoothing), "binary classification" (the BCE pair).
  */
@@ -126,6 +129,11 @@ export function crossEntropy(logits: Tensor, target: ClassTarget, options: Cross
   const [n, c] = input.shape;
   const weight = checkWeight(op, options.weight, c);
   const parsed = parseTarget(op, target, input, single, options.ignoreIndex ?? -100);
+  if (!(parsed instanceof Tensor) && !weight?.requiresGrad) {
+    // The common case as one op (cross-entropy-fused.ts); the composed form below is its reference.
+    const loss = fusedCrossEntropy(input, { safe: parsed.safe, keep: parsed.keep.data }, weight, eps, reduction);
+    return single && reduction === "none" ? reshape(loss, []) : loss;
+  }
   const logp = sub(input, logsumexp(input, 1, { keepdims: true }));
 
   if (parsed instanceof Tensor) {

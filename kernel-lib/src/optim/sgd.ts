@@ -1,3 +1,4 @@
+import { kernels } from "../backend";
 import { fail } from "../core/errors";
 import type { Tensor } from "../tensor";
 import { type FloatArray, type ParamGroup, type ParamGroupSpec, Optimizer, withDefaults } from "./optimizer";
@@ -58,29 +59,9 @@ export class SGD extends Optimizer<SGDOptions, SGDState> {
   protected updateParameter(p: FloatArray, grad: FloatArray, state: SGDState, group: ParamGroup<SGDOptions>): void {
     const { lr, momentum, dampening, weightDecay, nesterov } = group;
     // The buffer appears the first time momentum is on, and then starts from g itself (not 0).
-    const firstMomentumStep = momentum !== 0 && state.momentumBuffer === null;
-    if (firstMomentumStep) state.momentumBuffer = this.stateBuffer(p);
-    const b = state.momentumBuffer;
-    // NOTE: one loop per case rather than branches inside one loop: the momentum case then
-    // runs branch-free, 1.5× faster (100K float32 values: 165 against 245 µs).
-    if (momentum === 0 || b === null) {
-      for (let i = 0; i < p.length; i++) p[i] -= lr * (grad[i] + weightDecay * p[i]);
-      return;
-    }
-    if (firstMomentumStep) {
-      for (let i = 0; i < p.length; i++) {
-        const g = grad[i] + weightDecay * p[i];
-        b[i] = g;
-        p[i] -= lr * (nesterov ? g + momentum * b[i] : b[i]);
-      }
-      return;
-    }
-    const keep = 1 - dampening;
-    for (let i = 0; i < p.length; i++) {
-      const g = grad[i] + weightDecay * p[i];
-      const bi = momentum * b[i] + keep * g;
-      b[i] = bi;
-      p[i] -= lr * (nesterov ? g + momentum * bi : bi);
-    }
+    const first = momentum !== 0 && state.momentumBuffer === null;
+    if (first) state.momentumBuffer = this.stateBuffer(p);
+    // The loop itself is a kernel (backend/sgd-step.ts; the WebAssembly one for float32).
+    kernels().sgdStep(p, grad, momentum === 0 ? null : state.momentumBuffer, { lr, weightDecay, momentum, dampening, nesterov, first });
   }
 }

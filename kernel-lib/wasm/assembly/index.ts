@@ -4,6 +4,7 @@
 // function takes byte addresses into its instance's memory.
 export { gemm, gemmF64, gemmF64ScratchBytes, gemmScratchBytes } from "./gemm";
 export { adamF32 } from "./adam";
+export { sgdF32 } from "./sgd";
 export { channelMomentsF32, channelAffineF32, channelGradSumsF32, channelAffine2F32 } from "./batch-norm";
 export { binaryF32, unaryF32 } from "./elementwise";
 export { bernoulliMaskF32 } from "./bernoulli";

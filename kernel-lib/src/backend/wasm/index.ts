@@ -3,6 +3,7 @@ import { cpuKernels } from "../cpu";
 import type { BinaryOp, Kernels, UnaryOp } from "../kernels";
 import * as branchFree from "../branch-free";
 import { adamStepWasm } from "./adam";
+import { sgdStepWasm } from "./sgd";
 import { batchNormBackwardWasm, channelMomentsWasm, channelNormalizeWasm } from "./batch-norm";
 import { bernoulliMaskWasm } from "./bernoulli";
 import { binaryWasm, unaryWasm } from "./elementwise";
@@ -59,6 +60,7 @@ export function makeWasmKernels(rt: WasmRuntime): Kernels {
       }
     },
     adamStep: (p, grad, m, v, vMax, h) => adamStepWasm(rt.local, p, grad, m, v, vMax, h),
+    sgdStep: (p, grad, buf, h) => sgdStepWasm(rt.local, p, grad, buf, h),
     bernoulliMask: (words, p, value, out) => bernoulliMaskWasm(rt.local, words, p, value, out),
     gemm(a: TypedArray, aOff: number, transA: boolean, b: TypedArray, bOff: number, transB: boolean,
       out: TypedArray, outOff: number, m: number, k: number, n: number, accumulate: boolean): void {

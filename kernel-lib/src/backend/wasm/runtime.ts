@@ -42,6 +42,11 @@ export interface WasmExports {
     p: number, grad: number, m: number, v: number, vMax: number, n: number,
     beta1: number, a1: number, beta2: number, a2: number, stepSize: number, invSqrtBc2: number, eps: number, l2: number, shrink: number,
   ): void;
+  /** kernel-lib/wasm/assembly/sgd.ts: SGD over n float32 values (buf 0 without momentum). */
+  sgdF32(
+    p: number, grad: number, buf: number, n: number,
+    lr: number, weightDecay: number, momentum: number, bufDecay: number, gScale: number, nesterov: number,
+  ): void;
   /** kernel-lib/wasm/assembly/batch-norm.ts: passes over a float32 [outer, channels] matrix. */
   channelMomentsF32(x: number, outer: number, channels: number, mean: number, variance: number): void;
   channelAffineF32(x: number, outer: number, channels: number, scale: number, shift: number, out: number): void;
