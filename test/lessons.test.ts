@@ -61,8 +61,12 @@ describe("the lessons", () => {
     const worker = async () => {
       for (let source = queue.shift(); source !== undefined; source = queue.shift()) {
         const t0 = Date.now();
-        const result = await executeNotebook(toNotebook(cellsOf(source)), { cwd: notebooksDir, label: basename(source), cellTimeoutMs: 180_000 });
-        times.push(`${basename(source)} ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+        const cells: [number, number][] = [];
+        const result = await executeNotebook(toNotebook(cellsOf(source)), {
+          cwd: notebooksDir, label: basename(source), cellTimeoutMs: 180_000, onCellFinished: (cell, ms) => cells.push([cell, ms]),
+        });
+        const slowest = cells.sort((a, b) => b[1] - a[1]).slice(0, 3).map(([cell, ms]) => `cell ${cell} ${(ms / 1000).toFixed(1)} s`);
+        times.push(`${basename(source)} ${((Date.now() - t0) / 1000).toFixed(1)} s (slowest: ${slowest.join(", ")})`);
         if (result.failure) failures.push(`${basename(source)}: ${result.failure.message}`);
       }
     };

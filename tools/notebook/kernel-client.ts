@@ -57,8 +57,13 @@ export interface ExecuteReply {
 const DEFAULT_STARTUP_TIMEOUT_MS = 60_000;
 const DEFAULT_INTERRUPT_GRACE_MS = 5_000;
 const DEFAULT_SHUTDOWN_GRACE_MS = 3_000;
-/** How often the handshake re-sends `kernel_info_request` (iopub may miss the first). */
-const HANDSHAKE_RETRY_MS = 1_000;
+/**
+ * How often the handshake re-sends `kernel_info_request` (iopub may miss the
+ * first). Requests sent before the kernel listens wait in ZeroMQ's queue and
+ * are all answered once it does; only the last complete answer counts. At
+ * 1 s, tslab's start (about 2.1 s here) was rounded up to the next whole second.
+ */
+const HANDSHAKE_RETRY_MS = 100;
 
 const TIMED_OUT = Symbol("timed out");
 

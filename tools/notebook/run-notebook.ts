@@ -48,6 +48,8 @@ export interface RunNotebookOptions {
   label?: string;
   /** Called with the kernel's pid once it is running (tests check it is gone afterwards). */
   onKernelStarted?: (pid: number) => void;
+  /** Called after each executed code cell with its 1-based number and wall time (the course's timing report uses it). */
+  onCellFinished?: (cellNumber: number, ms: number) => void;
 }
 
 /** What ended a run early. */
@@ -126,6 +128,7 @@ export async function executeNotebook(notebook: Notebook, options: RunNotebookOp
 
       let reply: ExecuteReply;
       const diedBefore = !client.alive; // e.g. a timer of an earlier cell called process.exit
+      const cellStarted = Date.now();
       try {
         reply = await executeCell(client, cell, { ...options, cellTimeoutMs: timeoutMs }, outputs);
       } catch (err) {
@@ -137,6 +140,7 @@ export async function executeNotebook(notebook: Notebook, options: RunNotebookOp
         return finish();
       }
       cell.execution_count = reply.executionCount;
+      options.onCellFinished?.(index + 1, Date.now() - cellStarted);
 
       let error: CellError | null = null;
       if (reply.timedOut) {

@@ -1,8 +1,8 @@
 import { fail, fmtShape } from "../core/errors";
-import { add } from "../ops/elementwise";
-import { matmulTransposedB } from "../ops/matmul";
+import { checkedForLinear, matmulTransposedB } from "../ops/matmul";
 import { reshape } from "../ops/shape";
 import type { Tensor } from "../tensor";
+import { fusedLinear } from "./linear-fused";
 
 /**
  * The affine map of a fully connected layer: y = x · weightᵀ + bias, with
@@ -15,7 +15,8 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
     fail("linear", `bias ${fmtShape(bias.shape)} must have one entry per output feature (weight ${fmtShape(weight.shape)})`);
   }
   const single = x.ndim === 1;
-  const y = matmulTransposedB(single ? reshape(x, [1, x.shape[0]]) : x, weight);
-  const out = bias ? add(y, bias) : y;
+  const x2 = single ? reshape(x, [1, x.shape[0]]) : x;
+  // With a bias, one fused op (linear-fused.ts); it is the same as add(matmulTransposedB(x2, weight), bias).
+  const out = bias ? fusedLinear(checkedForLinear(x2, weight), weight, bias) : matmulTransposedB(x2, weight);
   return single ? reshape(out, [weight.shape[0]]) : out;
 }
