@@ -264,47 +264,33 @@ describe("optimizer state in WebAssembly memory", () => {
     expect(store.zeros(new Float64Array(1), 2)).toBeInstanceOf(Float64Array);
   });
 
-  it("Adam with state in the store trains three parameters exactly as with state copied in and out", () => {
-    const run = (kernels: backend.Kernels) => {
-      const previous = backend.setKernels(kernels);
-      try {
-        const g = new Generator(3);
-        const w = [randn([7, 5], { generator: g }), randn([5], { generator: g }), randn([129], { generator: g })].map((t) => t.requiresGrad_());
-        const opt = new optim.Adam(w, { lr: 0.01, amsgrad: true });
-        for (let step = 0; step < 10; step++) {
-          opt.zeroGrad();
-          w.map((t) => t.square().sum()).reduce((s, l) => s.add(l)).backward();
-          opt.step();
-        }
-        return w.map((t) => [...t.data]);
-      } finally {
-        backend.setKernels(previous);
+  /** Ten steps on Σ w², with the given kernels; the parameters' final values. */
+  function train(kernels: backend.Kernels, seed: number, shapes: number[][], make: (w: Tensor[]) => optim.Optimizer): number[][] {
+    const previous = backend.setKernels(kernels);
+    try {
+      const g = new Generator(seed);
+      const w = shapes.map((shape) => randn(shape, { generator: g }).requiresGrad_());
+      const opt = make(w);
+      for (let step = 0; step < 10; step++) {
+        opt.zeroGrad();
+        w.map((t) => t.square().sum()).reduce((s, l) => s.add(l)).backward();
+        opt.step();
       }
-    };
-    const fast = backend.kernels();
-    // The same kernels with a store of plain arrays: the Adam kernel then copies the moments.
-    const copying: backend.Kernels = { ...fast, createStateStore: backend.cpuKernels.createStateStore };
-    expect(run(fast)).toEqual(run(copying));
+      return w.map((t) => [...t.data]);
+    } finally {
+      backend.setKernels(previous);
+    }
+  }
+  // The same kernels with a store of plain arrays: the optimizer kernels then copy the state in and out.
+  const copying = (): backend.Kernels => ({ ...backend.kernels(), createStateStore: backend.cpuKernels.createStateStore });
+
+  it("Adam with state in the store trains three parameters exactly as with state copied in and out", () => {
+    const make = (w: Tensor[]) => new optim.Adam(w, { lr: 0.01, amsgrad: true });
+    expect(train(backend.kernels(), 3, [[7, 5], [5], [129]], make)).toEqual(train(copying(), 3, [[7, 5], [5], [129]], make));
   });
 
   it("SGD with momentum: state in the store gives exactly what copying it gives", () => {
-    const run = (kernels: backend.Kernels) => {
-      const previous = backend.setKernels(kernels);
-      try {
-        const g = new Generator(4);
-        const w = [randn([7, 5], { generator: g }), randn([129], { generator: g })].map((t) => t.requiresGrad_());
-        const opt = new optim.SGD(w, { lr: 0.01, momentum: 0.9, nesterov: true });
-        for (let step = 0; step < 10; step++) {
-          opt.zeroGrad();
-          w.map((t) => t.square().sum()).reduce((s, l) => s.add(l)).backward();
-          opt.step();
-        }
-        return w.map((t) => [...t.data]);
-      } finally {
-        backend.setKernels(previous);
-      }
-    };
-    const fast = backend.kernels();
-    expect(run(fast)).toEqual(run({ ...fast, createStateStore: backend.cpuKernels.createStateStore }));
+    const make = (w: Tensor[]) => new optim.SGD(w, { lr: 0.01, momentum: 0.9, nesterov: true });
+    expect(train(backend.kernels(), 4, [[7, 5], [129]], make)).toEqual(train(copying(), 4, [[7, 5], [129]], make));
   });
 });

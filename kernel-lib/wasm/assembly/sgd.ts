@@ -31,25 +31,15 @@ export function sgdF32(
     return;
   }
   const mu = f32x4.splat(momentum), keepB = f32x4.splat(bufDecay), scaleG = f32x4.splat(gScale);
-  // Two loops rather than a select per value: the flag is the same for every element.
-  if (nesterov !== 0) {
-    for (let i = 0; i < vectorEnd; i += 4) {
-      const at = <usize>i * 4;
-      const pi = v128.load(p + at);
-      const g = f32x4.add(v128.load(grad + at), f32x4.mul(decay, pi));
-      const b = f32x4.add(f32x4.mul(keepB, v128.load(buf + at)), f32x4.mul(scaleG, g));
-      v128.store(buf + at, b);
-      v128.store(p + at, f32x4.sub(pi, f32x4.mul(rate, f32x4.add(g, f32x4.mul(mu, b)))));
-    }
-  } else {
-    for (let i = 0; i < vectorEnd; i += 4) {
-      const at = <usize>i * 4;
-      const pi = v128.load(p + at);
-      const g = f32x4.add(v128.load(grad + at), f32x4.mul(decay, pi));
-      const b = f32x4.add(f32x4.mul(keepB, v128.load(buf + at)), f32x4.mul(scaleG, g));
-      v128.store(buf + at, b);
-      v128.store(p + at, f32x4.sub(pi, f32x4.mul(rate, b)));
-    }
+  for (let i = 0; i < vectorEnd; i += 4) {
+    const at = <usize>i * 4;
+    const pi = v128.load(p + at);
+    const g = f32x4.add(v128.load(grad + at), f32x4.mul(decay, pi));
+    const b = f32x4.add(f32x4.mul(keepB, v128.load(buf + at)), f32x4.mul(scaleG, g));
+    v128.store(buf + at, b);
+    // The flag is the same for every element, so this branch is always predicted.
+    const step = nesterov !== 0 ? f32x4.add(g, f32x4.mul(mu, b)) : b;
+    v128.store(p + at, f32x4.sub(pi, f32x4.mul(rate, step)));
   }
   for (let i = vectorEnd; i < n; i++) {
     const at = <usize>i * 4;
