@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { backend, matmul, tensor } from "kernel-lib";
-import { getNumThreads, setAdaptiveThreads, setNumThreads, setThreadMinWork } from "../kernel-lib/src/backend/wasm";
+import { getNumThreads, partition, setAdaptiveThreads, setNumThreads, setThreadMinWork } from "../kernel-lib/src/backend/wasm";
 import { F32_EPS, expectWithinRounding, randomF32 } from "./helpers/backend-oracle";
 
 const F64_EPS = 2 ** -53;
@@ -146,6 +146,32 @@ describe("wasm gemm split over helper threads", () => {
       for (const transA of FLAGS) for (const transB of FLAGS) for (const double of FLAGS) {
         check({ m, k, n, transA, transB, accumulate: seed % 2 === 0, offset: seed % 3, double }, seed++);
       }
+    }
+  });
+
+  it("the blocks cover C's longer side exactly once, whatever share the main thread takes (property)", () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 300 }), fc.integer({ min: 1, max: 4 }), fc.double({ min: 0, max: 1, noNaN: true }), (units, threads, share) => {
+      const count = Math.min(threads, units);
+      const ranges = partition(units, count, share);
+      expect(ranges.length).toBe(count);
+      expect(ranges[0][0]).toBe(0);
+      expect(ranges[count - 1][1]).toBe(units);
+      ranges.forEach(([from, to], i) => {
+        expect(to).toBeGreaterThan(from); // no empty block
+        if (i > 0) expect(from).toBe(ranges[i - 1][1]); // contiguous, no overlap
+      });
+      if (count > 1) expect(Math.abs(ranges[0][1] - units * share)).toBeLessThanOrEqual(Math.max(1, count - 1));
+    }), { seed: 7 });
+  });
+
+  it("with the balancing on (the default), products are still exact: only the boundary between threads moves", () => {
+    setAdaptiveThreads(true);
+    try {
+      let seed = 900;
+      // Enough split products for the main thread's share to move away from an even split.
+      for (let rep = 0; rep < 30; rep++) check({ m: 64, k: 40, n: 72 + (rep % 5), transA: rep % 2 === 0, transB: rep % 3 === 0, accumulate: false, offset: 0, double: false }, seed++);
+    } finally {
+      setAdaptiveThreads(false);
     }
   });
 

@@ -1,5 +1,5 @@
 import * as os from "node:os";
-import { ensureHelpers, startOnHelper, waitForHelper } from "./helper-threads";
+import { ensureHelpers, helpersFinished, startOnHelper, waitForHelper } from "./helper-threads";
 import type { WasmRuntime } from "./runtime";
 import { copyOut, stage } from "./staging";
 
@@ -77,6 +77,7 @@ export function setAdaptiveThreads(on: boolean): boolean {
   adaptive = on;
   singleUntil = 0;
   backoff = 1;
+  mainShareOffset = 0;
   return previous;
 }
 
@@ -98,13 +99,47 @@ function blocks(m: number, n: number, k: number): Block[] {
   const unit = alongN ? NR : MR;
   const units = Math.ceil(side / unit);
   const count = Math.max(1, Math.min(parts, units));
-  const out: Block[] = [];
-  for (let t = 0; t < count; t++) {
-    const lo = Math.min(side, Math.round((units * t) / count) * unit);
-    const hi = Math.min(side, Math.round((units * (t + 1)) / count) * unit);
-    out.push(alongN ? { i0: 0, i1: m, j0: lo, j1: hi } : { i0: lo, i1: hi, j0: 0, j1: n });
+  return partition(units, count, mainShare(count)).map(([from, to]) => {
+    const lo = Math.min(side, from * unit);
+    const hi = Math.min(side, to * unit);
+    return alongN ? { i0: 0, i1: m, j0: lo, j1: hi } : { i0: lo, i1: hi, j0: 0, j1: n };
+  });
+}
+
+/**
+ * Cuts `units` panels into `count` contiguous, non-empty ranges [from, to):
+ * the first (the main thread's) about `share` of them, the rest in equal parts.
+ */
+export function partition(units: number, count: number, share: number): [number, number][] {
+  if (count <= 1) return [[0, units]];
+  const mine = Math.min(units - (count - 1), Math.max(1, Math.round(units * share)));
+  const ranges: [number, number][] = [[0, mine]];
+  for (let t = 1; t < count; t++) {
+    ranges.push([mine + Math.round(((units - mine) * (t - 1)) / (count - 1)), mine + Math.round(((units - mine) * t) / (count - 1))]);
   }
-  return out;
+  return ranges;
+}
+
+/**
+ * How much of a split product the main thread takes: 1/threads at first, then
+ * nudged after every split towards whichever side finished first. A helper
+ * starts later than the main thread (it has to be woken, and on a busy
+ * machine it waits for a core), so an even split leaves the main thread
+ * waiting; giving it a little more evens out the finish. Only the boundary
+ * moves: every value of C is computed the same way whichever thread does it.
+ */
+let mainShareOffset = 0;
+const SHARE_STEP = 0.02;
+
+function mainShare(count: number): number {
+  return 1 / count + mainShareOffset;
+}
+
+function recordBalance(count: number, mainWaited: boolean): void {
+  if (!adaptive) return;
+  // Within [½, 1½] of an even share.
+  const limit = 0.5 / count;
+  mainShareOffset = Math.max(-limit, Math.min(limit, mainShareOffset + (mainWaited ? SHARE_STEP : -SHARE_STEP)));
 }
 
 /** Same-typed operands: all float32 or all float64. */
@@ -145,8 +180,11 @@ export function gemmWasm<T extends Floats>(
   kernel(j[0], j[1], j[2], j[3], j[4], j[5], j[6], j[7], j[8], j[9], j[10], j[11], j[12]);
   if (jobs.length > 1) {
     const ownEnd = performance.now();
+    recordBalance(jobs.length, !helpersFinished(jobs.length - 1));
     for (let t = 1; t < jobs.length; t++) waitForHelper(t - 1);
-    recordSplit(performance.now() - started, (ownEnd - ownStart) * jobs.length);
+    // One thread would have taken about the main thread's time over its fraction of C.
+    const fraction = ((plan[0].i1 - plan[0].i0) * (plan[0].j1 - plan[0].j0)) / (m * n);
+    recordSplit(performance.now() - started, (ownEnd - ownStart) / fraction);
   }
   copyOut(inst, cPtr, cView);
 }

@@ -93,6 +93,12 @@ export function startOnHelper(i: number, args: readonly number[]): void {
   Atomics.notify(h.control, SEQ);
 }
 
+/** Whether helpers 0 … count−1 have all finished the jobs last given to them (without waiting). */
+export function helpersFinished(count: number): boolean {
+  for (let i = 0; i < count; i++) if (Atomics.load(helpers[i].control, DONE) !== helpers[i].seq) return false;
+  return true;
+}
+
 /** Blocks until helper `i` has finished the job last given to it. */
 export function waitForHelper(i: number): void {
   const h = helpers[i];

@@ -11,7 +11,7 @@ import { gemmWasm } from "./gemm";
 import { WasmStateStore } from "./state-store";
 import type { WasmRuntime } from "./runtime";
 
-export { getNumThreads, setAdaptiveThreads, setNumThreads, setThreadMinWork } from "./gemm";
+export { getNumThreads, partition, setAdaptiveThreads, setNumThreads, setThreadMinWork } from "./gemm";
 export { WASM_PATH, wasmLoadError, wasmRuntime } from "./runtime";
 
 /**
