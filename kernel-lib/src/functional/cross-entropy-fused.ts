@@ -3,10 +3,10 @@ import { empty } from "../ops/convert";
 import type { Tensor } from "../tensor";
 import type { Reduction } from "./losses";
 
-/** Class indices checked by crossEntropy: ignored samples have keep 0 (and index 0, so reading is safe). */
-export interface CheckedTargets {
+/** Class indices checked by crossEntropy, made safe to gather: ignored samples point at class 0 and have keep = 0. */
+export interface IndexTarget {
   safe: Int32Array;
-  keep: ArrayLike<number>;
+  keep: Tensor;
 }
 
 /**
@@ -31,17 +31,15 @@ export interface CheckedTargets {
  * compare the two, and the gradient checks of crossEntropy run through this.
  */
 export function fusedCrossEntropy(
-  x: Tensor, targets: CheckedTargets, weight: Tensor | undefined, eps: number, reduction: Reduction,
+  x: Tensor, targets: IndexTarget, weight: Tensor | undefined, eps: number, reduction: Reduction,
 ): Tensor {
   const [n, c] = x.shape;
   const xs = x.data;
-  const { safe, keep } = targets;
-  const w = weight?.data;
-  let wTotal = c;
-  if (w !== undefined) {
-    wTotal = 0;
-    for (let j = 0; j < c; j++) wTotal += w[j];
-  }
+  const safe = targets.safe;
+  const keep = targets.keep.data;
+  const w = weight ? weight.data : new Float64Array(c).fill(1);
+  let wTotal = 0;
+  for (let j = 0; j < c; j++) wTotal += w[j];
   // softmax, kept for the backward pass (one exp per logit in all)
   const probs = new Float64Array(n * c);
   const perSample = new Float64Array(n);
@@ -57,13 +55,13 @@ export function fusedCrossEntropy(
     const lse = max + Math.log(sumExp);
     if (keep[i] === 0) continue;
     const y = safe[i];
-    const wy = w === undefined ? 1 : w[y];
+    const wy = w[y];
     denominator += wy;
     let loss = (1 - eps) * wy * (lse - xs[row + y]);
     if (eps > 0) {
       // −Σ_c w_c·logp[n,c] = W·lse − Σ_c w_c·x[n,c]
       let weighted = 0;
-      for (let j = 0; j < c; j++) weighted += (w === undefined ? 1 : w[j]) * xs[row + j];
+      for (let j = 0; j < c; j++) weighted += w[j] * xs[row + j];
       loss += (eps / c) * (wTotal * lse - weighted);
     }
     perSample[i] = loss;
@@ -88,11 +86,11 @@ export function fusedCrossEntropy(
       const upstream = reduction === "none" ? g.data[i] : reduction === "mean" ? g.data[0] / denominator : g.data[0];
       const row = i * c;
       const y = safe[i];
-      const hard = upstream * (1 - eps) * (w === undefined ? 1 : w[y]);
+      const hard = upstream * (1 - eps) * w[y];
       const soft = (upstream * eps) / c;
       for (let j = 0; j < c; j++) {
         const s = probs[row + j];
-        d[row + j] = hard * (s - (j === y ? 1 : 0)) + soft * (wTotal * s - (w === undefined ? 1 : w[j]));
+        d[row + j] = hard * (s - (j === y ? 1 : 0)) + soft * (wTotal * s - w[j]);
       }
     }
     return [dx];

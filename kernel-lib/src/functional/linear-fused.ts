@@ -1,7 +1,9 @@
 import { promote } from "../core/dtype";
+import { sizeOf } from "../core/shape";
 import { kernels } from "../backend";
 import { record } from "../autograd/record";
 import { astype, empty } from "../ops/convert";
+import { sumToShape } from "../ops/reduce";
 import type { Tensor } from "../tensor";
 
 /**
@@ -9,7 +11,7 @@ import type { Tensor } from "../tensor";
  * taken as rows), weight [out, in] and bias [out]. With g = dLoss/dy as
  * [rows, out]:
  *
- *   dx = g · weight        dweight = gᵀ · x        dbias = Σ_rows g
+ *   dx = g · weight        dweight = gᵀ · x        dbias = Σ_rows g  (sumToShape)
  *
  * NOTE: fused for speed. The product starts from the bias copied into every
  * row, and the matrix kernel adds x·weightᵀ onto it; the composed form
@@ -19,7 +21,7 @@ import type { Tensor } from "../tensor";
  */
 export function fusedLinear(x: Tensor, weight: Tensor, bias: Tensor): Tensor {
   const [outF, inF] = weight.shape;
-  const rows = inF === 0 ? sizeBefore(x) : x.size / inF;
+  const rows = sizeOf(x.shape.slice(0, -1));
   const dtype = promote(promote(x.dtype, weight.dtype), bias.dtype);
   const X = x.dtype === dtype ? x.data : astype(x, dtype).data;
   const W = weight.dtype === dtype ? weight.data : astype(weight, dtype).data;
@@ -31,31 +33,11 @@ export function fusedLinear(x: Tensor, weight: Tensor, bias: Tensor): Tensor {
 
   return record("linear", [x, weight, bias], out, (g) => {
     const G = g.data;
-    let dx: Tensor | null = null;
-    if (x.requiresGrad) {
-      dx = empty(x.shape, dtype);
-      k.gemm(G, 0, false, W, 0, false, dx.data, 0, rows, outF, inF, false);
-    }
-    let dWeight: Tensor | null = null;
-    if (weight.requiresGrad) {
-      dWeight = empty(weight.shape, dtype);
-      k.gemm(G, 0, true, X, 0, false, dWeight.data, 0, outF, rows, inF, false);
-    }
-    let dBias: Tensor | null = null;
-    if (bias.requiresGrad) {
-      // Column sums, accumulated in float64 whatever the dtype.
-      const sums = new Float64Array(outF);
-      for (let r = 0; r < rows; r++) {
-        for (let j = 0; j < outF; j++) sums[j] += G[r * outF + j];
-      }
-      dBias = empty(bias.shape, dtype);
-      dBias.data.set(sums);
-    }
-    return [dx, dWeight, dBias];
+    const dx = x.requiresGrad ? empty(x.shape, dtype) : null;
+    if (dx) k.gemm(G, 0, false, W, 0, false, dx.data, 0, rows, outF, inF, false);
+    const dWeight = weight.requiresGrad ? empty(weight.shape, dtype) : null;
+    if (dWeight) k.gemm(G, 0, true, X, 0, false, dWeight.data, 0, outF, rows, inF, false);
+    return [dx, dWeight, bias.requiresGrad ? sumToShape(g, bias.shape) : null];
   });
 }
 
-/** The number of rows of x [..., in] (its size is 0 when in is 0). */
-function sizeBefore(x: Tensor): number {
-  return x.shape.slice(0, -1).reduce((a, b) => a * b, 1);
-}

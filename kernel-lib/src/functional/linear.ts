@@ -1,5 +1,5 @@
 import { fail, fmtShape } from "../core/errors";
-import { checkedForLinear, matmulTransposedB } from "../ops/matmul";
+import { checkLinearShapes, matmulTransposedB } from "../ops/matmul";
 import { reshape } from "../ops/shape";
 import type { Tensor } from "../tensor";
 import { fusedLinear } from "./linear-fused";
@@ -16,7 +16,8 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   }
   const single = x.ndim === 1;
   const x2 = single ? reshape(x, [1, x.shape[0]]) : x;
-  // With a bias, one fused op (linear-fused.ts); it is the same as add(matmulTransposedB(x2, weight), bias).
-  const out = bias ? fusedLinear(checkedForLinear(x2, weight), weight, bias) : matmulTransposedB(x2, weight);
+  checkLinearShapes(x2, weight);
+  // With a bias, one fused op (linear-fused.ts): the same as add(matmulTransposedB(x2, weight), bias).
+  const out = bias ? fusedLinear(x2, weight, bias) : matmulTransposedB(x2, weight);
   return single ? reshape(out, [weight.shape[0]]) : out;
 }

@@ -8,7 +8,7 @@ import { abs, add, clamp, compare, div, log, minimum, mul, neg, softplus, sub } 
 import { gather, indexSelect } from "../ops/indexing";
 import { logsumexp, mean, sum } from "../ops/reduce";
 import { reshape, unsqueeze } from "../ops/shape";
-import { fusedCrossEntropy } from "./cross-entropy-fused";
+import { type IndexTarget, fusedCrossEntropy } from "./cross-entropy-fused";
 
 /**
  * Loss functions with PyTorch's names (camelCase), defaults and formulas,
@@ -131,7 +131,7 @@ export function crossEntropy(logits: Tensor, target: ClassTarget, options: Cross
   const parsed = parseTarget(op, target, input, single, options.ignoreIndex ?? -100);
   if (!(parsed instanceof Tensor) && !weight?.requiresGrad) {
     // The common case as one op (cross-entropy-fused.ts); the composed form below is its reference.
-    const loss = fusedCrossEntropy(input, { safe: parsed.safe, keep: parsed.keep.data }, weight, eps, reduction);
+    const loss = fusedCrossEntropy(input, parsed, weight, eps, reduction);
     return single && reduction === "none" ? reshape(loss, []) : loss;
   }
   const logp = sub(input, logsumexp(input, 1, { keepdims: true }));
@@ -169,12 +169,6 @@ export function nllLoss(logProbs: Tensor, target: ClassTarget, options: NllLossO
   }
   const { perSample, sampleWeight } = pickedNll(input, parsed, weight);
   return finishNll(perSample, sampleWeight, reduction, single);
-}
-
-/** Class indices made safe to gather: ignored samples point at class 0 and have keep = 0. */
-interface IndexTarget {
-  safe: Int32Array;
-  keep: Tensor;
 }
 
 function pickedNll(logp: Tensor, t: IndexTarget, weight: Tensor | undefined): { perSample: Tensor; sampleWeight: Tensor } {

@@ -78,15 +78,15 @@ function matrixDims(x: Tensor, trans: boolean): [number, number] {
 
 /** x · Wᵀ without materializing the transpose: the product Linear layers compute. */
 export function matmulTransposedB(x: Tensor, w: Tensor): Tensor {
-  return batchedMatmul(checkedForLinear(x, w), false, w, true);
+  checkLinearShapes(x, w);
+  return batchedMatmul(x, false, w, true);
 }
 
-/** Returns x after checking that x [..., in] can be multiplied by Wᵀ for a weight W [out, in]. */
-export function checkedForLinear(x: Tensor, w: Tensor): Tensor {
+/** Fails unless x [..., in] can be multiplied by Wᵀ for a weight W [out, in] (the product Linear layers compute). */
+export function checkLinearShapes(x: Tensor, w: Tensor): void {
   if (w.ndim !== 2) fail("linear", `weight must be 2-D [out, in], got ${fmtShape(w.shape)}`);
   if (x.ndim < 2) fail("linear", `input must be at least 2-D [batch, in], got ${fmtShape(x.shape)}`);
   if (x.shape[x.ndim - 1] !== w.shape[1]) {
     fail("linear", `input ${fmtShape(x.shape)} has ${x.shape[x.ndim - 1]} features but the weight ${fmtShape(w.shape)} expects ${w.shape[1]}`);
   }
-  return x;
 }

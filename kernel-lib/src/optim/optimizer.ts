@@ -59,8 +59,8 @@ export interface OptimizerStateDict<H extends Hyperparameters = Hyperparameters>
  * State buffers (moments, momentum) have the parameter's dtype, as in
  * PyTorch: Float32Array for float32 parameters, Float64Array for float64
  * ones. The update rules compute in float64 and round when they store; the
- * fast Adam kernel (backend) computes float32 state in float32, as PyTorch
- * does, so the two agree to float32 rounding.
+ * fast Adam and SGD kernels (backend) compute float32 state in float32, as
+ * PyTorch does, so the two agree to float32 rounding.
  *
  * Lesson: "Optimizers" (gradient descent, momentum, adaptive methods).
  */
@@ -98,7 +98,7 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters, S e
   /**
    * A zero-filled state buffer with the parameter's dtype (and length, unless
    * `length` is given). The active kernels provide the storage: the fast ones
-   * keep float32 state in WebAssembly memory, where Adam's kernel updates it
+   * keep float32 state in WebAssembly memory, where the Adam and SGD kernels update it
    * in place instead of copying it in and out at every step. To the update
    * rules it is an ordinary Float32Array or Float64Array either way.
    */
