@@ -1,5 +1,9 @@
 // Unit tests of the notebook runner's pure parts: wire format, output
 // collection, .ipynb reading/writing, CLI arguments. No kernel involved.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { sourceExcerpt, tidyTraceback } from "../tools/notebook/errors";
 import { parseNotebook, serializeNotebook } from "../tools/notebook/notebook";
@@ -146,5 +150,31 @@ describe("CLI arguments", () => {
   it("rejects unknown options and bad timeouts", () => {
     expect(() => parseCliArgs(["--bogus"])).toThrow(UsageError);
     expect(() => parseCliArgs(["--timeout", "0"])).toThrow(/positive/);
+  });
+});
+
+describe("kernel tuning preload", () => {
+  const node = (preloadSource: string) => {
+    const dir = mkdtempSync(path.join(tmpdir(), "kernel-tuning-"));
+    const file = path.join(dir, "preload.cjs");
+    writeFileSync(file, preloadSource);
+    try {
+      return spawnSync(process.execPath, ["--require", file, "-e", "process.stdout.write('ran')"], { encoding: "utf8" });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+
+  it("sets a flag this node knows: the process runs and V8 prints nothing", () => {
+    const run = node(readFileSync(path.join(__dirname, "..", "tools", "notebook", "kernel-tuning.cjs"), "utf8"));
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe("ran");
+    expect(run.stderr).toBe("");
+  });
+
+  it("would show a flag this node lacks (V8 complains on stderr, the process still runs)", () => {
+    const run = node('require("node:v8").setFlagsFromString("--no-such-flag-for-this-test");');
+    expect(run.stdout).toBe("ran");
+    expect(run.stderr).toMatch(/unrecognized flag/);
   });
 });

@@ -65,16 +65,17 @@ export class KernelProcess {
   }
 
   /**
-   * Starts `node <tslab> kernel --config-path <file>` with the watchdog
-   * preloaded. Node is run directly (not via `#!/usr/bin/env node`) so the
-   * kernel uses the same node binary as the runner.
+   * Starts `node <tslab> kernel --config-path <file>` with the watchdog and
+   * the V8 tuning (kernel-tuning.cjs) preloaded. Node is run directly (not
+   * via `#!/usr/bin/env node`) so the kernel uses the same node binary as the runner.
    */
   static async start(options: KernelProcessOptions): Promise<KernelProcess> {
     const watchdog = path.join(__dirname, "kernel-watchdog.cjs");
+    const tuning = path.join(__dirname, "kernel-tuning.cjs");
     const bin = options.tslabBin ?? defaultTslabBin();
     const child = spawn(
       process.execPath,
-      ["--require", watchdog, bin, "kernel", "--config-path", options.connectionFile],
+      ["--require", tuning, "--require", watchdog, bin, "kernel", "--config-path", options.connectionFile],
       {
         cwd: options.cwd,
         detached: true,
