@@ -48,7 +48,7 @@ export interface RunNotebookOptions {
   label?: string;
   /** Called with the kernel's pid once it is running (tests check it is gone afterwards). */
   onKernelStarted?: (pid: number) => void;
-  /** Called after each executed code cell with its 1-based number and wall time (the course's timing report uses it). */
+  /** Called after each executed code cell with its cell number (1-based, counting every cell, as error messages do) and wall time in ms; the course test's timing report uses it. */
   onCellFinished?: (cellNumber: number, ms: number) => void;
 }
 

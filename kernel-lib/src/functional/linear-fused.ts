@@ -40,4 +40,3 @@ export function fusedLinear(x: Tensor, weight: Tensor, bias: Tensor): Tensor {
     return [dx, dWeight, bias.requiresGrad ? sumToShape(g, bias.shape) : null];
   });
 }
-
