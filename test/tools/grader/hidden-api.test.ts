@@ -1,0 +1,66 @@
+/**
+ * The hidden cases (grading/hidden/*.hidden.ts) run the Vitest way: each case
+ * against the reference solution and against the pristine stub, compared by
+ * the same `observe` + `compareObserved` the autograder uses.
+ */
+import { describe, expect, it } from "vitest";
+import { readdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { compareObserved, observe } from "../../../tools/grader/hidden-api";
+import { hiddenSuites } from "../../../grading/hidden";
+
+const root = resolve(__dirname, "..", "..", "..");
+const hiddenDir = join(root, "grading/hidden");
+const exercises = readdirSync(join(root, "solutions")).filter((f) => /^\d\d-.*\.ts$/.test(f)).map((f) => f.replace(/\.ts$/, ""));
+
+describe("hidden cases", () => {
+  it("every exercise has hidden cases, all listed in grading/hidden/index.ts", () => {
+    const files = readdirSync(hiddenDir).filter((f) => f.endsWith(".hidden.ts"));
+    expect(files.map((f) => f.replace(/\.hidden\.ts$/, "")).sort()).toEqual(exercises);
+    expect(Object.keys(hiddenSuites).sort()).toEqual(exercises);
+  });
+
+  for (const exercise of exercises) {
+    it(`${exercise}: every case passes on the reference solution, twice (deterministic), and fails on the stub`, async () => {
+      const suite = hiddenSuites[exercise];
+      const solution = (await import(join(root, "solutions", `${exercise}.ts`))) as never;
+      const stub = (await import(join(root, "exercises", `${exercise}.ts`))) as never;
+      expect(suite.exercise).toBe(exercise);
+      expect(suite.cases.length).toBeGreaterThan(0);
+      for (const c of suite.cases) {
+        expect(c.points, c.name).toBeGreaterThan(0);
+        const first = observe(c.run(solution));
+        const second = observe(c.run(solution));
+        expect(compareObserved(second, first, { rtol: 0, atol: 0 }), c.name).toBeNull();
+        let stubResult: string | null;
+        try {
+          stubResult = compareObserved(observe(c.run(stub)), first, c);
+        } catch (e) {
+          stubResult = (e as Error).message;
+        }
+        expect(stubResult, c.name).toMatch(/not implemented yet|expected|missing|unexpected/);
+      }
+    });
+  }
+});
+
+describe("compareObserved", () => {
+  it("compares numbers with the case's tolerances and everything else exactly", () => {
+    expect(compareObserved(observe([1, 2.0000001]), observe([1, 2]), { rtol: 1e-6 })).toBeNull();
+    expect(compareObserved(observe([1, 2.001]), observe([1, 2]), { rtol: 1e-6 })).toMatch(/result\[1\]: expected 2 but got 2\.00100/);
+    expect(compareObserved(observe({ a: [1], b: "x" }), observe({ a: [1], b: "y" }))).toMatch(/result\.b: expected "y" but got "x"/);
+    expect(compareObserved(observe({ a: 1 }), observe({ a: 1, b: 2 }))).toMatch(/missing b/);
+    expect(compareObserved(observe([1, 2, 3]), observe([1, 2]))).toMatch(/expected 2 entries but got 3/);
+    expect(compareObserved(observe(NaN), observe(NaN))).toBeNull();
+    expect(compareObserved(observe(0), observe(NaN))).toMatch(/expected NaN/);
+    expect(compareObserved(observe("1"), observe(1))).toMatch(/expected the number 1/);
+  });
+
+  it("observes tensors, typed arrays and special numbers as plain data, and refuses cycles", () => {
+    expect(observe({ shape: [2], data: new Float64Array([1, -0]) })).toEqual({ $tensor: [2], data: [1, { $number: "-0" }] });
+    expect(observe([Infinity, undefined])).toEqual([{ $number: "Infinity" }, { $undefined: true }]);
+    const cyclic: { self?: unknown } = {};
+    cyclic.self = cyclic;
+    expect(() => observe(cyclic)).toThrow(/cycle/);
+  });
+});
