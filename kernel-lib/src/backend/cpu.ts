@@ -1,11 +1,9 @@
-import { type TypedArray, allocate, dtypeOf } from "../core/dtype";
+import type { TypedArray } from "../core/dtype";
 import { type Shape, sameShape, sizeOf } from "../core/shape";
-import { adamStep } from "./adam-step";
-import { sgdStep } from "./sgd-step";
 import { bernoulliMask } from "./bernoulli";
 import { erf } from "./erf";
 import { batchNormBackward, channelMoments, channelNormalize } from "./fused";
-import type { BinaryOp, Kernels, StateStore, UnaryOp } from "./kernels";
+import type { BinaryOp, Kernels, UnaryOp } from "./kernels";
 
 /**
  * The reference kernels: plain indexed loops over typed arrays, written to be
@@ -282,13 +280,7 @@ function gemm(
   }
 }
 
-/** State in ordinary typed arrays. */
-function createStateStore(): StateStore {
-  return { zeros: (like, length) => allocate(dtypeOf(like), length) };
-}
-
 export const cpuKernels: Kernels = {
   broadcastIndex, binary, unary, clamp, where, sumInto, maxInto, gemm, stridedIndex, stridedCopy,
   channelMoments, channelNormalize, batchNormBackward, bernoulliMask,
-  createStateStore, adamStep, sgdStep,
 };

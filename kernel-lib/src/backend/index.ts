@@ -1,8 +1,9 @@
 import { cpuKernels } from "./cpu";
 import type { Kernels } from "./kernels";
-import { makeWasmKernels, wasmLoadError, wasmRuntime } from "./wasm";
+import { type OptimizerKernels, makeOptimizerKernels, makeWasmKernels, wasmLoadError, wasmRuntime } from "./wasm";
 
-export type { Kernels, BinaryOp, StateStore, UnaryOp } from "./kernels";
+export type { Kernels, BinaryOp, UnaryOp } from "./kernels";
+export { type AdamKernelParams, type OptimizerKernels, type SgdKernelParams, type StateStore, plainStateStore } from "./wasm";
 export { cpuKernels } from "./cpu";
 export { getNumThreads, setAdaptiveThreads, setNumThreads, setThreadMinWork } from "./wasm";
 
@@ -20,9 +21,19 @@ export const wasmKernels: Kernels | null = runtime ? makeWasmKernels(runtime) : 
 
 let active: Kernels = wasmKernels ?? cpuKernels;
 
+const wasmOptimizers: OptimizerKernels | null = runtime ? makeOptimizerKernels(runtime) : null;
+
 /** The kernels currently in use. Everything above the backend calls through this. */
 export function kernels(): Kernels {
   return active;
+}
+
+/**
+ * The optimizers' fast path (Adam and SGD in WebAssembly, float32), or null
+ * when the reference kernels run: optimizers then use their own loops.
+ */
+export function optimizerKernels(): OptimizerKernels | null {
+  return active === wasmKernels ? wasmOptimizers : null;
 }
 
 /** Swaps in another implementation of the kernels (e.g. a faster one); returns the previous. */

@@ -1,10 +1,5 @@
 import type { TypedArray } from "../core/dtype";
 import type { Shape } from "../core/shape";
-import type { AdamStepParams } from "./adam-step";
-import type { SgdStepParams } from "./sgd-step";
-
-export type { AdamStepParams } from "./adam-step";
-export type { SgdStepParams } from "./sgd-step";
 
 /**
  * The narrow interface between the tensor layer and the number crunching.
@@ -25,12 +20,6 @@ export type UnaryOp =
   | "neg" | "exp" | "log" | "sqrt" | "abs" | "sign" | "sin" | "cos"
   | "tanh" | "sigmoid" | "relu" | "step" | "erf" | "log1p" | "expm1" | "softplus"
   | "isnan" | "floor" | "round";
-
-/** Storage for an optimizer's per-parameter state (moments, momentum), made by `Kernels.createStateStore`. */
-export interface StateStore {
-  /** A zero-filled buffer with `like`'s element type and `length` values. */
-  zeros(like: TypedArray, length: number): TypedArray;
-}
 
 export interface Kernels {
   /** For each output position, the source position of an operand broadcast from `from` to `to`. */
@@ -76,12 +65,4 @@ export interface Kernels {
 
   /** out[i] = value if u_i ≥ p else 0, u_i the next uniform() draws of the xoshiro128** state `words`, advanced in place (bernoulli.ts). */
   bernoulliMask(words: Uint32Array, p: number, value: number, out: TypedArray): void;
-
-  // ---- optimizer updates, in place over a parameter's storage ----
-  /** A store for one optimizer's state: plain typed arrays, or memory a fast kernel can update in place. */
-  createStateStore(): StateStore;
-  /** One Adam/AdamW step (adam-step.ts); `vMax` is AMSGrad's running maximum, or null. */
-  adamStep(p: TypedArray, grad: TypedArray, m: TypedArray, v: TypedArray, vMax: TypedArray | null, h: AdamStepParams): void;
-  /** One SGD step (sgd-step.ts); `buf` is the momentum buffer, or null without momentum. */
-  sgdStep(p: TypedArray, grad: TypedArray, buf: TypedArray | null, h: SgdStepParams): void;
 }

@@ -1,4 +1,4 @@
-import { kernels } from "../backend";
+import { optimizerKernels } from "../backend";
 import type { Tensor } from "../tensor";
 import { type FloatArray, type ParamGroup, type ParamGroupSpec, Optimizer, withDefaults } from "./optimizer";
 import { checkBetas, checkEps, checkLr, checkWeightDecay } from "./validate";
@@ -75,20 +75,23 @@ export class Adam extends Optimizer<AdamOptions, AdamState> {
     const { lr, eps, weightDecay, amsgrad, decoupledWeightDecay } = group;
     const [beta1, beta2] = group.betas;
     const t = state.step;
-    if (amsgrad) state.maxExpAvgSq ??= this.stateBuffer(p);
-    // The loop itself is a kernel (backend/adam-step.ts; the WebAssembly one for float32).
-    // lr·m̂/(√v̂ + eps) is computed as stepSize·m/(√v·invSqrtBc2 + eps), PyTorch's arrangement:
-    // the same value up to rounding, with one division per element instead of three.
-    kernels().adamStep(p, grad, state.expAvg, state.expAvgSq, amsgrad ? state.maxExpAvgSq : null, {
-      beta1,
-      beta2,
-      stepSize: lr / (1 - beta1 ** t),
-      invSqrtBc2: 1 / Math.sqrt(1 - beta2 ** t),
-      eps,
-      // AdamW shrinks p and adds nothing to g; Adam's L2 adds weightDecay·p to g.
-      l2: decoupledWeightDecay ? 0 : weightDecay,
-      shrink: decoupledWeightDecay ? 1 - lr * weightDecay : 1,
-    });
+    const m = state.expAvg;
+    const v = state.expAvgSq;
+    const vMax = amsgrad ? (state.maxExpAvgSq ??= this.stateBuffer(p)) : null;
+    // Fast path: float32 on the WebAssembly SIMD kernel (backend/wasm/adam.ts), tested equal to the loop below.
+    if (optimizerKernels()?.adam(p, grad, m, v, vMax, { lr, beta1, beta2, eps, weightDecay, decoupledWeightDecay, t })) return;
+    const biasCorrection1 = 1 - beta1 ** t;
+    const biasCorrection2 = 1 - beta2 ** t;
+    for (let i = 0; i < p.length; i++) {
+      if (decoupledWeightDecay) p[i] -= lr * weightDecay * p[i];
+      const g = decoupledWeightDecay ? grad[i] : grad[i] + weightDecay * p[i];
+      m[i] = beta1 * m[i] + (1 - beta1) * g;
+      v[i] = beta2 * v[i] + (1 - beta2) * g * g;
+      const mHat = m[i] / biasCorrection1;
+      if (vMax !== null) vMax[i] = Math.max(vMax[i], v[i]);
+      const vHat = (vMax !== null ? vMax[i] : v[i]) / biasCorrection2;
+      p[i] -= (lr * mHat) / (Math.sqrt(vHat) + eps);
+    }
   }
 }
 

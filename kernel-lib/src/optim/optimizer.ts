@@ -1,4 +1,4 @@
-import { type StateStore, kernels } from "../backend";
+import { type StateStore, optimizerKernels, plainStateStore } from "../backend";
 import { fail } from "../core/errors";
 import { enableGrad } from "../autograd/grad-mode";
 import { Tensor } from "../tensor";
@@ -58,9 +58,10 @@ export interface OptimizerStateDict<H extends Hyperparameters = Hyperparameters>
  *
  * State buffers (moments, momentum) have the parameter's dtype, as in
  * PyTorch: Float32Array for float32 parameters, Float64Array for float64
- * ones. The update rules compute in float64 and round when they store; the
- * fast Adam and SGD kernels (backend) compute float32 state in float32, as
- * PyTorch does, so the two agree to float32 rounding.
+ * ones. The update rules compute in float64 and round when they store. Adam
+ * and SGD also have a fast path for float32 (a WebAssembly kernel called
+ * before their loop, which computes in float32 as PyTorch does): the two
+ * agree to float32 rounding.
  *
  * Lesson: "Optimizers" (gradient descent, momentum, adaptive methods).
  */
@@ -97,13 +98,13 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters, S e
 
   /**
    * A zero-filled state buffer with the parameter's dtype (and length, unless
-   * `length` is given). The active kernels provide the storage: the fast ones
-   * keep float32 state in WebAssembly memory, where the Adam and SGD kernels update it
-   * in place instead of copying it in and out at every step. To the update
-   * rules it is an ordinary Float32Array or Float64Array either way.
+   * `length` is given). With the WebAssembly kernels, float32 state lives in
+   * WebAssembly memory, where the Adam and SGD kernels update it in place
+   * instead of copying it in and out at every step. To the update rules it is
+   * an ordinary Float32Array or Float64Array either way.
    */
   protected stateBuffer(param: FloatArray, length = param.length): FloatArray {
-    this.stateStore ??= kernels().createStateStore();
+    this.stateStore ??= optimizerKernels()?.createStateStore() ?? plainStateStore;
     return this.stateStore.zeros(param, length) as FloatArray;
   }
 

@@ -1,4 +1,4 @@
-import { kernels } from "../backend";
+import { optimizerKernels } from "../backend";
 import { fail } from "../core/errors";
 import type { Tensor } from "../tensor";
 import { type FloatArray, type ParamGroup, type ParamGroupSpec, Optimizer, withDefaults } from "./optimizer";
@@ -60,8 +60,16 @@ export class SGD extends Optimizer<SGDOptions, SGDState> {
     const { lr, momentum, dampening, weightDecay, nesterov } = group;
     // The buffer appears the first time momentum is on, and then starts from g itself (not 0).
     const first = momentum !== 0 && state.momentumBuffer === null;
-    if (first) state.momentumBuffer = this.stateBuffer(p);
-    // The loop itself is a kernel (backend/sgd-step.ts; the WebAssembly one for float32).
-    kernels().sgdStep(p, grad, momentum === 0 ? null : state.momentumBuffer, { lr, weightDecay, momentum, dampening, nesterov, first });
+    const b = momentum !== 0 ? (state.momentumBuffer ??= this.stateBuffer(p)) : null;
+    // Fast path: float32 on the WebAssembly SIMD kernel (backend/wasm/sgd.ts), tested equal to the loop below.
+    if (optimizerKernels()?.sgd(p, grad, b, { lr, weightDecay, momentum, dampening, nesterov, first })) return;
+    for (let i = 0; i < p.length; i++) {
+      let g = grad[i] + weightDecay * p[i];
+      if (b !== null) {
+        b[i] = first ? g : momentum * b[i] + (1 - dampening) * g;
+        g = nesterov ? g + momentum * b[i] : b[i];
+      }
+      p[i] -= lr * g;
+    }
   }
 }

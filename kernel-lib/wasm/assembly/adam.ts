@@ -1,6 +1,7 @@
 /**
  * Adam's update over one float32 parameter, four lanes at a time (f32x4),
- * the same rule as the reference kernel src/backend/adam-step.ts:
+ * the same rule as the loop in src/optim/adam.ts, rearranged as
+ * src/backend/wasm/adam.ts explains:
  *
  *   p ← shrink·p;  g ← grad + l2·p
  *   m ← beta1·m + (1 − beta1)·g;  v ← beta2·v + (1 − beta2)·g²

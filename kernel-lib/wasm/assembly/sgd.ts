@@ -1,6 +1,6 @@
 /**
  * SGD's update over one float32 parameter, four lanes at a time (f32x4), the
- * same rule as the reference kernel src/backend/sgd-step.ts:
+ * same rule as the loop in src/optim/sgd.ts:
  *
  *   g ← grad + weightDecay·p
  *   buf = 0 (no momentum):  p ← p − lr·g

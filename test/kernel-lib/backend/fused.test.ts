@@ -3,11 +3,11 @@
  * random shapes (odd sizes 1, 3, 17, 129; [N, C] and [N, C, L]):
  * batch norm forward and backward (training and evaluation), relu's backward,
  * and the fast kernels object against the reference one on every fused kernel
- * (elementwise, Adam, SGD, dropout masks).
+ * (elementwise, dropout masks). Adam's and SGD's kernels: optim/fast-path.test.ts.
  * Gradient checks of the fused paths (float64) are in functional-normalization.test.ts.
  */
 import { describe, expect, it } from "vitest";
-import { F, Generator, type Tensor, backend, noGrad, optim, randn, tensor } from "kernel-lib";
+import { F, Generator, type Tensor, backend, noGrad, randn, tensor } from "kernel-lib";
 import { F32_EPS, expectWithinRounding, randomF32 } from "../../helpers/backend-oracle";
 
 const SHAPES: number[][] = [[2, 1], [3, 17], [17, 3], [129, 3], [2, 3, 1], [3, 17, 5], [4, 1, 129]];
@@ -175,64 +175,6 @@ describe("SIMD elementwise kernels (float32, 2048 values and more) equal the ref
   }
 });
 
-describe("Adam's SIMD kernel (float32) against the reference loop", () => {
-  const cases = [
-    { name: "Adam", l2: 0, shrink: 1, amsgrad: false },
-    { name: "Adam with L2 weight decay", l2: 0.01, shrink: 1, amsgrad: false },
-    { name: "AdamW (decoupled decay)", l2: 0, shrink: 1 - 1e-3 * 0.01, amsgrad: false },
-    { name: "AMSGrad", l2: 0, shrink: 1, amsgrad: true },
-  ];
-  for (const c of cases) {
-    it.each([1, 3, 17, 129, 4099])(`${c.name}, %i values, 20 steps: within float32 rounding of the float64-computed reference`, (n) => {
-      const p0 = randomF32(n, n);
-      const run = (k: backend.Kernels) => {
-        const p = Float32Array.from(p0);
-        const [m, v, vMax] = [new Float32Array(n), new Float32Array(n), c.amsgrad ? new Float32Array(n) : null];
-        for (let t = 1; t <= 20; t++) {
-          const grad = randomF32(n, 1000 * t + n);
-          k.adamStep(p, grad, m, v, vMax, {
-            beta1: 0.9, beta2: 0.999, stepSize: 1e-3 / (1 - 0.9 ** t), invSqrtBc2: 1 / Math.sqrt(1 - 0.999 ** t), eps: 1e-8, l2: c.l2, shrink: c.shrink,
-          });
-        }
-        return { p, m, v };
-      };
-      const got = run(backend.kernels());
-      const want = run(backend.cpuKernels);
-      // 20 steps of at most 1e-3 each: p moves by ~1e-2, so float32 rounding of p (≤ 6e-8 near 1) dominates.
-      got.p.forEach((x, i) => expect(Math.abs(x - want.p[i]), `p[${i}]`).toBeLessThanOrEqual(1e-6));
-      got.m.forEach((x, i) => expect(Math.abs(x - want.m[i]), `m[${i}]`).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(want.m[i]))));
-      got.v.forEach((x, i) => expect(Math.abs(x - want.v[i]), `v[${i}]`).toBeLessThanOrEqual(1e-6 * Math.max(1e-3, Math.abs(want.v[i]))));
-    });
-  }
-});
-
-describe("SGD's SIMD kernel (float32) against the reference loop", () => {
-  const cases = [
-    { name: "plain", momentum: 0, dampening: 0, weightDecay: 0, nesterov: false },
-    { name: "with weight decay", momentum: 0, dampening: 0, weightDecay: 0.01, nesterov: false },
-    { name: "momentum 0.9, dampening 0.1, weight decay", momentum: 0.9, dampening: 0.1, weightDecay: 0.01, nesterov: false },
-    { name: "Nesterov", momentum: 0.9, dampening: 0, weightDecay: 0, nesterov: true },
-  ];
-  for (const c of cases) {
-    it.each([1, 3, 17, 129, 4099])(`${c.name}, %i values, 20 steps: within float32 rounding of the float64-computed reference`, (n) => {
-      const p0 = randomF32(n, n);
-      const run = (k: backend.Kernels) => {
-        const p = Float32Array.from(p0);
-        const buf = c.momentum === 0 ? null : new Float32Array(n);
-        for (let t = 1; t <= 20; t++) {
-          k.sgdStep(p, randomF32(n, 1000 * t + n), buf, { lr: 0.01, ...c, first: t === 1 });
-        }
-        return { p, buf };
-      };
-      const got = run(backend.kernels());
-      const want = run(backend.cpuKernels);
-      // Each step moves p by at most ~0.1 (lr 0.01, |b| ≤ 10): float32 rounding of p and b dominates.
-      got.p.forEach((x, i) => expect(Math.abs(x - want.p[i]), `p[${i}]`).toBeLessThanOrEqual(2e-6 * Math.max(1, Math.abs(want.p[i]))));
-      got.buf?.forEach((x, i) => expect(Math.abs(x - want.buf![i]), `buf[${i}]`).toBeLessThanOrEqual(2e-6 * Math.max(1, Math.abs(want.buf![i]))));
-    });
-  }
-});
-
 describe("dropout's mask kernel reproduces the generator", () => {
   it.each([1, 3, 17, 129, 4099])("%i values: the reference's mask and final generator state, bit for bit", (n) => {
     for (const [p, value] of [[0.3, 1 / 0.7], [0.5, 2], [0, 1], [1, 1]]) {
@@ -251,46 +193,5 @@ describe("dropout's mask kernel reproduces the generator", () => {
     backend.kernels().bernoulliMask(words, 0.3, 2, out);
     expect([...out]).toEqual(Array.from({ length: n }, () => (g.uniform() >= 0.3 ? 2 : 0)));
     expect([...words]).toEqual(g.getState().s);
-  });
-});
-
-describe("optimizer state in WebAssembly memory", () => {
-  it("the fast kernels keep float32 state in a store's shared memory, float64 state in plain arrays", () => {
-    const store = backend.kernels().createStateStore();
-    const a = store.zeros(new Float32Array(1), 5);
-    const b = store.zeros(new Float32Array(1), 3);
-    expect(a.buffer).toBeInstanceOf(SharedArrayBuffer);
-    expect(b.byteOffset).toBeGreaterThanOrEqual(a.byteOffset + 20); // no overlap
-    expect(store.zeros(new Float64Array(1), 2)).toBeInstanceOf(Float64Array);
-  });
-
-  /** Ten steps on Σ w², with the given kernels; the parameters' final values. */
-  function train(kernels: backend.Kernels, seed: number, shapes: number[][], make: (w: Tensor[]) => optim.Optimizer): number[][] {
-    const previous = backend.setKernels(kernels);
-    try {
-      const g = new Generator(seed);
-      const w = shapes.map((shape) => randn(shape, { generator: g }).requiresGrad_());
-      const opt = make(w);
-      for (let step = 0; step < 10; step++) {
-        opt.zeroGrad();
-        w.map((t) => t.square().sum()).reduce((s, l) => s.add(l)).backward();
-        opt.step();
-      }
-      return w.map((t) => [...t.data]);
-    } finally {
-      backend.setKernels(previous);
-    }
-  }
-  // The same kernels with a store of plain arrays: the optimizer kernels then copy the state in and out.
-  const copying = (): backend.Kernels => ({ ...backend.kernels(), createStateStore: backend.cpuKernels.createStateStore });
-
-  it("Adam with state in the store trains three parameters exactly as with state copied in and out", () => {
-    const make = (w: Tensor[]) => new optim.Adam(w, { lr: 0.01, amsgrad: true });
-    expect(train(backend.kernels(), 3, [[7, 5], [5], [129]], make)).toEqual(train(copying(), 3, [[7, 5], [5], [129]], make));
-  });
-
-  it("SGD with momentum: state in the store gives exactly what copying it gives", () => {
-    const make = (w: Tensor[]) => new optim.SGD(w, { lr: 0.01, momentum: 0.9, nesterov: true });
-    expect(train(backend.kernels(), 4, [[7, 5], [129]], make)).toEqual(train(copying(), 4, [[7, 5], [129]], make));
   });
 });

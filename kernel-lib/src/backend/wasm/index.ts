@@ -2,17 +2,15 @@ import type { TypedArray } from "../../core/dtype";
 import { cpuKernels } from "../cpu";
 import type { BinaryOp, Kernels, UnaryOp } from "../kernels";
 import * as branchFree from "../branch-free";
-import { adamStepWasm } from "./adam";
-import { sgdStepWasm } from "./sgd";
 import { batchNormBackwardWasm, channelMomentsWasm, channelNormalizeWasm } from "./batch-norm";
 import { bernoulliMaskWasm } from "./bernoulli";
 import { binaryWasm, unaryWasm } from "./elementwise";
 import { gemmWasm } from "./gemm";
-import { WasmStateStore } from "./state-store";
 import type { WasmRuntime } from "./runtime";
 
 export { getNumThreads, partition, setAdaptiveThreads, setNumThreads, setThreadMinWork } from "./gemm";
 export { WASM_PATH, wasmLoadError, wasmRuntime } from "./runtime";
+export { type AdamKernelParams, type OptimizerKernels, type SgdKernelParams, type StateStore, makeOptimizerKernels, plainStateStore } from "./optimizers";
 
 /**
  * Products this small stay in JavaScript: below about 4K multiply-adds the
@@ -23,14 +21,15 @@ const WASM_MIN_WORK = 4096;
 /**
  * The fast kernels: the reference ones (cpu.ts) with these replaced:
  *   - matrix products: WebAssembly SIMD (float32 and float64), threads for large ones;
- *   - batch norm's passes, Adam's update and the common elementwise ops (add,
- *     sub, mul, div, relu and its backward, step): float32 SIMD kernels;
+ *   - batch norm's passes and the common elementwise ops (add, sub, mul,
+ *     div, relu and its backward, step): float32 SIMD kernels;
  *   - dropout's masks: a kernel that reproduces the generator;
  *   - relu, its backward and step below 2048 values or in float64:
  *     branch-free loops (branch-free.ts).
  * Products and batch norm agree with the reference to rounding (sums run in a
- * different order), Adam to float32 rounding (it computes in float32), the
- * rest exactly; test/backend-gemm.test.ts and backend-fused.test.ts check it.
+ * different order), the rest exactly; test/kernel-lib/backend/wasm/gemm.test.ts
+ * and test/kernel-lib/backend/fused.test.ts check it. Adam's and SGD's kernels
+ * are not here: the optimizers call them as their fast path (optimizers.ts).
  */
 export function makeWasmKernels(rt: WasmRuntime): Kernels {
   return {
@@ -51,16 +50,6 @@ export function makeWasmKernels(rt: WasmRuntime): Kernels {
       channelNormalizeWasm(rt.local, x, channels, inner, mean, invStd, weight, bias, out),
     batchNormBackward: (g, x, channels, inner, mean, invStd, weight, training, dx, dWeight, dBias) =>
       batchNormBackwardWasm(rt.local, g, x, channels, inner, mean, invStd, weight, training, dx, dWeight, dBias),
-    createStateStore: () => {
-      try {
-        return new WasmStateStore(rt);
-      } catch {
-        // No memory could be made (address space exhausted): state in ordinary arrays.
-        return cpuKernels.createStateStore();
-      }
-    },
-    adamStep: (p, grad, m, v, vMax, h) => adamStepWasm(rt.local, p, grad, m, v, vMax, h),
-    sgdStep: (p, grad, buf, h) => sgdStepWasm(rt.local, p, grad, buf, h),
     bernoulliMask: (words, p, value, out) => bernoulliMaskWasm(rt.local, words, p, value, out),
     gemm(a: TypedArray, aOff: number, transA: boolean, b: TypedArray, bOff: number, transB: boolean,
       out: TypedArray, outOff: number, m: number, k: number, n: number, accumulate: boolean): void {

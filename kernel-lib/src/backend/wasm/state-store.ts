@@ -1,5 +1,5 @@
 import { allocate, dtypeOf, type TypedArray } from "../../core/dtype";
-import type { StateStore } from "../kernels";
+import type { StateStore } from "./optimizers";
 import { SCRATCH_BASE, type WasmInstance, type WasmMemory, type WasmRuntime, instantiate } from "./runtime";
 import { align } from "./staging";
 
