@@ -7,8 +7,10 @@ import type { BinaryOp, Kernels, UnaryOp } from "./kernels";
 
 /**
  * The reference kernels: plain indexed loops over typed arrays, written to be
- * read. Each op has its own loop (no per-element callbacks), so V8 compiles
- * every loop to straight machine code.
+ * read, and the oracle the fast kernels (wasm/) are tested against. Each op
+ * has its own loop (no per-element callbacks), so V8 compiles every loop to
+ * straight machine code. Faster variants of these loops live with the fast
+ * kernels (wasm/branch-free.ts, wasm/periodic.ts), not here.
  */
 
 const indexCache = new Map<string, Int32Array>();
@@ -24,27 +26,7 @@ function broadcastIndex(from: Shape, to: Shape): Int32Array | null {
     strides[rank - from.length + i] = from[i] === 1 ? 0 : s;
     s *= from[i];
   }
-  const index = stridedIndex(0, strides, to);
-  const period = broadcastPeriod(from, to);
-  if (period !== null) periods.set(index, period);
-  return index;
-}
-
-/**
- * Index maps known to read their operand periodically, index[i] = i mod period:
- * those of an operand whose shape (leading 1s aside) is a suffix of the
- * output's, such as a bias row [C] against [N, C] or a scalar. The loops below
- * read such operands block by block, without the map (no indirection per value).
- */
-const periods = new WeakMap<Int32Array, number>();
-
-function broadcastPeriod(from: Shape, to: Shape): number | null {
-  let start = 0;
-  while (start < from.length && from[start] === 1) start++;
-  const suffix = from.slice(start);
-  if (suffix.length > to.length) return null;
-  const offset = to.length - suffix.length;
-  return suffix.every((d, i) => d === to[offset + i]) ? sizeOf(suffix) : null;
+  return stridedIndex(0, strides, to);
 }
 
 /**
@@ -94,9 +76,6 @@ function binary(op: BinaryOp, a: TypedArray, ia: Int32Array | null, b: TypedArra
     binarySame(op, a, b, out, n);
     return;
   }
-  const pa = ia === null ? n : periods.get(ia);
-  const pb = ib === null ? n : periods.get(ib);
-  if (pa !== undefined && pb !== undefined && periodicBinary(op, a, pa, b, pb, out)) return;
   // Broadcast case: read both operands through their index maps.
   switch (op) {
     case "add": for (let i = 0; i < n; i++) out[i] = a[ia ? ia[i] : i] + b[ib ? ib[i] : i]; return;
@@ -110,34 +89,6 @@ function binary(op: BinaryOp, a: TypedArray, ia: Int32Array | null, b: TypedArra
       binarySame(op, ga, gb, out, n);
     }
   }
-}
-
-/**
- * The common broadcasts, a full operand with one that repeats every `p`
- * values (see `periods`), for the four arithmetic ops; false for the rest.
- */
-function periodicBinary(op: BinaryOp, a: TypedArray, pa: number, b: TypedArray, pb: number, out: TypedArray): boolean {
-  const n = out.length;
-  if (pa === n) {
-    // b repeats: block s of out is a[s … s+pb) op b[0 … pb).
-    switch (op) {
-      case "add": for (let s = 0; s < n; s += pb) for (let j = 0; j < pb; j++) out[s + j] = a[s + j] + b[j]; return true;
-      case "sub": for (let s = 0; s < n; s += pb) for (let j = 0; j < pb; j++) out[s + j] = a[s + j] - b[j]; return true;
-      case "mul": for (let s = 0; s < n; s += pb) for (let j = 0; j < pb; j++) out[s + j] = a[s + j] * b[j]; return true;
-      case "div": for (let s = 0; s < n; s += pb) for (let j = 0; j < pb; j++) out[s + j] = a[s + j] / b[j]; return true;
-      default: return false;
-    }
-  }
-  if (pb === n) {
-    switch (op) {
-      case "add": for (let s = 0; s < n; s += pa) for (let j = 0; j < pa; j++) out[s + j] = a[j] + b[s + j]; return true;
-      case "sub": for (let s = 0; s < n; s += pa) for (let j = 0; j < pa; j++) out[s + j] = a[j] - b[s + j]; return true;
-      case "mul": for (let s = 0; s < n; s += pa) for (let j = 0; j < pa; j++) out[s + j] = a[j] * b[s + j]; return true;
-      case "div": for (let s = 0; s < n; s += pa) for (let j = 0; j < pa; j++) out[s + j] = a[j] / b[s + j]; return true;
-      default: return false;
-    }
-  }
-  return false;
 }
 
 function gather(x: TypedArray, index: Int32Array | null, n: number, like: TypedArray): TypedArray {
@@ -220,12 +171,6 @@ function where(c: TypedArray, ic: Int32Array | null, a: TypedArray, ia: Int32Arr
 function sumInto(x: TypedArray, map: Int32Array | null, out: TypedArray): void {
   if (map === null) {
     for (let i = 0; i < x.length; i++) out[i] += x[i];
-    return;
-  }
-  const p = periods.get(map);
-  if (p !== undefined) {
-    // Summing a [N, C] gradient down to a bias [C]: block by block, no map.
-    for (let s = 0; s < x.length; s += p) for (let j = 0; j < p; j++) out[j] += x[s + j];
     return;
   }
   for (let i = 0; i < x.length; i++) out[map[i]] += x[i];

@@ -1,7 +1,8 @@
 import type { TypedArray } from "../../core/dtype";
 import { cpuKernels } from "../cpu";
 import type { BinaryOp, Kernels, UnaryOp } from "../kernels";
-import * as branchFree from "../branch-free";
+import * as branchFree from "./branch-free";
+import { notePeriod, periodicBinary, periodicSumInto } from "./periodic";
 import { batchNormBackwardWasm, channelMomentsWasm, channelNormalizeWasm } from "./batch-norm";
 import { bernoulliMaskWasm } from "./bernoulli";
 import { binaryWasm, unaryWasm } from "./elementwise";
@@ -25,7 +26,9 @@ const WASM_MIN_WORK = 4096;
  *     div, relu and its backward, step): float32 SIMD kernels;
  *   - dropout's masks: a kernel that reproduces the generator;
  *   - relu, its backward and step below 2048 values or in float64:
- *     branch-free loops (branch-free.ts).
+ *     branch-free loops (branch-free.ts);
+ *   - broadcasts of a bias row or a scalar, and sums down to one: block
+ *     loops without the index map (periodic.ts).
  * Products and batch norm agree with the reference to rounding (sums run in a
  * different order), the rest exactly; test/kernel-lib/backend/wasm/gemm.test.ts
  * and test/kernel-lib/backend/fused.test.ts check it. Adam's and SGD's kernels
@@ -43,7 +46,11 @@ export function makeWasmKernels(rt: WasmRuntime): Kernels {
     binary(op: BinaryOp, a: TypedArray, ia: Int32Array | null, b: TypedArray, ib: Int32Array | null, out: TypedArray): void {
       if (ia === null && ib === null && binaryWasm(rt.local, op, a, b, out)) return;
       if (op === "reluBackward" && ia === null && ib === null) branchFree.reluBackward(a, b, out);
-      else cpuKernels.binary(op, a, ia, b, ib, out);
+      else if (!periodicBinary(op, a, ia, b, ib, out)) cpuKernels.binary(op, a, ia, b, ib, out);
+    },
+    broadcastIndex: (from, to) => notePeriod(cpuKernels.broadcastIndex(from, to), from, to),
+    sumInto(x: TypedArray, map: Int32Array | null, out: TypedArray): void {
+      if (!periodicSumInto(x, map, out)) cpuKernels.sumInto(x, map, out);
     },
     channelMoments: (x, channels, inner, mean, variance) => channelMomentsWasm(rt.local, x, channels, inner, mean, variance),
     channelNormalize: (x, channels, inner, mean, invStd, weight, bias, out) =>

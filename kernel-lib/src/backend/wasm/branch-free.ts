@@ -1,13 +1,13 @@
-import type { TypedArray } from "../core/dtype";
+import type { TypedArray } from "../../core/dtype";
 
 /**
  * Faster loops for the elementwise ops of a training step whose reference
- * versions (cpu.ts) branch on the sign of each element: relu, its backward
+ * versions (../cpu.ts) branch on the sign of each element: relu, its backward
  * and step. With activations of random sign the processor mispredicts half
  * of those branches; the forms below compute the same values with
- * arithmetic instead (4–5× faster on 32K elements). They are used by the
- * fast kernels (wasm/index.ts); cpu.ts keeps the plain forms, and
- * test/backend-fused.test.ts checks both agree, special values included.
+ * arithmetic instead (4–5× faster on 32K elements). The fast kernels
+ * (index.ts) use them below the SIMD kernels' 2048 values and for float64;
+ * test/kernel-lib/backend/fused.test.ts checks both agree, special values included.
  */
 
 /** Below this, v + |v| cannot overflow (the largest float64 is about 1.8e308). */
