@@ -3,7 +3,6 @@ import { fail, fmtShape } from "./core/errors";
 import { type Shape, sizeOf, stridesOf } from "./core/shape";
 import { backward as runBackward } from "./autograd/engine";
 import { isGradEnabled } from "./autograd/grad-mode";
-import { noteWrapped } from "./autograd/fresh-buffers";
 import * as ew from "./ops/elementwise";
 import * as red from "./ops/reduce";
 import * as sh from "./ops/shape";
@@ -66,7 +65,6 @@ export class Tensor {
       fail("Tensor", "only float tensors can require gradients; convert with .float() first");
     }
     this.data = data;
-    noteWrapped(data, this);
     this.shape = Object.freeze([...shape]);
     this.strides = Object.freeze(stridesOf(shape));
     this.requiresGrad = requiresGrad;

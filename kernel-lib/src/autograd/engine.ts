@@ -3,7 +3,6 @@ import { sameShape } from "../core/shape";
 import { Tensor } from "../tensor";
 import { detectAnomaly, isAnomalyEnabled, noGrad } from "./grad-mode";
 import { checkFinite } from "./record";
-import { beginFresh, endFresh, ownsFreshBuffer } from "./fresh-buffers";
 import { add } from "../ops/elementwise";
 import { clone, onesLike } from "../ops/convert";
 
@@ -13,6 +12,23 @@ import { clone, onesLike } from "../ops/convert";
  * complete (all its uses summed) before it is passed on to its inputs.
  */
 export function backward(root: Tensor, grad?: Tensor): void {
+  const seed = seedGradient(root, grad);
+  const order = topologicalOrder(root);
+  const grads = new Map<Tensor, Tensor>([[root, seed]]);
+  withoutNestedAnomalyChecks((anomaly) => {
+    for (let i = order.length - 1; i >= 0; i--) {
+      const t = order[i];
+      const g = grads.get(t);
+      if (g === undefined) continue;
+      grads.delete(t); // free intermediate gradients as soon as they are passed on
+      if (t.gradFn === null || t.retainsGrad) accumulate(t, g);
+      if (t.gradFn !== null) propagate(t, g, grads, anomaly);
+    }
+  });
+}
+
+/** dLoss/droot: ones for a scalar root, else the gradient the caller passed (checked). */
+function seedGradient(root: Tensor, grad: Tensor | undefined): Tensor {
   if (!root.requiresGrad) {
     fail(
       "backward",
@@ -20,47 +36,35 @@ export function backward(root: Tensor, grad?: Tensor): void {
         "(create parameters with requiresGrad: true, and do not compute the loss inside noGrad)",
     );
   }
-  let seed: Tensor;
   if (grad === undefined) {
     if (root.size !== 1) {
       fail("backward", `called without a gradient on a tensor of shape ${fmtShape(root.shape)}; pass one of the same shape, or reduce to a scalar first (e.g. loss.mean())`);
     }
-    seed = onesLike(root);
-  } else {
-    if (!sameShape(grad.shape, root.shape)) {
-      fail("backward", `gradient of shape ${fmtShape(grad.shape)} does not match the tensor's shape ${fmtShape(root.shape)}`);
-    }
-    seed = grad;
+    return onesLike(root);
   }
+  if (!sameShape(grad.shape, root.shape)) {
+    fail("backward", `gradient of shape ${fmtShape(grad.shape)} does not match the tensor's shape ${fmtShape(root.shape)}`);
+  }
+  return grad;
+}
 
-  const order = topologicalOrder(root);
-  const grads = new Map<Tensor, Tensor>([[root, seed]]);
-  // How many inputs each gradient tensor was handed to (a leaf may keep one handed out once).
-  const handouts = new Map<Tensor, number>();
-  // Anomaly mode checks each op's gradients here, under the op's name; the ops a
-  // backward rule calls (a div inside sqrt's rule) must not report themselves first.
+/**
+ * Runs the pass without recording, and with anomaly mode's own checks off:
+ * `propagate` checks each op's gradients under the op's name, so the ops a
+ * backward rule calls (a div inside sqrt's rule) must not report themselves first.
+ */
+function withoutNestedAnomalyChecks(pass: (anomaly: boolean) => void): void {
   const anomaly = isAnomalyEnabled();
   detectAnomaly(false);
-  beginFresh();
   try {
-    noGrad(() => {
-      for (let i = order.length - 1; i >= 0; i--) {
-        const t = order[i];
-        const g = grads.get(t);
-        if (g === undefined) continue;
-        grads.delete(t); // free intermediate gradients as soon as they are passed on
-        const mayKeep = t.gradFn === null && handouts.get(g) === 1 && ownsFreshBuffer(g);
-        if (t.gradFn === null || t.retainsGrad) accumulate(t, g, mayKeep);
-        if (t.gradFn !== null) propagate(t, g, grads, handouts, anomaly);
-      }
-    });
+    noGrad(() => pass(anomaly));
   } finally {
-    endFresh();
     detectAnomaly(anomaly);
   }
 }
 
-function propagate(t: Tensor, g: Tensor, grads: Map<Tensor, Tensor>, handouts: Map<Tensor, number>, anomaly: boolean): void {
+/** Calls t's backward rule and adds each input's share to what that input has received so far. */
+function propagate(t: Tensor, g: Tensor, grads: Map<Tensor, Tensor>, anomaly: boolean): void {
   const fn = t.gradFn!;
   const inputGrads = fn.backward(g);
   fn.inputs.forEach((input, j) => {
@@ -71,26 +75,28 @@ function propagate(t: Tensor, g: Tensor, grads: Map<Tensor, Tensor>, handouts: M
     }
     if (anomaly) checkFinite(fn.op, "backward", gi, fn.inputs);
     const previous = grads.get(input);
-    handouts.set(gi, (handouts.get(gi) ?? 0) + 1);
-    const total = previous === undefined ? gi : add(previous, gi);
-    if (total !== gi) handouts.set(total, 1);
-    grads.set(input, total);
+    grads.set(input, previous === undefined ? gi : add(previous, gi));
   });
 }
 
 /**
- * Adds into `.grad`, which the tensor owns (so later in-place accumulation is
- * safe): a first gradient is copied, unless `mayKeep` says nothing else can
- * reach its storage (see fresh-buffers.ts); a dtype conversion is a copy already.
+ * Adds into `.grad`. The first gradient is copied, so that `.grad` owns its
+ * storage and later in-place accumulation (a second backward) or clipping
+ * cannot write into a tensor the graph shares (add's rule hands g to both
+ * inputs); a dtype conversion is a copy already.
+ *
+ * NOTE: the copy is 3–4% of the reference training step (270K parameters;
+ * timed inside the step with tools/bench/profile-step.ts). Skipping it for
+ * buffers nothing else can reach, as PyTorch's AccumulateGrad does, took a
+ * buffer-ownership registry through the Tensor constructor; we keep it plain.
  */
-function accumulate(t: Tensor, g: Tensor, mayKeep: boolean): void {
-  const cast = g.dtype === t.dtype ? g : g.to(t.dtype);
+function accumulate(t: Tensor, g: Tensor): void {
   if (t.grad === null) {
-    t.grad = cast !== g || mayKeep ? cast : clone(cast);
+    t.grad = g.dtype === t.dtype ? clone(g) : g.to(t.dtype);
     return;
   }
   const acc = t.grad.data;
-  const add = cast.data;
+  const add = g.dtype === t.dtype ? g.data : g.to(t.dtype).data;
   for (let i = 0; i < acc.length; i++) acc[i] += add[i];
 }
 

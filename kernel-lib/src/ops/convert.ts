@@ -2,14 +2,12 @@ import { type DType, allocate } from "../core/dtype";
 import { fail } from "../core/errors";
 import type { Shape } from "../core/shape";
 import { sizeOf } from "../core/shape";
-import { noteAllocated } from "../autograd/fresh-buffers";
 import { record } from "../autograd/record";
 import { Tensor } from "../tensor";
 
 /** A new zero-filled tensor (no history). Ops allocate their results with this. */
 export function empty(shape: Shape, dtype: DType): Tensor {
   const data = allocate(dtype, sizeOf(shape));
-  noteAllocated(data);
   return new Tensor(data, shape);
 }
 
