@@ -2,7 +2,8 @@ import { fail } from "../core/errors";
 import type { Generator } from "../core/random";
 import { stack } from "../ops/indexing";
 import type { Batch, Dataset } from "./dataset";
-import { checkPositiveInt, pickGenerator } from "./sampling";
+import { pickGenerator } from "./sampling";
+import { checkPositiveInteger } from "../core/validate";
 
 export interface DataLoaderOptions {
   /** Samples per mini-batch. Default 32. */
@@ -45,7 +46,7 @@ export class DataLoader implements Iterable<Batch> {
     options: DataLoaderOptions = {},
   ) {
     this.batchSize = options.batchSize ?? 32;
-    checkPositiveInt("DataLoader", "batchSize", this.batchSize);
+    checkPositiveInteger("DataLoader", "batchSize", this.batchSize);
     this.shuffle = options.shuffle ?? false;
     this.dropLast = options.dropLast ?? false;
     this.generator = pickGenerator(options.generator);

@@ -2,6 +2,7 @@ import { type DType } from "../core/dtype";
 import { fail } from "../core/errors";
 import { empty } from "../ops/convert";
 import { Tensor } from "../tensor";
+import { invalid } from "../core/validate";
 
 /**
  * One-hot encoding: label k becomes a vector of `numClasses` zeros with a 1
@@ -23,7 +24,7 @@ export function oneHot(labels: Tensor | ArrayLike<number>, numClasses?: number, 
     k = 0;
     for (let i = 0; i < values.length; i++) k = Math.max(k, values[i] + 1);
   }
-  if (!Number.isInteger(k) || k <= 0) fail("oneHot", `invalid numClasses: ${numClasses} (must be a positive integer)`);
+  if (!Number.isInteger(k) || k <= 0) invalid("oneHot", "numClasses", numClasses, "a positive integer");
   const out = empty([...shape, k], options.dtype ?? "float32");
   for (let i = 0; i < values.length; i++) {
     const label = values[i];

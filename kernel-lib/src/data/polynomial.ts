@@ -5,7 +5,8 @@ import { mul } from "../ops/elementwise";
 import { concat } from "../ops/indexing";
 import { reshape } from "../ops/shape";
 import { Tensor } from "../tensor";
-import { checkNonNegative, checkPositiveInt, pickGenerator } from "./sampling";
+import { pickGenerator } from "./sampling";
+import { checkNonNegative, checkPositiveInteger, invalid } from "../core/validate";
 
 /**
  * Noisy samples of a known polynomial, and the features that let a Linear
@@ -51,10 +52,10 @@ export interface RegressionData {
 export function makePolynomialRegression(options: PolynomialRegressionOptions = {}): RegressionData {
   const op = "makePolynomialRegression";
   const { n = 20, noise = 0.1, xRange = [-1, 1] } = options;
-  checkPositiveInt(op, "n", n);
+  checkPositiveInteger(op, "n", n);
   checkNonNegative(op, "noise", noise);
   const [lo, hi] = xRange;
-  if (!(Number.isFinite(lo) && Number.isFinite(hi) && lo < hi)) fail(op, `invalid xRange: [${lo}, ${hi}] (need finite lo < hi)`);
+  if (!(Number.isFinite(lo) && Number.isFinite(hi) && lo < hi)) invalid(op, "xRange", [lo, hi], "finite with lo < hi");
   const g = pickGenerator(options.generator);
   let coefficients: number[];
   if (options.coefficients !== undefined) {
@@ -64,7 +65,7 @@ export function makePolynomialRegression(options: PolynomialRegressionOptions = 
     }
   } else {
     const degree = options.degree ?? 3;
-    if (!Number.isInteger(degree) || degree < 0) fail(op, `invalid degree: ${degree} (must be an integer ≥ 0)`);
+    if (!Number.isInteger(degree) || degree < 0) invalid(op, "degree", degree, "an integer ≥ 0");
     coefficients = Array.from({ length: degree + 1 }, () => g.normal());
   }
   const trueFunction = (t: number): number => {
@@ -94,7 +95,7 @@ export function polynomialFeatures(x: Tensor, degree: number, options: { include
   if (!(x.ndim === 1 || (x.ndim === 2 && x.shape[1] === 1))) {
     fail("polynomialFeatures", `expects one feature, shape [n] or [n, 1], got ${fmtShape(x.shape)}; expand each feature separately`);
   }
-  checkPositiveInt("polynomialFeatures", "degree", degree);
+  checkPositiveInteger("polynomialFeatures", "degree", degree);
   const column = reshape(x, [x.shape[0], 1]);
   const columns = [column];
   for (let k = 2; k <= degree; k++) columns.push(mul(columns[columns.length - 1], column));

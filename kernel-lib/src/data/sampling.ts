@@ -1,6 +1,7 @@
 import { fail, fmtShape } from "../core/errors";
 import { type Generator, defaultGenerator } from "../core/random";
 import type { Tensor } from "../tensor";
+import { invalid } from "../core/validate";
 
 /**
  * Small helpers shared by the splits, the synthetic sets and the MNIST
@@ -22,19 +23,9 @@ export function pickGenerator(generator: Generator | undefined): Generator {
 export function resolveCount(op: string, name: string, size: number, n: number): number {
   const count = size > 0 && size < 1 ? Math.ceil(size * n) : size;
   if (!Number.isInteger(count) || count < 0 || count > n) {
-    fail(op, `invalid ${name}: ${size} (use a fraction in (0, 1) or an integer count in 0..${n} for ${n} samples)`);
+    invalid(op, name, size, `a fraction in (0, 1) or an integer count in 0..${n} for ${n} samples`);
   }
   return count;
-}
-
-/** Refuses a count option that is not a positive integer. */
-export function checkPositiveInt(op: string, name: string, value: number): void {
-  if (!Number.isInteger(value) || value <= 0) fail(op, `invalid ${name}: ${value} (must be a positive integer)`);
-}
-
-/** Refuses a noise level or standard deviation that is negative or not finite. */
-export function checkNonNegative(op: string, name: string, value: number): void {
-  if (!Number.isFinite(value) || value < 0) fail(op, `invalid ${name}: ${value} (must be a finite number ≥ 0)`);
 }
 
 /** Refuses x and y whose first axes (the sample axis) differ. */

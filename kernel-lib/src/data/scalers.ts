@@ -3,6 +3,7 @@ import { fail, fmtShape } from "../core/errors";
 import { sameShape, type Shape } from "../core/shape";
 import { add, div, mul, sub } from "../ops/elementwise";
 import { Tensor } from "../tensor";
+import { invalid } from "../core/validate";
 
 /**
  * Feature scaling, as in scikit-learn's `preprocessing`. Statistics are taken
@@ -135,7 +136,7 @@ export class MinMaxScaler {
     this.featureRange = options.featureRange ?? [0, 1];
     const [lo, hi] = this.featureRange;
     if (!(Number.isFinite(lo) && Number.isFinite(hi) && lo < hi)) {
-      fail("MinMaxScaler", `invalid featureRange: [${lo}, ${hi}] (need finite lo < hi)`);
+      invalid("MinMaxScaler", "featureRange", [lo, hi], "finite with lo < hi");
     }
   }
 

@@ -1,7 +1,8 @@
 import { fail } from "../core/errors";
 import type { Generator } from "../core/random";
 import { Tensor } from "../tensor";
-import { apportion, checkNonNegative, checkPositiveInt, pickGenerator } from "./sampling";
+import { apportion, pickGenerator } from "./sampling";
+import { checkNonNegative, checkPositiveInteger, invalid } from "../core/validate";
 
 /**
  * Small 2-D classification sets whose decision boundaries a student can see:
@@ -44,7 +45,7 @@ function build(n: number, d: number, sizes: readonly number[], point: (c: number
 }
 
 function checkCommon(op: string, n: number, noise: number, classes: number): void {
-  checkPositiveInt(op, "n", n);
+  checkPositiveInteger(op, "n", n);
   checkNonNegative(op, "noise", noise);
   if (n < classes) fail(op, `n = ${n} is too small for ${classes} classes (need at least one point per class)`);
 }
@@ -70,9 +71,9 @@ export interface SpiralOptions extends SyntheticOptions {
  */
 export function makeSpirals(options: SpiralOptions = {}): ClassificationData {
   const { n = 300, classes = 3, turns = 1, noise = 0.2 } = options;
-  checkPositiveInt("makeSpirals", "classes", classes);
+  checkPositiveInteger("makeSpirals", "classes", classes);
   checkCommon("makeSpirals", n, noise, classes);
-  if (!Number.isFinite(turns) || turns <= 0) fail("makeSpirals", `invalid turns: ${turns} (must be a positive number)`);
+  if (!Number.isFinite(turns) || turns <= 0) invalid("makeSpirals", "turns", turns, "a positive number");
   const g = pickGenerator(options.generator);
   return build(n, 2, apportion(n, new Array<number>(classes).fill(1)), (c, i, m, out) => {
     const r = m > 1 ? i / (m - 1) : 0;
@@ -115,7 +116,7 @@ export interface CirclesOptions extends SyntheticOptions {
 export function makeCircles(options: CirclesOptions = {}): ClassificationData {
   const { n = 200, noise = 0.05, factor = 0.8 } = options;
   checkCommon("makeCircles", n, noise, 2);
-  if (!(factor > 0 && factor < 1)) fail("makeCircles", `invalid factor: ${factor} (must be in (0, 1))`);
+  if (!(factor > 0 && factor < 1)) invalid("makeCircles", "factor", factor, "in (0, 1)");
   const g = pickGenerator(options.generator);
   return build(n, 2, apportion(n, [1, 1]), (c, i, m, out) => {
     const t = (2 * Math.PI * i) / m;
@@ -147,15 +148,15 @@ export interface BlobsOptions extends Omit<SyntheticOptions, "noise"> {
  */
 export function makeBlobs(options: BlobsOptions = {}): ClassificationData & { centers: Tensor } {
   const { n = 300, dim = 2, centerBox = [-10, 10] } = options;
-  checkPositiveInt("makeBlobs", "n", n);
+  checkPositiveInteger("makeBlobs", "n", n);
   const g = pickGenerator(options.generator);
   const spec = options.centers ?? 3;
   let centers: number[][];
   if (typeof spec === "number") {
-    checkPositiveInt("makeBlobs", "centers", spec);
-    checkPositiveInt("makeBlobs", "dim", dim);
+    checkPositiveInteger("makeBlobs", "centers", spec);
+    checkPositiveInteger("makeBlobs", "dim", dim);
     const [lo, hi] = centerBox;
-    if (!(lo < hi)) fail("makeBlobs", `invalid centerBox: [${lo}, ${hi}] (need lo < hi)`);
+    if (!(lo < hi)) invalid("makeBlobs", "centerBox", [lo, hi], "a range with lo < hi");
     centers = Array.from({ length: spec }, () => Array.from({ length: dim }, () => lo + (hi - lo) * g.uniform()));
   } else {
     centers = spec.map((c) => [...c]);

@@ -1,4 +1,5 @@
 import { fail, fmtShape } from "../core/errors";
+import { checkPositive, checkUnitInterval } from "../core/validate";
 import { noGrad } from "../autograd/grad-mode";
 import { add, div, sqrt, sub } from "../ops/elementwise";
 import { mean, variance } from "../ops/reduce";
@@ -34,10 +35,13 @@ export interface BatchNormOptions {
  * (training = false) μ and σ² are runningMean and runningVar, so the output
  * of a sample does not depend on the rest of the batch. Running stats may be
  * null: then the batch statistics are always used.
- * Gradients flow through μ_B and σ²_B. Below, the composition from mean and
- * variance spells out these equations; the common case runs them as one fused
- * primitive (batch-norm-fused.ts) with the same math.
- * Lesson: normalization layers.
+ * Gradients flow through μ_B and σ²_B. `batchNormComposed` (below) spells
+ * out these equations with mean and variance; the common case runs them as
+ * one fused primitive (batch-norm-fused.ts), tested against it.
+ *
+ *   const y = F.batchNorm(x, runningMean, runningVar, weight, bias, { training: true });
+ *
+ * Lesson: notebooks/src/04-batch-normalization.ts
  */
 export function batchNorm(
   x: Tensor,
@@ -47,50 +51,75 @@ export function batchNorm(
   bias?: Tensor | null,
   options: BatchNormOptions = {},
 ): Tensor {
-  const training = options.training ?? false;
-  const momentum = options.momentum ?? 0.1;
-  const eps = options.eps ?? 1e-5;
-  if (x.ndim < 2) fail("batchNorm", `input must be [N, C] or [N, C, L], got ${fmtShape(x.shape)}`);
-  if (!(momentum >= 0 && momentum <= 1)) fail("batchNorm", `momentum must be in [0, 1], got ${momentum}`);
-  if (!(eps > 0)) fail("batchNorm", `eps must be positive, got ${eps}`);
-  if ((runningMean === null) !== (runningVar === null)) fail("batchNorm", "pass both runningMean and runningVar, or neither (null)");
-  const channels = x.shape[1];
-  const perChannel = [1, channels, ...new Array<number>(x.ndim - 2).fill(1)];
-  const axes = x.shape.map((_, i) => i).filter((i) => i !== 1);
-  const m = x.size / channels;
-  if (training && m <= 1) {
-    fail("batchNorm", `Expected more than 1 value per channel when training, got input size ${fmtShape(x.shape)}; use a batch of at least 2, or eval() mode`);
+  const o = checkBatchNorm(x, runningMean, runningVar, weight, bias, options);
+  const useBatch = o.training || runningMean === null || runningVar === null;
+  if (!fusable(x, weight, bias, useBatch ? null : [runningMean!, runningVar!])) {
+    return composed(x, runningMean, runningVar, weight, bias, o);
   }
-  const useBatch = training || runningMean === null || runningVar === null;
-  if (weight) checkPerChannel("batchNorm", "weight", weight, channels);
-  if (bias) checkPerChannel("batchNorm", "bias", bias, channels);
-  if (!useBatch) {
-    checkPerChannel("batchNorm", "runningMean", runningMean!, channels);
-    checkPerChannel("batchNorm", "runningVar", runningVar!, channels);
+  const running = useBatch ? null : { mean: runningMean!.data, variance: runningVar!.data };
+  const { out, batch } = fusedBatchNorm(x, weight ?? null, bias ?? null, o.eps, running);
+  if (o.training && batch && runningMean !== null && runningVar !== null) {
+    updateRunningStats(runningMean, runningVar, batch.mean, batch.variance, o.momentum, x.size / x.shape[1]);
   }
-  if (fusable(x, weight, bias, useBatch ? null : [runningMean!, runningVar!])) {
-    const running = useBatch ? null : { mean: runningMean!.data, variance: runningVar!.data };
-    const { out, batch } = fusedBatchNorm(x, weight ?? null, bias ?? null, eps, running);
-    if (training && batch && runningMean !== null && runningVar !== null) {
-      updateRunningStats(runningMean, runningVar, batch.mean, batch.variance, momentum, m, channels);
-    }
-    return out;
-  }
+  return out;
+}
 
+/**
+ * The equations of `batchNorm`, composed from mean, variance and elementwise
+ * primitives (autograd derives the backward): the reference the fused
+ * primitive is tested against, and the path for what it does not cover
+ * (mixed dtypes, running statistics that require grad). Same arguments and
+ * results as `batchNorm`, running statistics updated in place included.
+ */
+export function batchNormComposed(
+  x: Tensor,
+  runningMean: Tensor | null,
+  runningVar: Tensor | null,
+  weight?: Tensor | null,
+  bias?: Tensor | null,
+  options: BatchNormOptions = {},
+): Tensor {
+  return composed(x, runningMean, runningVar, weight, bias, checkBatchNorm(x, runningMean, runningVar, weight, bias, options));
+}
+
+function composed(
+  x: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, weight: Tensor | null | undefined, bias: Tensor | null | undefined,
+  { training, momentum, eps }: Required<BatchNormOptions>,
+): Tensor {
+  const perChannel = [1, x.shape[1], ...new Array<number>(x.ndim - 2).fill(1)];
+  const axes = x.shape.map((_, i) => i).filter((i) => i !== 1);
   let mu: Tensor;
   let sigma2: Tensor;
-  if (useBatch) {
+  if (training || runningMean === null || runningVar === null) {
     mu = mean(x, axes, { keepdims: true });
     sigma2 = variance(x, axes, { unbiased: false, keepdims: true });
     if (training && runningMean !== null && runningVar !== null) {
-      updateRunningStats(runningMean, runningVar, mu.data, sigma2.data, momentum, m, channels);
+      updateRunningStats(runningMean, runningVar, mu.data, sigma2.data, momentum, x.size / x.shape[1]);
     }
   } else {
-    mu = reshape(checkPerChannel("batchNorm", "runningMean", runningMean, channels), perChannel);
-    sigma2 = reshape(checkPerChannel("batchNorm", "runningVar", runningVar, channels), perChannel);
+    mu = reshape(runningMean, perChannel);
+    sigma2 = reshape(runningVar, perChannel);
   }
   const xHat = div(sub(x, mu), sqrt(add(sigma2, eps)));
-  return channelAffine("batchNorm", xHat, weight, bias);
+  return channelAffine(xHat, weight, bias);
+}
+
+/** Every check of batchNorm's arguments, once; returns the options with their defaults. */
+function checkBatchNorm(
+  x: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, weight: Tensor | null | undefined, bias: Tensor | null | undefined,
+  options: BatchNormOptions,
+): Required<BatchNormOptions> {
+  const o = { training: options.training ?? false, momentum: options.momentum ?? 0.1, eps: options.eps ?? 1e-5 };
+  if (x.ndim < 2) fail("batchNorm", `input must be [N, C] or [N, C, L], got ${fmtShape(x.shape)}`);
+  checkUnitInterval("batchNorm", "momentum", o.momentum);
+  checkPositive("batchNorm", "eps", o.eps);
+  if ((runningMean === null) !== (runningVar === null)) fail("batchNorm", "pass both runningMean and runningVar, or neither (null)");
+  const channels = x.shape[1];
+  if (o.training && x.size / channels <= 1) {
+    fail("batchNorm", `Expected more than 1 value per channel when training, got input size ${fmtShape(x.shape)}; use a batch of at least 2, or eval() mode`);
+  }
+  checkPerChannel("batchNorm", channels, { weight, bias, runningMean, runningVar });
+  return o;
 }
 
 /**
@@ -105,15 +134,13 @@ function fusable(x: Tensor, weight: Tensor | null | undefined, bias: Tensor | nu
 
 /** running ← (1 − momentum) · running + momentum · batch statistic, with Bessel's correction m/(m−1) for the variance. */
 function updateRunningStats(
-  runningMean: Tensor, runningVar: Tensor, mu: ArrayLike<number>, sigma2: ArrayLike<number>, momentum: number, m: number, channels: number,
+  runningMean: Tensor, runningVar: Tensor, mu: ArrayLike<number>, sigma2: ArrayLike<number>, momentum: number, m: number,
 ): void {
-  checkPerChannel("batchNorm", "runningMean", runningMean, channels);
-  checkPerChannel("batchNorm", "runningVar", runningVar, channels);
   const bessel = m / (m - 1);
   noGrad(() => {
     const rm = runningMean.data;
     const rv = runningVar.data;
-    for (let c = 0; c < channels; c++) {
+    for (let c = 0; c < rm.length; c++) {
       rm[c] = (1 - momentum) * rm[c] + momentum * mu[c];
       rv[c] = (1 - momentum) * rv[c] + momentum * sigma2[c] * bessel;
     }

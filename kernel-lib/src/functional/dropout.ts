@@ -1,11 +1,11 @@
 import { kernels } from "../backend";
 import { floatType } from "../core/dtype";
-import { fail } from "../core/errors";
 import { type Generator, defaultGenerator } from "../core/random";
 import { add, mul } from "../ops/elementwise";
 import { empty } from "../ops/convert";
 import type { Tensor } from "../tensor";
 import { SELU_ALPHA, SELU_SCALE } from "./activations";
+import { checkUnitInterval } from "../core/validate";
 
 export interface DropoutOptions {
   /** Drop only in training; in evaluation the input is returned unchanged. */
@@ -15,7 +15,7 @@ export interface DropoutOptions {
 
 /** Refuses a drop probability outside [0, 1]. */
 export function checkDropoutProbability(op: string, p: number): void {
-  if (!(p >= 0 && p <= 1)) fail(op, `Invalid dropout probability: ${p} (must be in [0, 1])`);
+  checkUnitInterval(op, "dropout probability", p);
 }
 
 /**

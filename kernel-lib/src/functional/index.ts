@@ -12,8 +12,8 @@ export {
   type RReluOptions, type GeluOptions, type SoftplusOptions,
 } from "./activations";
 export { softmax, logSoftmax } from "./softmax";
-export { linear } from "./linear";
-export { batchNorm, type BatchNormOptions } from "./batch-norm";
+export { linear, linearComposed } from "./linear";
+export { batchNorm, batchNormComposed, type BatchNormOptions } from "./batch-norm";
 export { layerNorm, groupNorm, instanceNorm } from "./normalization";
 export { dropout, alphaDropout, type DropoutOptions } from "./dropout";
 export * from "./losses";

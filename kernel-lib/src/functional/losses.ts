@@ -1,4 +1,5 @@
 import { fail, fmtShape } from "../core/errors";
+import { checkUnitInterval } from "../core/validate";
 import { broadcastShapes, sameShape } from "../core/shape";
 import { noGrad } from "../autograd/grad-mode";
 import { record } from "../autograd/record";
@@ -119,21 +120,52 @@ function huber(d: Tensor, delta: number): Tensor {
  * samples whose target is `ignoreIndex` (default −100) count 0 in both sums.
  *
  *   crossEntropy(tensor([[2, 0, 0]]), [0])   // −log(e²/(e² + 2)) ≈ 0.2395
+ *
+ * Class indices run as one fused primitive (cross-entropy-fused.ts), tested
+ * against `crossEntropyComposed`, these equations composed from primitives.
+ *
+ * Lesson: notebooks/src/03-activations.ts
  */
 export function crossEntropy(logits: Tensor, target: ClassTarget, options: CrossEntropyOptions = {}): Tensor {
+  const args = checkCrossEntropy(logits, target, options);
+  const { input, single, weight, parsed, eps, reduction } = args;
+  if (parsed instanceof Tensor || weight?.requiresGrad) return composedCrossEntropy(args);
+  const loss = fusedCrossEntropy(input, parsed, weight, eps, reduction);
+  return single && reduction === "none" ? reshape(loss, []) : loss;
+}
+
+/**
+ * `crossEntropy`'s equations composed from logsumexp, gather and reductions
+ * (autograd derives the backward): the reference the fused primitive is
+ * tested against, and the path for probability targets and weights that
+ * require grad. Same arguments and results as `crossEntropy`.
+ */
+export function crossEntropyComposed(logits: Tensor, target: ClassTarget, options: CrossEntropyOptions = {}): Tensor {
+  return composedCrossEntropy(checkCrossEntropy(logits, target, options));
+}
+
+interface CrossEntropyArgs {
+  input: Tensor;
+  single: boolean;
+  weight: Tensor | undefined;
+  parsed: Tensor | IndexTarget;
+  eps: number;
+  reduction: Reduction;
+}
+
+function checkCrossEntropy(logits: Tensor, target: ClassTarget, options: CrossEntropyOptions): CrossEntropyArgs {
   const op = "crossEntropy";
   const reduction = reductionOf(op, options.reduction);
   const eps = options.labelSmoothing ?? 0;
-  if (!(eps >= 0 && eps <= 1)) fail(op, `Invalid labelSmoothing: ${eps} (must be in [0, 1])`);
+  checkUnitInterval(op, "labelSmoothing", eps);
   const { input, single } = asBatch(op, logits);
-  const [n, c] = input.shape;
-  const weight = checkWeight(op, options.weight, c);
+  const weight = checkWeight(op, options.weight, input.shape[1]);
   const parsed = parseTarget(op, target, input, single, options.ignoreIndex ?? -100);
-  if (!(parsed instanceof Tensor) && !weight?.requiresGrad) {
-    // The common case as one op (cross-entropy-fused.ts); the composed form below is its reference.
-    const loss = fusedCrossEntropy(input, parsed, weight, eps, reduction);
-    return single && reduction === "none" ? reshape(loss, []) : loss;
-  }
+  return { input, single, weight, parsed, eps, reduction };
+}
+
+function composedCrossEntropy({ input, single, weight, parsed, eps, reduction }: CrossEntropyArgs): Tensor {
+  const [n, c] = input.shape;
   const logp = sub(input, logsumexp(input, 1, { keepdims: true }));
 
   if (parsed instanceof Tensor) {

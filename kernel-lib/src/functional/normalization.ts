@@ -3,6 +3,7 @@ import { add, div, mul, sqrt, sub } from "../ops/elementwise";
 import { mean, variance } from "../ops/reduce";
 import { reshape } from "../ops/shape";
 import type { Tensor } from "../tensor";
+import { checkPositive } from "../core/validate";
 
 /**
  * Layer, group and instance normalization (lesson: normalization layers).
@@ -21,23 +22,20 @@ export function standardize(x: Tensor, axes: readonly number[], eps: number): Te
   return div(sub(x, mu), sqrt(add(sigma2, eps)));
 }
 
-/** y = xHat · weight + bias with one weight and bias per channel (axis 1 of [N, C, ...]). */
-export function channelAffine(op: string, xHat: Tensor, weight: Tensor | null | undefined, bias: Tensor | null | undefined): Tensor {
-  const channels = xHat.shape[1];
-  const perChannel = [1, channels, ...new Array<number>(xHat.ndim - 2).fill(1)];
+/** y = xHat · weight + bias with one weight and bias per channel (axis 1 of [N, C, ...]; checked by `checkPerChannel`). */
+export function channelAffine(xHat: Tensor, weight: Tensor | null | undefined, bias: Tensor | null | undefined): Tensor {
+  const perChannel = [1, xHat.shape[1], ...new Array<number>(xHat.ndim - 2).fill(1)];
   let y = xHat;
-  if (weight) y = mul(y, reshape(checkPerChannel(op, "weight", weight, channels), perChannel));
-  if (bias) y = add(y, reshape(checkPerChannel(op, "bias", bias, channels), perChannel));
+  if (weight) y = mul(y, reshape(weight, perChannel));
+  if (bias) y = add(y, reshape(bias, perChannel));
   return y;
 }
 
-export function checkPerChannel(op: string, what: string, t: Tensor, channels: number): Tensor {
-  if (t.size !== channels) fail(op, `${what} ${fmtShape(t.shape)} must have one entry per channel (${channels})`);
-  return t;
-}
-
-function checkEps(op: string, eps: number): void {
-  if (!(eps > 0)) fail(op, `eps must be positive, got ${eps}`);
+/** Refuses per-channel tensors (weight, bias, running statistics; absent ones are skipped) without one entry per channel. */
+export function checkPerChannel(op: string, channels: number, tensors: Record<string, Tensor | null | undefined>): void {
+  for (const [what, t] of Object.entries(tensors)) {
+    if (t && t.size !== channels) fail(op, `${what} ${fmtShape(t.shape)} must have one entry per channel (${channels})`);
+  }
 }
 
 /**
@@ -48,7 +46,7 @@ function checkEps(op: string, eps: number): void {
  * `normalizedShape` (elementwise affine); eps defaults to 1e-5.
  */
 export function layerNorm(x: Tensor, normalizedShape: number | readonly number[], weight?: Tensor | null, bias?: Tensor | null, eps = 1e-5): Tensor {
-  checkEps("layerNorm", eps);
+  checkPositive("layerNorm", "eps", eps);
   const shape = typeof normalizedShape === "number" ? [normalizedShape] : [...normalizedShape];
   const k = shape.length;
   const trailing = x.shape.slice(x.ndim - k);
@@ -73,15 +71,16 @@ export function layerNorm(x: Tensor, normalizedShape: number | readonly number[]
  * numGroups = C is instance norm. weight and bias: one per channel.
  */
 export function groupNorm(x: Tensor, numGroups: number, weight?: Tensor | null, bias?: Tensor | null, eps = 1e-5): Tensor {
-  checkEps("groupNorm", eps);
+  checkPositive("groupNorm", "eps", eps);
   if (x.ndim < 2) fail("groupNorm", `input must be [N, C, ...], got ${fmtShape(x.shape)}`);
   const channels = x.shape[1];
   if (!Number.isInteger(numGroups) || numGroups < 1 || channels % numGroups !== 0) {
     fail("groupNorm", `numGroups must be a positive integer dividing the ${channels} channels, got ${numGroups}`);
   }
+  checkPerChannel("groupNorm", channels, { weight, bias });
   const grouped = reshape(x, [x.shape[0], numGroups, -1]);
   const xHat = reshape(standardize(grouped, [2], eps), x.shape);
-  return channelAffine("groupNorm", xHat, weight, bias);
+  return channelAffine(xHat, weight, bias);
 }
 
 /**
@@ -90,10 +89,11 @@ export function groupNorm(x: Tensor, numGroups: number, weight?: Tensor | null, 
  * later), as in style transfer. weight and bias: one per channel (optional).
  */
 export function instanceNorm(x: Tensor, weight?: Tensor | null, bias?: Tensor | null, eps = 1e-5): Tensor {
-  checkEps("instanceNorm", eps);
+  checkPositive("instanceNorm", "eps", eps);
   if (x.ndim < 3) fail("instanceNorm", `input must be [N, C, L, ...], got ${fmtShape(x.shape)}`);
   const positions = x.shape.slice(2).reduce((a, b) => a * b, 1);
   if (positions < 2) fail("instanceNorm", `expected more than 1 spatial element per channel, got input ${fmtShape(x.shape)}`);
+  checkPerChannel("instanceNorm", x.shape[1], { weight, bias });
   const axes = x.shape.slice(2).map((_, i) => i + 2);
-  return channelAffine("instanceNorm", standardize(x, axes, eps), weight, bias);
+  return channelAffine(standardize(x, axes, eps), weight, bias);
 }

@@ -10,6 +10,7 @@ import { uniform_ } from "../init/fill";
 import { calculateFans } from "../init/gain";
 import { Module } from "./module";
 import { Parameter } from "./parameter";
+import { checkPositiveInteger } from "../core/validate";
 
 export interface LinearOptions {
   /** Learn an additive bias (default true). */
@@ -17,10 +18,6 @@ export interface LinearOptions {
   dtype?: DType;
   /** Source of the initial weights (default: the default generator). */
   generator?: Generator;
-}
-
-function checkFeatures(op: string, name: string, n: number): void {
-  if (!Number.isInteger(n) || n < 1) fail(op, `${name} must be a positive integer, got ${n}`);
 }
 
 /**
@@ -42,8 +39,8 @@ export class Linear extends Module {
 
   constructor(readonly inFeatures: number, readonly outFeatures: number, options: LinearOptions = {}) {
     super();
-    checkFeatures("Linear", "inFeatures", inFeatures);
-    checkFeatures("Linear", "outFeatures", outFeatures);
+    checkPositiveInteger("Linear", "inFeatures", inFeatures);
+    checkPositiveInteger("Linear", "outFeatures", outFeatures);
     const dtype = options.dtype ?? DEFAULT_DTYPE;
     this.weight = new Parameter(empty([outFeatures, inFeatures], dtype));
     this.bias = options.bias ?? true ? new Parameter(empty([outFeatures], dtype)) : null;

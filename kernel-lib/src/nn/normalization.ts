@@ -1,5 +1,6 @@
 import { type DType, DEFAULT_DTYPE } from "../core/dtype";
 import { fail, fmtShape } from "../core/errors";
+import { checkPositive, checkPositiveInteger, invalid } from "../core/validate";
 import { noGrad } from "../autograd/grad-mode";
 import { ones, zeros } from "../ops/creation";
 import type { Tensor } from "../tensor";
@@ -16,11 +17,11 @@ import { Parameter } from "./parameter";
  */
 
 function positiveInt(op: string, name: string, n: number): void {
-  if (!Number.isInteger(n) || n < 1) fail(op, `${name} must be a positive integer, got ${n}`);
+  checkPositiveInteger(op, name, n);
 }
 
 function positiveEps(op: string, eps: number): void {
-  if (!(eps > 0)) fail(op, `eps must be positive, got ${eps}`);
+  checkPositive(op, "eps", eps);
 }
 
 function checkChannels(op: string, x: Tensor, numFeatures: number, ranks: string): void {
@@ -63,7 +64,7 @@ export class BatchNorm1d extends Module {
     this.eps = options.eps ?? 1e-5;
     this.momentum = options.momentum === undefined ? 0.1 : options.momentum;
     positiveEps("BatchNorm1d", this.eps);
-    if (this.momentum !== null && !(this.momentum >= 0 && this.momentum <= 1)) fail("BatchNorm1d", `momentum must be in [0, 1] or null, got ${this.momentum}`);
+    if (this.momentum !== null && !(this.momentum >= 0 && this.momentum <= 1)) invalid("BatchNorm1d", "momentum", this.momentum, "in [0, 1], or null for a cumulative average");
     const dtype = options.dtype ?? DEFAULT_DTYPE;
     const affine = options.affine ?? true;
     this.weight = affine ? new Parameter(ones([numFeatures], { dtype })) : null;

@@ -2,6 +2,7 @@ import { fail } from "../core/errors";
 import type { Tensor } from "../tensor";
 import { abs, add, mul } from "../ops/elementwise";
 import { sum } from "../ops/reduce";
+import { checkNonNegative } from "../core/validate";
 
 /**
  * Explicit penalties added to the data loss (lesson 8, regularization):
@@ -15,13 +16,13 @@ import { sum } from "../ops/reduce";
  * pass the tensors you want, e.g. `model.parameters().filter((p) => p.ndim > 1)`.
  */
 export function l2Penalty(params: Iterable<Tensor>, lambda: number, options: { half?: boolean } = {}): Tensor {
-  checkLambda("l2Penalty", lambda);
+  checkNonNegative("l2Penalty", "penalty strength λ", lambda);
   const scale = options.half ? lambda / 2 : lambda;
   return penalty("l2Penalty", params, (w) => sum(mul(w, w)), scale);
 }
 
 export function l1Penalty(params: Iterable<Tensor>, lambda: number): Tensor {
-  checkLambda("l1Penalty", lambda);
+  checkNonNegative("l1Penalty", "penalty strength λ", lambda);
   return penalty("l1Penalty", params, (w) => sum(abs(w)), lambda);
 }
 
@@ -32,6 +33,3 @@ function penalty(op: string, params: Iterable<Tensor>, term: (w: Tensor) => Tens
   return mul(total, scale);
 }
 
-function checkLambda(op: string, lambda: number): void {
-  if (!(lambda >= 0) || !Number.isFinite(lambda)) fail(op, `Invalid penalty strength λ: ${lambda} (must be a finite number ≥ 0)`);
-}

@@ -4,7 +4,7 @@
  * batch norm forward and backward (training and evaluation), relu's backward,
  * and the fast kernels object against the reference one on every fused kernel
  * (elementwise, dropout masks). Adam's and SGD's kernels: optim/fast-path.test.ts.
- * Gradient checks of the fused paths (float64) are in functional-normalization.test.ts.
+ * Gradient checks of the fused paths (float64) are in functional/normalization.test.ts.
  */
 import { describe, expect, it } from "vitest";
 import { F, Generator, type Tensor, backend, noGrad, randn, tensor } from "kernel-lib";
@@ -18,15 +18,6 @@ function leaf32(shape: number[], seed: number, scale = 1, shift = 0): Tensor {
   return t.requiresGrad_();
 }
 
-/** The composition the fused primitive replaces (the equations of batch-norm.ts). */
-function composedBatchNorm(x: Tensor, weight: Tensor, bias: Tensor, mean: Tensor | null, variance: Tensor | null, eps: number): Tensor {
-  const axes = x.shape.map((_, i) => i).filter((i) => i !== 1);
-  const per = [1, x.shape[1], ...new Array<number>(x.ndim - 2).fill(1)];
-  const mu = mean ? mean.reshape(per) : x.mean(axes, { keepdims: true });
-  const s2 = variance ? variance.reshape(per) : x.var(axes, { unbiased: false, keepdims: true });
-  return x.sub(mu).div(s2.add(eps).sqrt()).mul(weight.reshape(per)).add(bias.reshape(per));
-}
-
 /** Values and gradients of out·r (a fixed random direction r) by both paths. */
 function both(shape: number[], training: boolean, seed: number) {
   const c = shape[1];
@@ -36,12 +27,11 @@ function both(shape: number[], training: boolean, seed: number) {
     const b = leaf32([c], seed + 2);
     const rm = tensor(randomF32(c, seed + 3));
     const rv = tensor(randomF32(c, seed + 4).map((v) => v * v + 0.5));
-    const out = fused
-      ? F.batchNorm(x, training ? null : rm, training ? null : rv, w, b, { training })
-      : composedBatchNorm(x, w, b, training ? null : rm, training ? null : rv, 1e-5);
+    const batchNorm = fused ? F.batchNorm : F.batchNormComposed;
+    const out = batchNorm(x, rm, rv, w, b, { training });
     const r = randn(out.shape, { generator: new Generator(seed + 5) });
     out.mul(r).sum().backward();
-    return { out: out.data, dx: x.grad!.data, dw: w.grad!.data, db: b.grad!.data, m: x.size / c };
+    return { out: out.data, dx: x.grad!.data, dw: w.grad!.data, db: b.grad!.data, rm: rm.data, rv: rv.data, m: x.size / c };
   };
   return { fused: run(true), composed: run(false) };
 }
@@ -57,6 +47,9 @@ describe("fused batch norm matches the composed equations (float32)", () => {
       expectWithinRounding(fused.db, composed.db, ones(fused.db.length, 4 * fused.m), slack);
       expectWithinRounding(fused.dw, composed.dw, ones(fused.dw.length, 10 * fused.m), slack);
       expectWithinRounding(fused.dx, composed.dx, ones(fused.dx.length, 1e3), slack);
+      // Training updates the running statistics in place, the same on both paths.
+      expectWithinRounding(fused.rm, composed.rm, ones(fused.rm.length, 10), slack);
+      expectWithinRounding(fused.rv, composed.rv, ones(fused.rm.length, 10), slack);
     });
   }
 });

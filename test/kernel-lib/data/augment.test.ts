@@ -48,7 +48,7 @@ describe("gaussianNoise", () => {
   });
 
   it("refuses a negative std", () => {
-    expect(() => gaussianNoise(tensor([1]), -0.1)).toThrow(/invalid std: -0.1/);
+    expect(() => gaussianNoise(tensor([1]), -0.1)).toThrow(/Invalid std: -0.1/);
   });
 });
 
@@ -103,7 +103,7 @@ describe("translate and randomShift", () => {
     expect(() => translate(randn([2, 783]), 1, 0)).toThrow(/783 pixels per row is not a square/);
     expect(() => translate(randn([784]), 1, 0)).toThrow(/expects images as/);
     expect(() => translate(randn([1, 4, 4]), 0.5, 0)).toThrow(/whole pixels/);
-    expect(() => randomShift(randn([1, 4, 4]), { maxShift: -1 })).toThrow(/invalid maxShift: -1/);
+    expect(() => randomShift(randn([1, 4, 4]), { maxShift: -1 })).toThrow(/Invalid maxShift: -1/);
   });
 });
 
@@ -137,7 +137,7 @@ describe("flipHorizontal and horizontalFlip", () => {
   });
 
   it("refuses a probability outside [0, 1]", () => {
-    expect(() => horizontalFlip(x, { p: 1.5 })).toThrow(/invalid probability p: 1.5/);
+    expect(() => horizontalFlip(x, { p: 1.5 })).toThrow(/Invalid probability p: 1.5/);
   });
 });
 
@@ -204,6 +204,6 @@ describe("rotate and randomRotation", () => {
   });
 
   it("refuses a negative maxDegrees", () => {
-    expect(() => randomRotation(image, { maxDegrees: -5 })).toThrow(/invalid maxDegrees: -5/);
+    expect(() => randomRotation(image, { maxDegrees: -5 })).toThrow(/Invalid maxDegrees: -5/);
   });
 });

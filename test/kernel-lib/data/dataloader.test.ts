@@ -137,6 +137,6 @@ describe("DataLoader", () => {
   });
 
   it.each([0, -1, 2.5])("refuses batchSize %s", (batchSize) => {
-    expect(() => new DataLoader(numbered(4), { batchSize })).toThrow(/invalid batchSize/);
+    expect(() => new DataLoader(numbered(4), { batchSize })).toThrow(/Invalid batchSize/);
   });
 });

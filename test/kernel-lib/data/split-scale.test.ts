@@ -84,8 +84,8 @@ describe("trainTestSplit", () => {
   it("refuses mismatched sample counts, bad sizes and stratify without shuffle", () => {
     const { x, y } = indexed(10);
     expect(() => trainTestSplit(x, tensor([1, 2]), {})).toThrow(/x has 10 samples but y has 2/);
-    expect(() => trainTestSplit(x, y, { testSize: 1.5 })).toThrow(/invalid testSize: 1.5/);
-    expect(() => trainTestSplit(x, y, { testSize: 11 })).toThrow(/invalid testSize/);
+    expect(() => trainTestSplit(x, y, { testSize: 1.5 })).toThrow(/Invalid testSize: 1.5/);
+    expect(() => trainTestSplit(x, y, { testSize: 11 })).toThrow(/Invalid testSize/);
     expect(() => trainTestSplit(x, y, { stratify: true, shuffle: false })).toThrow(/stratify needs shuffle/);
   });
 });
@@ -194,7 +194,7 @@ describe("MinMaxScaler", () => {
   });
 
   it("refuses an empty range", () => {
-    expect(() => new MinMaxScaler({ featureRange: [1, 1] })).toThrow(/invalid featureRange: \[1, 1\]/);
+    expect(() => new MinMaxScaler({ featureRange: [1, 1] })).toThrow(/Invalid featureRange: \[1, 1\]/);
   });
 });
 

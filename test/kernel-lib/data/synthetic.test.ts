@@ -60,8 +60,8 @@ describe("makeSpirals", () => {
 
   it("refuses more classes than points and a non-positive turns", () => {
     expect(() => makeSpirals({ n: 2, classes: 3 })).toThrow(/too small for 3 classes/);
-    expect(() => makeSpirals({ turns: 0 })).toThrow(/invalid turns: 0/);
-    expect(() => makeSpirals({ noise: -1 })).toThrow(/invalid noise: -1/);
+    expect(() => makeSpirals({ turns: 0 })).toThrow(/Invalid turns: 0/);
+    expect(() => makeSpirals({ noise: -1 })).toThrow(/Invalid noise: -1/);
   });
 });
 
@@ -93,7 +93,7 @@ describe("makeMoons and makeCircles", () => {
   });
 
   it("circles refuse a factor outside (0, 1)", () => {
-    expect(() => makeCircles({ factor: 1 })).toThrow(/invalid factor: 1/);
+    expect(() => makeCircles({ factor: 1 })).toThrow(/Invalid factor: 1/);
   });
 });
 
@@ -151,7 +151,7 @@ describe("makePolynomialRegression", () => {
   });
 
   it("refuses an empty xRange", () => {
-    expect(() => makePolynomialRegression({ xRange: [1, 1] })).toThrow(/invalid xRange: \[1, 1\]/);
+    expect(() => makePolynomialRegression({ xRange: [1, 1] })).toThrow(/Invalid xRange: \[1, 1\]/);
   });
 });
 

@@ -1,11 +1,11 @@
 /**
  * crossEntropy on class indices runs as one fused primitive
  * (functional/cross-entropy-fused.ts). Here it is checked against the
- * composed form it replaces, nllLoss(logSoftmax(x)) plus the smoothing term,
- * in float64 on random shapes (odd sizes 1, 3, 17, 129 among them), with
+ * composed form it replaces, F.crossEntropyComposed (logsumexp, gather,
+ * sums), in float64 on random shapes (odd sizes 1, 3, 17, 129 among them), with
  * weights, ignored targets, label smoothing and every reduction: values and
  * gradients. Its gradient checks are in losses-grad.test.ts, its values
- * against PyTorch in losses.test.ts.
+ * against PyTorch in losses.test.ts (both beside this file).
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -32,27 +32,12 @@ function inputs({ n, c, seed, weighted, ignoreSome }: Case) {
   return { x, y, w };
 }
 
-/** The composed reference: −w[y]·logp[y] per sample, the smoothing term −Σ_c w_c·logp[c], reduced as crossEntropy does. */
-function composed(x: Tensor, y: number[], w: Tensor | undefined, eps: number, reduction: Case["reduction"]): Tensor {
-  const c = x.shape[1];
-  const logp = F.logSoftmax(x, 1);
-  const keep = tensor(y.map((t) => (t === -100 ? 0 : 1)), { dtype: "float64" });
-  const nll = F.nllLoss(logp, y, { weight: w, reduction: "none" });
-  const smooth = (w ? logp.mul(w) : logp).sum(1).neg().mul(keep);
-  const perSample = nll.mul(1 - eps).add(smooth.mul(eps / c));
-  if (reduction === "none") return perSample;
-  if (reduction === "sum") return perSample.sum();
-  const safe = y.map((t) => (t === -100 ? 0 : t));
-  const sampleWeight = w ? tensor(safe.map((t) => w.data[t]), { dtype: "float64" }).mul(keep) : keep;
-  return perSample.sum().div(sampleWeight.sum());
-}
-
 function compare(k: Case): void {
   const { x, y, w } = inputs(k);
   const xf = x.clone().requiresGrad_();
   const xc = x.clone().requiresGrad_();
   const fused = F.crossEntropy(xf, y, { weight: w, labelSmoothing: k.eps, reduction: k.reduction });
-  const reference = composed(xc, y, w, k.eps, k.reduction);
+  const reference = F.crossEntropyComposed(xc, y, { weight: w, labelSmoothing: k.eps, reduction: k.reduction });
   expect(fused.shape).toEqual(reference.shape);
   fused.data.forEach((v, i) => expect(v).toBeCloseTo(reference.data[i], 12));
   // A fixed direction r makes the scalar Σ loss·r, so "none" is checked with distinct weights per sample.

@@ -104,7 +104,7 @@ describe("batchNorm", () => {
     expect(() => F.batchNorm(tensor([[[1, 2]]], f64), null, null, null, null, { training: true })).not.toThrow(); // m = N·L = 2
     expect(() => F.batchNorm(one, zeros([3], f64), ones([3], f64))).not.toThrow(); // eval is fine
     const x = features(4, 3, 4);
-    expect(() => F.batchNorm(x, null, null, null, null, { training: true, momentum: 1.5 })).toThrow(/momentum must be in \[0, 1\]/);
+    expect(() => F.batchNorm(x, null, null, null, null, { training: true, momentum: 1.5 })).toThrow(/\[batchNorm\] Invalid momentum: 1.5 \(must be in \[0, 1\]\)/);
     expect(() => F.batchNorm(x, zeros([2]), ones([2]))).toThrow(/runningMean \[2\] must have one entry per channel \(3\)/);
     expect(() => F.batchNorm(x, zeros([3]), null)).toThrow(/both runningMean and runningVar/);
   });

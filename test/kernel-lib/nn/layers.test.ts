@@ -50,8 +50,8 @@ describe("Linear", () => {
   });
 
   it("refuses bad sizes", () => {
-    expect(() => new nn.Linear(0, 3)).toThrow(/\[Linear\] inFeatures must be a positive integer, got 0/);
-    expect(() => new nn.Linear(2, 2.5)).toThrow(/outFeatures must be a positive integer, got 2.5/);
+    expect(() => new nn.Linear(0, 3)).toThrow(/\[Linear\] Invalid inFeatures: 0 \(must be a positive integer\)/);
+    expect(() => new nn.Linear(2, 2.5)).toThrow(/Invalid outFeatures: 2.5/);
   });
 });
 
@@ -247,8 +247,8 @@ describe("BatchNorm1d", () => {
     expect(() => bn.call(randn([1, 3]))).toThrow(/Expected more than 1 value per channel when training, got input size \[1,3\]/);
     expect(() => bn.call(randn([4, 2]))).toThrow(/\[BatchNorm1d\] expected input \[N, C\] or \[N, C, L\] with 3 channels on axis 1, got \[4,2\]/);
     expect(() => bn.call(randn([2, 3, 4, 5]))).toThrow(/expected 2-D \[N, C\] or 3-D \[N, C, L\] input/);
-    expect(() => new nn.BatchNorm1d(3, { momentum: 2 })).toThrow(/momentum must be in \[0, 1\] or null, got 2/);
-    expect(() => new nn.BatchNorm1d(3, { eps: 0 })).toThrow(/eps must be positive/);
+    expect(() => new nn.BatchNorm1d(3, { momentum: 2 })).toThrow(/\[BatchNorm1d\] Invalid momentum: 2 \(must be in \[0, 1\], or null for a cumulative average\)/);
+    expect(() => new nn.BatchNorm1d(3, { eps: 0 })).toThrow(/Invalid eps: 0 \(must be a finite number > 0\)/);
   });
 
   it("gradient check through the module in training mode", () => {

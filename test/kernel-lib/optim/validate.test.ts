@@ -22,11 +22,11 @@ describe("bad hyperparameters are refused at construction", () => {
     ["weightDecay < 0 (AdamW)", () => new optim.AdamW([param()], { weightDecay: -1 }), /Invalid weightDecay value/],
     ["nesterov without momentum", () => new optim.SGD([param()], { nesterov: true }), /Nesterov momentum requires a momentum and zero dampening/],
     ["nesterov with dampening", () => new optim.SGD([param()], { nesterov: true, momentum: 0.9, dampening: 0.1 }), /Nesterov momentum requires/],
-    ["RMSprop alpha > 1", () => new optim.RMSprop([param()], { alpha: 1.1 }), /Invalid alpha value: 1\.1/],
-    ["Adadelta rho > 1", () => new optim.Adadelta([param()], { rho: 2 }), /Invalid rho value: 2/],
-    ["Adagrad lrDecay < 0", () => new optim.Adagrad([param()], { lrDecay: -1 }), /Invalid lrDecay value/],
-    ["Adagrad initialAccumulatorValue < 0", () => new optim.Adagrad([param()], { initialAccumulatorValue: -1 }), /Invalid initialAccumulatorValue value/],
-    ["NAdam momentumDecay < 0", () => new optim.NAdam([param()], { momentumDecay: -1 }), /Invalid momentumDecay value/],
+    ["RMSprop alpha > 1", () => new optim.RMSprop([param()], { alpha: 1.1 }), /Invalid alpha: 1\.1/],
+    ["Adadelta rho > 1", () => new optim.Adadelta([param()], { rho: 2 }), /Invalid rho: 2/],
+    ["Adagrad lrDecay < 0", () => new optim.Adagrad([param()], { lrDecay: -1 }), /Invalid lrDecay/],
+    ["Adagrad initialAccumulatorValue < 0", () => new optim.Adagrad([param()], { initialAccumulatorValue: -1 }), /Invalid initialAccumulatorValue/],
+    ["NAdam momentumDecay < 0", () => new optim.NAdam([param()], { momentumDecay: -1 }), /Invalid momentumDecay/],
     ["a group's own bad lr", () => new optim.SGD([{ params: [param()], lr: -2 }]), /Invalid learning rate: -2/],
   ];
   it.each(cases)("%s", (_name, construct, message) => {

@@ -4,6 +4,7 @@ import type { Generator } from "../../core/random";
 import { empty } from "../../ops/convert";
 import type { Tensor } from "../../tensor";
 import { pickGenerator } from "../sampling";
+import { invalid } from "../../core/validate";
 
 /**
  * Image augmentations: new training images made from old ones by changes
@@ -104,7 +105,7 @@ export interface RandomShiftOptions {
  */
 export function randomShift(x: Tensor, options: RandomShiftOptions = {}): Tensor {
   const maxShift = options.maxShift ?? 2;
-  if (!Number.isInteger(maxShift) || maxShift < 0) fail("randomShift", `invalid maxShift: ${maxShift} (must be an integer ≥ 0)`);
+  if (!Number.isInteger(maxShift) || maxShift < 0) invalid("randomShift", "maxShift", maxShift, "an integer ≥ 0");
   const g = pickGenerator(options.generator);
   return mapImages("randomShift", x, () => {
     const dx = g.randint(-maxShift, maxShift + 1);
@@ -129,7 +130,7 @@ export interface HorizontalFlipOptions {
  */
 export function horizontalFlip(x: Tensor, options: HorizontalFlipOptions = {}): Tensor {
   const p = options.p ?? 0.5;
-  if (!(p >= 0 && p <= 1)) fail("horizontalFlip", `invalid probability p: ${p} (must be in [0, 1])`);
+  if (!(p >= 0 && p <= 1)) invalid("horizontalFlip", "probability p", p, "in [0, 1]");
   const g = pickGenerator(options.generator);
   return mapImages("horizontalFlip", x, () => (g.uniform() < p ? flipPlane : copyPlane));
 }

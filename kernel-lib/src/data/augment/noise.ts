@@ -3,7 +3,8 @@ import type { Generator } from "../../core/random";
 import { randn } from "../../ops/creation";
 import { add, mul } from "../../ops/elementwise";
 import type { Tensor } from "../../tensor";
-import { checkNonNegative, pickGenerator } from "../sampling";
+import { pickGenerator } from "../sampling";
+import { checkNonNegative } from "../../core/validate";
 
 /**
  * Jitters tabular inputs: x + std · ε with ε ~ N(0, I) of x's shape, a new

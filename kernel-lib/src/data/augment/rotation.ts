@@ -4,6 +4,7 @@ import type { Generator } from "../../core/random";
 import type { Tensor } from "../../tensor";
 import { pickGenerator } from "../sampling";
 import { type PlaneTransform, mapImages } from "./images";
+import { invalid } from "../../core/validate";
 
 /**
  * Rotation about the image centre (cx, cy) = ((W − 1)/2, (H − 1)/2) by
@@ -76,7 +77,7 @@ export interface RandomRotationOptions {
  */
 export function randomRotation(x: Tensor, options: RandomRotationOptions = {}): Tensor {
   const maxDegrees = options.maxDegrees ?? 10;
-  if (!(Number.isFinite(maxDegrees) && maxDegrees >= 0)) fail("randomRotation", `invalid maxDegrees: ${maxDegrees} (must be a finite number ≥ 0)`);
+  if (!(Number.isFinite(maxDegrees) && maxDegrees >= 0)) invalid("randomRotation", "maxDegrees", maxDegrees, "a finite number ≥ 0");
   const g = pickGenerator(options.generator);
   return mapImages("randomRotation", x, () => rotatePlane((2 * g.uniform() - 1) * maxDegrees), floatType(x.dtype));
 }

@@ -124,7 +124,7 @@ describe("properties", () => {
 
 describe("bad arguments are refused", () => {
   const cases: [string, () => unknown, RegExp][] = [
-    ["negative t", () => schedules.cosine(0.1, -1, 10), /\[cosine\] step t must be a finite number ≥ 0, got -1/],
+    ["negative t", () => schedules.cosine(0.1, -1, 10), /\[cosine\] Invalid step t: -1 \(must be a finite number ≥ 0\)/],
     ["T = 0", () => schedules.cosine(0.1, 1, 0), /Invalid T: 0/],
     ["stepSize 0", () => schedules.stepDecay(0.1, 1, { stepSize: 0 }), /Invalid stepSize: 0/],
     ["gamma ≤ 0", () => schedules.stepDecay(0.1, 1, { stepSize: 1, gamma: -0.5 }), /Invalid gamma: -0\.5/],
