@@ -24,7 +24,7 @@ export interface DataLoaderOptions {
  * With `shuffle`, every epoch draws a fresh permutation of 0..n−1 from the
  * generator at the moment iteration starts, so every sample is seen exactly
  * once per epoch and a generator seeded the same way gives the same sequence
- * of epoch orders (lesson: mini-batch SGD, why we shuffle). Give the loader a
+ * of epoch orders (Lesson: notebooks/src/07-lr-schedules.ts §2 (why decay? mini-batch noise)). Give the loader a
  * generator of its own if other code (dropout, initialization) draws from the
  * default one; otherwise their draws change the loader's orders.
  *

@@ -11,7 +11,7 @@ import { invalid } from "../core/validate";
  *
  * Unlike `torch.nn.functional.one_hot` (int64) the default dtype is float32,
  * because the usual use is as a regression target (e.g. MSE against softmax
- * outputs, lesson: why cross-entropy beats MSE for classification).
+ * outputs; cross-entropy on class indices needs no one-hot).
  * `numClasses` defaults to max(labels) + 1.
  *
  *   oneHot(tensor([2, 0], { dtype: "int32" }), 3)  // [[0, 0, 1], [1, 0, 0]]

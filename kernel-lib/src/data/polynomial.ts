@@ -10,7 +10,7 @@ import { checkNonNegative, checkPositiveInteger, invalid } from "../core/validat
 
 /**
  * Noisy samples of a known polynomial, and the features that let a Linear
- * layer fit polynomials: the material of the under/overfitting lesson (a
+ * layer fit polynomials (Lesson: notebooks/src/01-why-deep-is-hard.ts §2 (underfitting and overfitting); a
  * degree-1 fit underfits a cubic, a degree-15 fit through 20 noisy points
  * overfits it, and the validation error shows both).
  */

@@ -14,8 +14,8 @@ import { invalid } from "../core/validate";
  * Fit on the training split only, then transform every split with those
  * numbers. Fitting on all the data would leak: the test set's mean and spread
  * would shape the inputs the model trains on, and the test score would no
- * longer measure performance on unseen data (lesson: input normalization,
- * data leakage).
+ * longer measure performance on unseen data
+ * (Lesson: notebooks/src/04-batch-normalization.ts §1 (why we normalize inputs)).
  */
 
 /** Unit roundoff of the storage type: spreads below n·ε·|mean| are rounding noise, not signal. */

@@ -7,8 +7,8 @@ import { apportion, checkPaired, groupByLabel, pickGenerator, resolveCount, shuf
 /**
  * Holding data out: the model is fitted on the training split, its settings
  * are chosen on the validation split, and the test split is touched once, at
- * the end, to estimate how it does on data it has never seen (lesson:
- * generalization, train/validation/test). Names follow scikit-learn's
+ * the end, to estimate how it does on data it has never seen
+ * (Lesson: notebooks/src/01-why-deep-is-hard.ts §1 (the recipe so far)). Names follow scikit-learn's
  * `train_test_split`.
  */
 

@@ -6,8 +6,7 @@ import { checkNonNegative, checkPositiveInteger, invalid } from "../core/validat
 
 /**
  * Small 2-D classification sets whose decision boundaries a student can see:
- * what a linear model cannot separate and a hidden layer can (lessons: the
- * MLP, decision boundaries, overfitting). Each returns x: float32 [n, d] and
+ * what a linear model cannot separate and a hidden layer can. Each returns x: float32 [n, d] and
  * y: int32 [n] class labels, with the samples grouped by class (class 0
  * first); the class sizes differ by at most one. Shuffle with a DataLoader or
  * trainTestSplit. Names and geometry follow scikit-learn's `make_*`.

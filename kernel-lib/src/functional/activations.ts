@@ -7,7 +7,7 @@ import { reshape } from "../ops/shape";
 import type { Tensor } from "../tensor";
 
 /**
- * Activation functions (lesson: activation functions), composed from the
+ * Activation functions (Lesson: notebooks/src/03-activations.ts §1 (saturation) to §5), composed from the
  * primitives so autograd differentiates them. Piecewise ones pick a branch
  * with `where(x > 0, …)`: the gradient of the branch not taken is zero, so at
  * exactly 0 the derivative is the negative side's (0 for relu), PyTorch's convention.

@@ -41,7 +41,7 @@ export interface BatchNormOptions {
  *
  *   const y = F.batchNorm(x, runningMean, runningVar, weight, bias, { training: true });
  *
- * Lesson: notebooks/src/04-batch-normalization.ts
+ * Lesson: notebooks/src/04-batch-normalization.ts §3 (the algorithm), §4 (the backward pass)
  */
 export function batchNorm(
   x: Tensor,

@@ -38,7 +38,8 @@ function keepMask(x: Tensor, p: number, generator: Generator, keep = 1): Tensor 
  * probability p (default 0.5) and the kept ones are scaled by 1/(1 − p), so
  * E[dropout(x)] = x and evaluation needs no rescaling: with
  * training = false (default true, as F.dropout) it is the identity.
- * p = 1 gives zeros. Lesson: regularization.
+ * p = 1 gives zeros.
+ * Lesson: notebooks/src/08-regularization.ts §5 (dropout)
  *
  *   dropout(x, 0.2, { training: model.training })
  */

@@ -9,7 +9,7 @@ import { fusedLinear } from "./linear-fused";
  * The affine map of a fully connected layer: y = x · weightᵀ + bias, with
  * `weight` stored [outFeatures, inFeatures] like PyTorch (each row is one
  * output unit's weights) and x of shape [..., inFeatures]. A 1-D x is one sample.
- * Lesson: the multilayer perceptron.
+ * Lesson: notebooks/src/01-why-deep-is-hard.ts §1 (the recipe so far)
  */
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
   checkBias(weight, bias);

@@ -16,8 +16,7 @@ import { type IndexTarget, fusedCrossEntropy } from "./cross-entropy-fused";
  * composed from the differentiable primitives so autograd needs nothing new
  * (cross-entropy on class indices also runs as one fused op, for speed; the
  * composition below is its reference).
- * Lessons: "regression losses" (mse, l1, huber), "softmax and cross-entropy"
- * (crossEntropy, nllLoss, label smoothing), "binary classification" (the BCE pair).
+ * Lesson: notebooks/src/01-why-deep-is-hard.ts §1 (the recipe so far: the training loss)
  */
 
 /** How per-element losses are combined: averaged (default), added up, or returned as they are. */
@@ -124,7 +123,7 @@ function huber(d: Tensor, delta: number): Tensor {
  * Class indices run as one fused primitive (cross-entropy-fused.ts), tested
  * against `crossEntropyComposed`, these equations composed from primitives.
  *
- * Lesson: notebooks/src/03-activations.ts
+ * Lesson: notebooks/src/01-why-deep-is-hard.ts §1 (the recipe so far)
  */
 export function crossEntropy(logits: Tensor, target: ClassTarget, options: CrossEntropyOptions = {}): Tensor {
   const args = checkCrossEntropy(logits, target, options);

@@ -6,7 +6,7 @@ import type { Tensor } from "../tensor";
 import { checkPositive } from "../core/validate";
 
 /**
- * Layer, group and instance normalization (lesson: normalization layers).
+ * Layer, group and instance normalization (Lesson: notebooks/src/04-batch-normalization.ts §10 (LayerNorm, GroupNorm, InstanceNorm)).
  * All share one step: subtract the mean and divide by the standard deviation
  * over some axes, x̂ = (x − μ) / √(σ² + eps) with the biased variance
  * σ² = (1/m) Σ (x − μ)², then scale and shift with learned weight and bias.

@@ -6,7 +6,7 @@ import type { Tensor } from "../tensor";
  * logSoftmax(x)ᵢ = xᵢ − log Σⱼ exp(xⱼ) along `dim` (default −1, the classes).
  * Computed as x − logsumexp(x), which subtracts the max before exponentiating:
  * no overflow for large logits and no log(0) for very negative ones.
- * Lesson: softmax and cross-entropy.
+ * Lesson: notebooks/src/01-why-deep-is-hard.ts §1 (the recipe so far)
  */
 export function logSoftmax(x: Tensor, dim = -1): Tensor {
   return sub(x, logsumexp(x, dim, { keepdims: true }));

@@ -21,7 +21,7 @@ export type Nonlinearity =
  *   calculateGain("relu")             // 1.4142…
  *   calculateGain("leakyRelu", 0.2)   // 1.3867…
  *
- * Lesson: weight initialization.
+ * Lesson: notebooks/src/02-initialization.ts §4 (the schemes)
  */
 export function calculateGain(nonlinearity: Nonlinearity, param?: number): number {
   switch (nonlinearity) {

@@ -1,6 +1,7 @@
 /**
  * Weight initializers, like torch.nn.init: each writes into a tensor in
- * place (names end in `_`) and returns it. Lesson: weight initialization.
+ * place (names end in `_`) and returns it.
+ * Lesson: notebooks/src/02-initialization.ts §4 (the schemes)
  *
  *   init.kaimingNormal_(layer.weight, { nonlinearity: "relu" });
  *   init.zeros_(layer.bias!);

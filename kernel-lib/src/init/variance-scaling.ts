@@ -4,7 +4,7 @@ import { type InitOptions, fillNormal, fillUniform } from "./fill";
 import { type Nonlinearity, calculateFans, calculateGain } from "./gain";
 
 /**
- * Variance-scaling initializers (lesson: weight initialization). A unit
+ * Variance-scaling initializers (Lesson: notebooks/src/02-initialization.ts §3 (the variance-preservation argument)). A unit
  * y = Σᵢ wᵢ xᵢ over fanIn inputs has Var(y) = fanIn · Var(w) · Var(x) for
  * independent zero-mean terms, so Var(w) = gain² / fan keeps the signal's
  * variance constant from layer to layer (forward with fanIn, backward with

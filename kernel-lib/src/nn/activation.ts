@@ -11,7 +11,8 @@ import { Parameter } from "./parameter";
 /**
  * Activation functions as modules, for use in Sequential. Each wraps the
  * function of the same name in `F` (see there for the math); arguments are
- * checked here, at construction. Lesson: activation functions.
+ * checked here, at construction.
+ * Lesson: notebooks/src/03-activations.ts §3 (keeping the negative side alive)
  */
 
 export class ReLU extends Module {

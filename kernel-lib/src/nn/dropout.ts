@@ -10,7 +10,8 @@ export interface DropoutModuleOptions {
 /**
  * Inverted dropout while training (zero with probability p, scale the rest by
  * 1/(1 − p)), the identity in evaluation mode; like torch.nn.Dropout.
- * p defaults to 0.5 and must be in [0, 1]. Lesson: regularization.
+ * p defaults to 0.5 and must be in [0, 1].
+ * Lesson: notebooks/src/08-regularization.ts §5 (dropout)
  */
 export class Dropout extends Module {
   private readonly generator: Generator | undefined;

@@ -28,7 +28,8 @@ export interface LinearOptions {
  * a = √5, which works out to U(−1/√inFeatures, 1/√inFeatures)
  * (gain √(2/(1+5)) = √(1/3), times √(3/fanIn)), and bias from the same
  * U(−1/√fanIn, 1/√fanIn). Re-initialize with `init` for deep ReLU nets
- * (kaimingNormal_) or tanh nets (xavierUniform_). Lesson: the multilayer perceptron.
+ * (kaimingNormal_) or tanh nets (xavierUniform_).
+ * Lesson: notebooks/src/02-initialization.ts §5 (the default initialization of Linear)
  *
  *   const layer = new Linear(784, 256);
  *   layer.call(X);   // [N, 784] → [N, 256]

@@ -38,7 +38,7 @@ type InternalHook = ForwardHook<AnyModule, unknown[], unknown>;
  *     forward(x: Tensor): Tensor { return this.fc2.call(F.relu(this.fc1.call(x))); }
  *   }
  *
- * Lesson: building models from modules.
+ * Lesson: notebooks/src/01-why-deep-is-hard.ts §1 (the recipe so far)
  */
 export abstract class Module<Args extends unknown[] = [Tensor], Out = Tensor> {
   /** Training mode (true) or evaluation mode (false): dropout and batch norm behave differently. */

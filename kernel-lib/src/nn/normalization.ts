@@ -10,7 +10,7 @@ import { Module } from "./module";
 import { Parameter } from "./parameter";
 
 /**
- * Normalization layers (lesson: normalization layers). The math is in
+ * Normalization layers (Lessons: notebooks/src/04-batch-normalization.ts §3 (the algorithm), §10). The math is in
  * `F.batchNorm`, `F.layerNorm`, `F.groupNorm`, `F.instanceNorm`; these hold
  * the learned scale (weight, γ, initialized to 1) and shift (bias, β,
  * initialized to 0) and, for batch norm, the running statistics.

@@ -12,7 +12,8 @@ export interface ResidualOptions {
  * A residual connection (He et al., 2016): y = skip(x) + inner(x), with
  * skip the identity or `projection`. The gradient reaches x through the
  * skip path unattenuated (∂y/∂x = I + ∂inner/∂x), which is what lets very
- * deep networks train. Lesson: residual connections.
+ * deep networks train.
+ * Lesson: notebooks/src/05-residuals-and-clipping.ts §2 (residual connections)
  *
  *   new Residual(new Sequential(new Linear(64, 64), new ReLU(), new Linear(64, 64)))
  */

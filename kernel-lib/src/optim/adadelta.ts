@@ -29,7 +29,7 @@ export type AdadeltaState = { step: number; squareAvg: FloatArray; accDelta: Flo
  *
  * Defaults: lr 1, rho 0.9, eps 1e-6, weightDecay 0.
  *
- * Lesson: "Optimizers" (adaptive learning rates).
+ * Lesson: notebooks/src/06-optimizers.ts §4 (adaptive learning rates)
  */
 export class Adadelta extends Optimizer<AdadeltaOptions, AdadeltaState> {
   constructor(params: Iterable<Tensor> | Iterable<ParamGroupSpec<AdadeltaOptions>>, options: Partial<AdadeltaOptions> = {}) {

@@ -33,7 +33,7 @@ export type AdagradState = { step: number; sum: FloatArray };
  *
  * Defaults: lr 1e-2, lrDecay 0, weightDecay 0, initialAccumulatorValue 0, eps 1e-10.
  *
- * Lesson: "Optimizers" (adaptive learning rates).
+ * Lesson: notebooks/src/06-optimizers.ts §4 (adaptive learning rates)
  */
 export class Adagrad extends Optimizer<AdagradOptions, AdagradState> {
   constructor(params: Iterable<Tensor> | Iterable<ParamGroupSpec<AdagradOptions>>, options: Partial<AdagradOptions> = {}) {

@@ -47,7 +47,7 @@ export type AdamState = {
  *
  *   const opt = new optim.Adam(model.parameters(), { lr: 1e-3 });
  *
- * Lesson: "Optimizers" (Adam, bias correction).
+ * Lesson: notebooks/src/06-optimizers.ts §5 (Adam)
  */
 export class Adam extends Optimizer<AdamOptions, AdamState> {
   constructor(params: Iterable<Tensor> | Iterable<ParamGroupSpec<AdamOptions>>, options: Partial<AdamOptions> = {}) {
@@ -104,7 +104,7 @@ export class Adam extends Optimizer<AdamOptions, AdamState> {
  *
  * Defaults: lr 1e-3, betas [0.9, 0.999], eps 1e-8, weightDecay 1e-2, amsgrad false.
  *
- * Lesson: "Optimizers" and "Regularization" (weight decay vs L2).
+ * Lessons: notebooks/src/06-optimizers.ts §5 (Adam), notebooks/src/08-regularization.ts §4 (weight decay inside the optimizer)
  */
 export class AdamW extends Adam {
   constructor(

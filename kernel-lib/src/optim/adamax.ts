@@ -28,7 +28,7 @@ export type AdamaxState = { step: number; expAvg: FloatArray; expInf: FloatArray
  *
  * Defaults: lr 2e-3, betas [0.9, 0.999], eps 1e-8, weightDecay 0.
  *
- * Lesson: "Optimizers" (Adam and its variants).
+ * Lesson: notebooks/src/06-optimizers.ts §5 (Adam)
  */
 export class Adamax extends Optimizer<AdamaxOptions, AdamaxState> {
   constructor(params: Iterable<Tensor> | Iterable<ParamGroupSpec<AdamaxOptions>>, options: Partial<AdamaxOptions> = {}) {

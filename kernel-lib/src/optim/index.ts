@@ -6,7 +6,7 @@
  *   const scheduler = new optim.lrScheduler.CosineAnnealingLR(opt, { tMax: 100 });
  *   optim.schedules.cosine(0.1, 50, 100);   // 0.05
  *
- * Lessons: "Optimizers", "Learning-rate schedules".
+ * Lessons: notebooks/src/06-optimizers.ts §1 (gradient descent), notebooks/src/07-lr-schedules.ts §4 (attaching a schedule to an optimizer)
  */
 export { Optimizer } from "./optimizer";
 export type {

@@ -45,7 +45,7 @@ export type NAdamState = {
  * Defaults: lr 2e-3, betas [0.9, 0.999], eps 1e-8, weightDecay 0,
  * momentumDecay 4e-3, decoupledWeightDecay false.
  *
- * Lesson: "Optimizers" (Adam and its variants).
+ * Lesson: notebooks/src/06-optimizers.ts §5 (Adam)
  */
 export class NAdam extends Optimizer<NAdamOptions, NAdamState> {
   constructor(params: Iterable<Tensor> | Iterable<ParamGroupSpec<NAdamOptions>>, options: Partial<NAdamOptions> = {}) {

@@ -63,7 +63,7 @@ export interface OptimizerStateDict<H extends Hyperparameters = Hyperparameters>
  * before their loop, which computes in float32 as PyTorch does): the two
  * agree to float32 rounding.
  *
- * Lesson: "Optimizers" (gradient descent, momentum, adaptive methods).
+ * Lesson: notebooks/src/06-optimizers.ts §1 (gradient descent on an ill-conditioned problem)
  */
 export abstract class Optimizer<H extends Hyperparameters = Hyperparameters, S extends ParamState = ParamState> {
   readonly defaults: Readonly<H>;

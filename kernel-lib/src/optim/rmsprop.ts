@@ -46,7 +46,7 @@ export type RMSpropState = {
  *
  * Defaults: lr 1e-2, alpha 0.99, eps 1e-8, weightDecay 0, momentum 0, centered false.
  *
- * Lesson: "Optimizers" (adaptive learning rates).
+ * Lesson: notebooks/src/06-optimizers.ts §4 (adaptive learning rates)
  */
 export class RMSprop extends Optimizer<RMSpropOptions, RMSpropState> {
   constructor(params: Iterable<Tensor> | Iterable<ParamGroupSpec<RMSpropOptions>>, options: Partial<RMSpropOptions> = {}) {

@@ -35,7 +35,7 @@ export type SGDState = { step: number; momentumBuffer: FloatArray | null };
  *
  *   const opt = new optim.SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
  *
- * Lesson: "Optimizers" (gradient descent, momentum, Nesterov).
+ * Lesson: notebooks/src/06-optimizers.ts §2 (momentum), §1 and §3 (Nesterov)
  */
 export class SGD extends Optimizer<SGDOptions, SGDState> {
   constructor(params: Iterable<Tensor> | Iterable<ParamGroupSpec<SGDOptions>>, options: Partial<SGDOptions> = {}) {

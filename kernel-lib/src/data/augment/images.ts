@@ -8,8 +8,8 @@ import { invalid } from "../../core/validate";
 
 /**
  * Image augmentations: new training images made from old ones by changes
- * that do not change the label, so the model learns to ignore them (lesson:
- * data augmentation). They work on image batches stored as
+ * that do not change the label, so the model learns to ignore them
+ * (Lesson: notebooks/src/08-regularization.ts §9 (data augmentation)). They work on image batches stored as
  *   [N, H·W] (flattened square images such as MNIST's [N, 784]),
  *   [N, H, W], or [N, C, H, W] (every channel of an image moved alike),
  * return a new tensor of the same shape and carry no gradient history: they

@@ -1,5 +1,5 @@
 /**
- * Data augmentation (lesson: regularization by augmentation), reached as
+ * Data augmentation (Lesson: notebooks/src/08-regularization.ts §9 (data augmentation)), reached as
  * `data.augment`:
  *
  *   import { data, Generator } from "kernel-lib";

@@ -8,7 +8,7 @@ import { checkNonNegative } from "../../core/validate";
 
 /**
  * Jitters tabular inputs: x + std · ε with ε ~ N(0, I) of x's shape, a new
- * draw on every call (lesson: data augmentation as regularization; adding
+ * draw on every call (Lesson: notebooks/src/08-regularization.ts §9 (data augmentation); adding
  * input noise acts much like an L2 penalty on the weights, Bishop 1995).
  * Pick `std` relative to the features' scale, e.g. 0.1 after a
  * StandardScaler. Built from randn, mul and add, so gradients flow to x.

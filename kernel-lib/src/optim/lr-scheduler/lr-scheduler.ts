@@ -33,7 +33,7 @@ export interface SchedulerStateDict {
  * initializes a subclass's fields only after `super()` returns, so the base
  * constructor cannot compute the first lr itself.
  *
- * Lesson: "Learning-rate schedules".
+ * Lesson: notebooks/src/07-lr-schedules.ts §4 (attaching a schedule to an optimizer)
  */
 export abstract class LRScheduler {
   readonly optimizer: Optimizer;

@@ -12,7 +12,7 @@ import { checkTime } from "./check";
  * milestones to tune. (`lrScheduler.CosineAnnealingLR` continues the cosine
  * past T as PyTorch does; this function stays at lrMin.)
  *
- * Lesson: "Learning-rate schedules".
+ * Lesson: notebooks/src/07-lr-schedules.ts §3 (the schedules)
  */
 export function cosine(lr0: number, t: number, T: number, lrMin = 0): number {
   checkTime("cosine", t);

@@ -6,7 +6,8 @@ import { checkFinite, checkTime } from "./check";
  * Learning-rate decay schedules as pure functions of the step (or epoch) t:
  * lr = schedule(lr0, t, …). Use them to plot a schedule, inside a `LambdaLR`,
  * or to set `group.lr` by hand; `lrScheduler` has the same shapes bound to an
- * optimizer. Lesson: "Learning-rate schedules".
+ * optimizer.
+ * Lesson: notebooks/src/07-lr-schedules.ts §3 (the schedules)
  */
 
 /**

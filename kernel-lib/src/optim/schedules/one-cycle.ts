@@ -39,7 +39,7 @@ export interface OneCycleOptions {
  *   linear: lr = start + (end − start)·pct
  *
  * Defaults: pctStart 0.3, divFactor 25, finalDivFactor 1e4, "cos", two phases.
- * Lesson: "Learning-rate schedules" (cyclical learning rates, super-convergence).
+ * Lesson: notebooks/src/07-lr-schedules.ts §3 (the schedules)
  */
 export function oneCycle(t: number, options: OneCycleOptions): number {
   checkTime("oneCycle", t);
