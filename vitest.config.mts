@@ -5,7 +5,7 @@ const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
 // Tests import "kernel-lib" by its package name; here that name points at the
 // TypeScript sources so a test run never depends on a stale build. The built
-// package (what notebooks load) is checked in test/package-entry.test.ts.
+// package (what notebooks load) is checked in test/kernel-lib/package-entry.test.ts.
 //
 // Exercise graders import "@exercise/NN-topic": the reference solutions by
 // default (npm test), the student's stubs with GRADE_TARGET=exercises (npm run check).

@@ -1,5 +1,5 @@
 /**
- * Reference values for test/losses.test.ts, computed once with PyTorch 1.13
+ * Reference values for test/kernel-lib/functional/losses.test.ts, computed once with PyTorch 1.13
  * (torch.nn.functional, float64) on the inputs defined in that file:
  * F.cross_entropy, F.nll_loss, F.mse_loss, F.l1_loss, F.huber_loss,
  * F.smooth_l1_loss, F.binary_cross_entropy(_with_logits), for each reduction.

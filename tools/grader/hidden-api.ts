@@ -7,7 +7,7 @@
  * sandbox, with the submission; both results are turned into plain data by
  * `observe` and compared by `compareObserved` in the grader's own process, so
  * the expected values never depend on anything the submission can touch.
- * test/grader-hidden.test.ts runs the same cases in Vitest with the same two
+ * test/tools/grader/hidden-api.test.ts runs the same cases in Vitest with the same two
  * functions.
  */
 import { closeMismatch } from "../../test/exercises/grading-core";
