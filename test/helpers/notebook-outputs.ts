@@ -66,9 +66,9 @@ export function jsonDifference(a: unknown, b: unknown, where = "$"): string | nu
 function outputDifference(a: Output, b: Output): string | null {
   if (a.output_type !== b.output_type) return `${a.output_type} became ${b.output_type}`;
   if (a.output_type === "stream" && b.output_type === "stream") return a.name !== b.name ? `${a.name} became ${b.name}` : textDifference(a.text, b.text);
-  if (a.output_type === "error" || b.output_type === "error") return jsonDifference(a, b);
+  if (!("data" in a) || !("data" in b)) return jsonDifference(a, b); // errors
   const da = a.data as Record<string, unknown>;
-  const db = (b as typeof a).data as Record<string, unknown>;
+  const db = b.data as Record<string, unknown>;
   const mimes = [...new Set([...Object.keys(da), ...Object.keys(db)])].filter((m) => !IGNORED_MIME.has(m)).sort();
   for (const mime of mimes) {
     const [x, y] = [da[mime], db[mime]];
