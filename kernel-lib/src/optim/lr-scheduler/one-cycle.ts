@@ -103,6 +103,11 @@ export class OneCycleLR extends LRScheduler {
     return this.lrWaypoints.map((waypoints) => annealThrough(this.lastEpoch, this.shape, waypoints));
   }
 
+  /** The cycle is a function of the step alone and also sets momentum: it does not chain. */
+  protected override chaining(): "closed" {
+    return "closed";
+  }
+
   private setMomentum(): void {
     this.optimizer.paramGroups.forEach((g, i) => {
       const group = g as MomentumGroup;
