@@ -85,6 +85,15 @@ export abstract class LRScheduler {
     return 0;
   }
 
+  /**
+   * A chainable schedule's multiplier for this step, where it has an exact
+   * one (StepLR: gamma at each boundary, 1 elsewhere); null to use the ratio of
+   * the closed form at this epoch and the last.
+   */
+  protected chainFactor(): number | null {
+    return null;
+  }
+
   /** Moves the schedule on by one epoch (or batch) and writes the new lr into every group. */
   step(): void {
     this.lastEpoch += 1;
@@ -125,6 +134,8 @@ export abstract class LRScheduler {
     // Chainable: scale what is there by this schedule's own change, always (as PyTorch's
     // recursive forms do), so that a change made by someone else is kept whenever it happened.
     if (first && current === this.baseLrs[i]) return next;
+    const factor = first ? null : this.chainFactor();
+    if (factor !== null) return current * factor;
     const prev = first ? this.baseLrs[i] : this.closedLrAt(this.lastEpoch - 1)[i];
     if (next === prev) return current; // a flat stretch of the schedule leaves whatever is there untouched
     const floor = this.chainFloor();
