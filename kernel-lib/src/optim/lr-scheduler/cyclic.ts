@@ -1,7 +1,8 @@
 import { fail } from "../../core/errors";
-import type { Optimizer, ParamGroup } from "../optimizer";
+import type { Optimizer } from "../optimizer";
 import { checkPositive, checkPositiveInteger } from "../validate";
 import { LRScheduler, perGroup } from "./lr-scheduler";
+import { momentumSetter } from "./momentum-cycling";
 
 export type CyclicMode = "triangular" | "triangular2" | "expRange";
 
@@ -26,8 +27,6 @@ export interface CyclicLROptions {
   maxMomentum?: number | readonly number[];
 }
 
-type MomentumGroup = ParamGroup & { momentum?: number; betas?: readonly [number, number] };
-
 /**
  * Cyclical learning rates (Smith, 2017, "Cyclical Learning Rates for Training
  * Neural Networks"; torch.optim.lr_scheduler.CyclicLR); step it after every batch.
@@ -50,7 +49,7 @@ export class CyclicLR extends LRScheduler {
   readonly cycleMomentum: boolean;
   private readonly baseMomentums: readonly number[];
   private readonly maxMomentums: readonly number[];
-  private readonly useBeta1: boolean;
+  private readonly setMomentum: ((groupIndex: number, momentum: number) => void) | null;
 
   constructor(optimizer: Optimizer, options: CyclicLROptions) {
     const op = "CyclicLR";
@@ -67,10 +66,7 @@ export class CyclicLR extends LRScheduler {
     checkPositiveInteger(op, "stepSizeDown", stepSizeDown);
     if (!["triangular", "triangular2", "expRange"].includes(mode)) fail(op, `mode must be "triangular", "triangular2" or "expRange", got ${String(mode)}`);
     checkPositive(op, "gamma", gamma);
-    const useBeta1 = "betas" in optimizer.defaults;
-    if (cycleMomentum && !useBeta1 && !("momentum" in optimizer.defaults)) {
-      fail(op, `optimizer ${optimizer.name} has neither momentum nor betas; pass cycleMomentum: false`);
-    }
+    const setMomentum = cycleMomentum ? momentumSetter(op, optimizer) : null;
     // The cycle starts at baseLr, so it must be the recorded base before super() reads it.
     optimizer.paramGroups.forEach((group, i) => {
       group.initialLr = baseLrs[i];
@@ -85,7 +81,7 @@ export class CyclicLR extends LRScheduler {
     this.cycleMomentum = cycleMomentum;
     this.baseMomentums = perGroup(op, "baseMomentum", options.baseMomentum ?? 0.8, n);
     this.maxMomentums = perGroup(op, "maxMomentum", options.maxMomentum ?? 0.9, n);
-    this.useBeta1 = useBeta1;
+    this.setMomentum = setMomentum;
     this.initialStep();
   }
 
@@ -100,14 +96,7 @@ export class CyclicLR extends LRScheduler {
 
   protected getLr(): number[] {
     const { s, scale } = this.position(this.lastEpoch);
-    if (this.cycleMomentum) {
-      this.optimizer.paramGroups.forEach((g, i) => {
-        const group = g as MomentumGroup;
-        const momentum = this.maxMomentums[i] - (this.maxMomentums[i] - this.baseMomentums[i]) * s * scale;
-        if (this.useBeta1 && group.betas !== undefined) group.betas = [momentum, group.betas[1]];
-        else group.momentum = momentum;
-      });
-    }
+    this.maxMomentums.forEach((max, i) => this.setMomentum?.(i, max - (max - this.baseMomentums[i]) * s * scale));
     return this.baseLrs.map((baseLr, i) => baseLr + (this.maxLrs[i] - baseLr) * s * scale);
   }
 

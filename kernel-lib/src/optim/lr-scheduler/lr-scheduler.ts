@@ -183,3 +183,9 @@ export function perGroup<T>(op: string, name: string, value: T | readonly T[], g
   if (value.length !== groups) fail(op, `expected ${groups} values of ${name} (one per parameter group), got ${value.length}`);
   return [...(value as readonly T[])];
 }
+
+/** Restores the schedulers a wrapper (SequentialLR, ChainedScheduler) holds, one saved state each. */
+export function loadWrappedStates(op: string, schedulers: readonly LRScheduler[], saved: readonly SchedulerStateDict[] = []): void {
+  if (saved.length !== schedulers.length) fail(op, `loaded state has ${saved.length} schedulers, this one wraps ${schedulers.length}`);
+  schedulers.forEach((s, i) => s.loadStateDict(saved[i]));
+}

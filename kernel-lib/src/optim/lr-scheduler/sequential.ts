@@ -1,6 +1,6 @@
 import { fail } from "../../core/errors";
 import type { Optimizer } from "../optimizer";
-import { LRScheduler, type SchedulerStateDict } from "./lr-scheduler";
+import { LRScheduler, type SchedulerStateDict, loadWrappedStates } from "./lr-scheduler";
 
 /**
  * Runs schedulers one after another, switching at the milestone epochs
@@ -74,8 +74,6 @@ export class SequentialLR extends LRScheduler {
 
   override loadStateDict(dict: SchedulerStateDict): void {
     super.loadStateDict(dict);
-    const saved = dict.schedulers ?? [];
-    if (saved.length !== this.schedulers.length) fail(this.name, `loaded state has ${saved.length} schedulers, this one wraps ${this.schedulers.length}`);
-    this.schedulers.forEach((s, i) => s.loadStateDict(saved[i]));
+    loadWrappedStates(this.name, this.schedulers, dict.schedulers);
   }
 }
