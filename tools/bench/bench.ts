@@ -102,7 +102,7 @@ async function main(): Promise<void> {
       err("… PyTorch");
       const torch = runTorch(config, reps, args.cases);
       rows.push(...torch.rows);
-      torchNote = `PyTorch ${torch.version} on 2 threads (torch.set_num_threads(2)).`;
+      torchNote = `PyTorch ${torch.version}, timed at ${torch.threads.join(" and ")} thread(s) (torch.set_num_threads); each case shows the faster, and its note says which won.`;
     } else {
       torchNote = `PyTorch is absent (\`import torch\` failed in ${PYTHONS.join(" and ")}; on Debian: apt-get install python3-torch): no torch rows.`;
       err(torchNote);

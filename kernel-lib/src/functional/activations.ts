@@ -142,8 +142,15 @@ export function softplus(x: Tensor, options: SoftplusOptions = {}): Tensor {
   return where(scaled.gt(threshold), x, smooth);
 }
 
-/** Clamps to [minVal, maxVal] (defaults −1, 1): a piecewise-linear tanh. */
+/**
+ * Clamps to [minVal, maxVal] (defaults −1, 1): a piecewise-linear tanh.
+ *
+ * NOTE: the gradient is 1 strictly inside (minVal, maxVal) and 0 at the two
+ * kinks themselves, as in PyTorch. That is not `clamp`'s rule (clamp passes
+ * the gradient at its bounds, which is right for clamp): here the bounds are
+ * constants selected at and beyond each kink, so only x strictly inside has a gradient.
+ */
 export function hardtanh(x: Tensor, minVal = -1, maxVal = 1): Tensor {
   if (!(minVal < maxVal)) fail("hardtanh", `need minVal < maxVal, got ${minVal} and ${maxVal}`);
-  return clamp(x, minVal, maxVal);
+  return where(x.le(minVal), minVal, where(x.ge(maxVal), maxVal, x));
 }

@@ -17,3 +17,4 @@ export { batchNorm, batchNormComposed, type BatchNormOptions } from "./batch-nor
 export { layerNorm, groupNorm, instanceNorm } from "./normalization";
 export { dropout, alphaDropout, type DropoutOptions } from "./dropout";
 export * from "./losses";
+export * from "./kl-div";

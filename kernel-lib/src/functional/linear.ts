@@ -3,6 +3,7 @@ import { checkLinearShapes, matmulTransposedB } from "../ops/matmul";
 import { add } from "../ops/elementwise";
 import { reshape } from "../ops/shape";
 import type { Tensor } from "../tensor";
+import { checkLayerDtype } from "../nn/layer-dtype";
 import { fusedLinear } from "./linear-fused";
 
 /**
@@ -16,6 +17,7 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   const single = x.ndim === 1;
   const x2 = single ? reshape(x, [1, x.shape[0]]) : x;
   checkLinearShapes(x2, weight);
+  checkLayerDtype("linear", x2, weight);
   // With a bias, one fused op (linear-fused.ts), tested against linearComposed.
   const out = bias ? fusedLinear(x2, weight, bias) : matmulTransposedB(x2, weight);
   return single ? reshape(out, [weight.shape[0]]) : out;

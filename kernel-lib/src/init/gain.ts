@@ -2,11 +2,14 @@ import { fail, fmtShape } from "../core/errors";
 import type { Tensor } from "../tensor";
 
 /** The nonlinearities `calculateGain` knows, in camelCase (PyTorch's names with underscores removed). */
-export type Nonlinearity =
-  | "linear" | "identity"
-  | "conv1d" | "conv2d" | "conv3d"
-  | "convTranspose1d" | "convTranspose2d" | "convTranspose3d"
-  | "sigmoid" | "tanh" | "relu" | "leakyRelu" | "selu";
+export const NONLINEARITIES = [
+  "linear", "identity",
+  "conv1d", "conv2d", "conv3d",
+  "convTranspose1d", "convTranspose2d", "convTranspose3d",
+  "sigmoid", "tanh", "relu", "leakyRelu", "selu",
+] as const;
+
+export type Nonlinearity = (typeof NONLINEARITIES)[number];
 
 /**
  * The factor by which an activation shrinks the standard deviation of its
@@ -42,7 +45,7 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number): numbe
     case "selu":
       return 3 / 4;
     default:
-      return fail("calculateGain", `unsupported nonlinearity "${String(nonlinearity)}"; use one of linear, conv1d, conv2d, conv3d, sigmoid, tanh, relu, leakyRelu, selu`);
+      return fail("calculateGain", `unsupported nonlinearity "${String(nonlinearity)}"; use one of ${NONLINEARITIES.join(", ")} (camelCase: "leaky_relu" is "leakyRelu")`);
   }
 }
 

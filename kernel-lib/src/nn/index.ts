@@ -19,4 +19,4 @@ export {
   type BatchNormModuleOptions, type LayerNormOptions, type GroupNormOptions,
 } from "./normalization";
 export { Dropout, AlphaDropout, type DropoutModuleOptions } from "./dropout";
-export { MSELoss, L1Loss, HuberLoss, CrossEntropyLoss, NLLLoss, BCEWithLogitsLoss, BCELoss } from "./losses";
+export { MSELoss, L1Loss, HuberLoss, SmoothL1Loss, KLDivLoss, CrossEntropyLoss, NLLLoss, BCEWithLogitsLoss, BCELoss } from "./losses";

@@ -3,8 +3,10 @@ import type { Tensor } from "../tensor";
 import {
   type BinaryCrossEntropyOptions, type BinaryCrossEntropyWithLogitsOptions, type ClassTarget,
   type CrossEntropyOptions, type HuberLossOptions, type LossOptions, type NllLossOptions, type Reduction,
-  binaryCrossEntropy, binaryCrossEntropyWithLogits, crossEntropy, huberLoss, l1Loss, mseLoss, nllLoss,
+  type SmoothL1LossOptions, binaryCrossEntropy, binaryCrossEntropyWithLogits, crossEntropy, huberLoss, l1Loss, mseLoss, nllLoss,
+  smoothL1Loss,
 } from "../functional/losses";
+import { type KlDivOptions, type KlDivReduction, klDiv } from "../functional/kl-div";
 import { Module } from "./module";
 
 /**
@@ -60,6 +62,40 @@ export class HuberLoss extends Module<[Tensor, Tensor]> {
     return huberLoss(input, target, { reduction: this.reduction, delta: this.delta });
   }
   override extraRepr(): string { return `reduction=${this.reduction}, delta=${this.delta}`; }
+}
+
+/** Smooth L1 (Huber divided by beta, so its slope far from 0 is 1 for every beta); see F.smoothL1Loss. */
+export class SmoothL1Loss extends Module<[Tensor, Tensor]> {
+  readonly reduction: Reduction;
+  readonly beta: number;
+  constructor(options: SmoothL1LossOptions = {}) {
+    super();
+    this.reduction = checkReduction("SmoothL1Loss", options.reduction);
+    this.beta = options.beta ?? 1;
+    if (!(this.beta >= 0 && Number.isFinite(this.beta))) fail("SmoothL1Loss", `Invalid beta: ${this.beta} (must be a non-negative number)`);
+  }
+  forward(input: Tensor, target: Tensor): Tensor {
+    return smoothL1Loss(input, target, { reduction: this.reduction, beta: this.beta });
+  }
+  override extraRepr(): string { return `reduction=${this.reduction}, beta=${this.beta}`; }
+}
+
+/** KL divergence of the target distribution from the input's (log-probabilities first); see F.klDiv. */
+export class KLDivLoss extends Module<[Tensor, Tensor]> {
+  readonly reduction: KlDivReduction;
+  readonly logTarget: boolean;
+  constructor(options: KlDivOptions = {}) {
+    super();
+    this.reduction = options.reduction ?? "mean";
+    if (!["mean", "batchmean", "sum", "none"].includes(this.reduction)) {
+      fail("KLDivLoss", `reduction must be "mean", "batchmean", "sum" or "none", got ${JSON.stringify(this.reduction)}`);
+    }
+    this.logTarget = options.logTarget ?? false;
+  }
+  forward(input: Tensor, target: Tensor): Tensor {
+    return klDiv(input, target, { reduction: this.reduction, logTarget: this.logTarget });
+  }
+  override extraRepr(): string { return `reduction=${this.reduction}, logTarget=${this.logTarget}`; }
 }
 
 /** Cross-entropy of logits [N, C] against class indices or class probabilities; see F.crossEntropy. */

@@ -159,6 +159,55 @@ export abstract class Module<Args extends unknown[] = [Tensor], Out = Tensor> {
     return this.namedBuffers().map(([, b]) => b);
   }
 
+  // ---- dtype ---------------------------------------------------------------
+
+  /**
+   * Converts every floating-point parameter and buffer of the tree to `dtype`
+   * (torch's `module.to(dtype)`), in place, and returns the module. Parameters
+   * are replaced by converted copies: build the optimizer after converting.
+   * A parameter shared by several layers stays shared. int32 buffers are kept.
+   */
+  to(options: { dtype: "float32" | "float64" }): this {
+    const { dtype } = options;
+    if (dtype !== "float32" && dtype !== "float64") fail("Module.to", `dtype must be "float32" or "float64", got ${JSON.stringify(dtype)}`);
+    const converted = new Map<Tensor, Tensor>();
+    const convert = (t: Tensor): Tensor => {
+      if (t.dtype === dtype || t.dtype === "int32") return t;
+      let c = converted.get(t);
+      if (c === undefined) {
+        const data = t.detach().to(dtype);
+        c = t instanceof Parameter ? new Parameter(data, t.requiresGrad) : data;
+        c.name = t.name;
+        converted.set(t, c);
+      }
+      return c;
+    };
+    for (const m of this.modules()) m.convertOwnTensors(convert);
+    return this;
+  }
+
+  /** Converts parameters and buffers to float64 (torch's `module.double()`). */
+  double(): this {
+    return this.to({ dtype: "float64" });
+  }
+
+  /** Converts parameters and buffers to float32 (torch's `module.float()`). */
+  float(): this {
+    return this.to({ dtype: "float32" });
+  }
+
+  /** Replaces this module's own parameters and buffers (properties, arrays, the buffer table) by `convert`'s results. */
+  private convertOwnTensors(convert: (t: Tensor) => Tensor): void {
+    const buffers = new Set(this.moduleBuffers.values());
+    const owned = (v: unknown): v is Tensor => v instanceof Parameter || (v instanceof Tensor && buffers.has(v));
+    const self = this as unknown as Record<string, unknown>;
+    for (const [key, value] of Object.entries(this)) {
+      if (owned(value)) self[key] = convert(value);
+      else if (Array.isArray(value)) value.forEach((v, i) => owned(v) && (value[i] = convert(v)));
+    }
+    for (const [name, b] of this.moduleBuffers) this.moduleBuffers.set(name, convert(b));
+  }
+
   // ---- modes and gradients -----------------------------------------------
 
   /** Sets training mode on this module and every descendant (false = evaluation). */

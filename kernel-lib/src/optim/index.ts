@@ -27,6 +27,10 @@ export { Adamax } from "./adamax";
 export type { AdamaxOptions, AdamaxState } from "./adamax";
 export { NAdam } from "./nadam";
 export type { NAdamOptions, NAdamState } from "./nadam";
+export { RAdam } from "./radam";
+export type { RAdamOptions, RAdamState } from "./radam";
+export { Rprop } from "./rprop";
+export type { RpropOptions, RpropState } from "./rprop";
 
 export * as lrScheduler from "./lr-scheduler";
 export * as schedules from "./schedules";

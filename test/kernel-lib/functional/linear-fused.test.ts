@@ -2,7 +2,7 @@
  * F.linear with a bias runs as one fused primitive (functional/linear-fused.ts).
  * Here it is checked against the composition it replaces, F.linearComposed
  * (x·Wᵀ, then a broadcast add), on random shapes with odd sizes (1, 3, 17, 129),
- * leading batch axes, a 1-D input and mixed dtypes: values and all three
+ * leading batch axes and a 1-D input: values and all three
  * gradients. Gradient checks of linear and nn.Linear are in the layer tests.
  */
 import { describe, expect, it } from "vitest";
@@ -53,7 +53,9 @@ describe("fused linear against matmul + add", () => {
     }
   }
 
-  it("a float32 input with float64 weights promotes to float64, as the composition does", () => compare([5, 3], 4, "float32", "float64"));
+  it("a float32 input with float64 weights is refused, as in PyTorch (no silent promotion)", () => {
+    expect(() => compare([5, 3], 4, "float32", "float64")).toThrow(/\[linear\] input is float32 but the layer's weight is float64/);
+  });
 
   it("products large enough for the fast kernels (and their helper threads): [128, 784] × [256, 784]ᵀ", () => compare([128, 784], 256, "float32"));
 

@@ -9,8 +9,9 @@ import { LRScheduler } from "./lr-scheduler";
  *
  *   lr = etaMin + ½·(baseLr − etaMin)·(1 + cos(π·lastEpoch / tMax))
  *
- * Written in closed form; PyTorch's recursive ("chainable") form gives the
- * same values when the scheduler is stepped one epoch at a time. Past tMax
+ * Written in closed form. Chained with another scheduler on the same
+ * optimizer, each step scales the distance to etaMin by the cosine's own
+ * ratio, as PyTorch's recursive ("chainable") form does. Past tMax
  * the cosine continues (back up towards baseLr), as in PyTorch: set tMax to
  * the length of training. Defaults: etaMin 0. For restarts or a clamped end
  * see `optim.schedules.cosine`.
@@ -27,6 +28,10 @@ export class CosineAnnealingLR extends LRScheduler {
     this.tMax = tMax;
     this.etaMin = etaMin;
     this.initialStep();
+  }
+
+  protected override chainFloor(): number {
+    return this.etaMin;
   }
 
   protected getLr(): number[] {

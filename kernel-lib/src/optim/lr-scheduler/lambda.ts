@@ -33,6 +33,11 @@ export class LambdaLR extends LRScheduler {
   protected getLr(): number[] {
     return this.baseLrs.map((baseLr, i) => baseLr * this.lrLambdas[i](this.lastEpoch));
   }
+
+  /** Any function of the epoch: it cannot be rescaled step by step, so it does not chain. */
+  protected override chaining(): "closed" {
+    return "closed";
+  }
 }
 
 /**
@@ -54,5 +59,9 @@ export class MultiplicativeLR extends LRScheduler {
 
   protected getLr(): number[] {
     return this.optimizer.paramGroups.map((group, i) => (this.lastEpoch > 0 ? group.lr * this.lrLambdas[i](this.lastEpoch) : group.lr));
+  }
+
+  protected override chaining(): "recursive" {
+    return "recursive";
   }
 }

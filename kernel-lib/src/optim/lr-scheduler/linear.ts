@@ -36,3 +36,32 @@ export class LinearLR extends LRScheduler {
     return this.baseLrs.map((baseLr) => baseLr * factor);
   }
 }
+
+/**
+ * Scales the lr by a constant factor for the first totalIters epochs, then
+ * gives back the base lr (torch.optim.lr_scheduler.ConstantLR):
+ *
+ *   lr = baseLr·factor   for lastEpoch < totalIters,   baseLr afterwards
+ *
+ * A crude warmup: new ConstantLR(opt, { factor: 0.1, totalIters: 5 }).
+ * Defaults: factor 1/3, totalIters 5.
+ */
+export class ConstantLR extends LRScheduler {
+  readonly factor: number;
+  readonly totalIters: number;
+
+  constructor(optimizer: Optimizer, options: { factor?: number; totalIters?: number } = {}) {
+    super(optimizer);
+    const { factor = 1 / 3, totalIters = 5 } = options;
+    if (!(factor > 0 && factor <= 1)) fail(this.name, `factor expected to be in (0, 1], got ${factor}`);
+    checkPositiveInteger(this.name, "totalIters", totalIters);
+    this.factor = factor;
+    this.totalIters = totalIters;
+    this.initialStep();
+  }
+
+  protected getLr(): number[] {
+    const factor = this.lastEpoch < this.totalIters ? this.factor : 1;
+    return this.baseLrs.map((baseLr) => baseLr * factor);
+  }
+}

@@ -62,14 +62,96 @@ export abstract class LRScheduler {
     this.step();
   }
 
+  /**
+   * How a step combines with a change someone else (another scheduler, or
+   * your own code) made to a group's lr since this scheduler last set it:
+   * - "chainable": scale the lr it finds by this schedule's own change, as
+   *   PyTorch's chainable forms do, so two schedulers stepped together
+   *   multiply (StepLR + ExponentialLR = baseLr·γ₁^⌊t/s⌋·γ₂^t);
+   * - "recursive": `getLr()` already reads `group.lr` (MultiplicativeLR);
+   * - "closed": the lr is a function of the epoch alone (OneCycleLR, CyclicLR,
+   *   LambdaLR…): combining is refused with an error, since overwriting the
+   *   other change would lose it silently.
+   */
+  protected chaining(): "chainable" | "recursive" | "closed" {
+    return "chainable";
+  }
+
+  /**
+   * The value a chainable schedule scales towards (CosineAnnealingLR's etaMin):
+   * a chained step maps lr to floor + (lr − floor)·(next − floor)/(prev − floor).
+   */
+  protected chainFloor(): number {
+    return 0;
+  }
+
+  /**
+   * A chainable schedule's multiplier for this step, where it has an exact
+   * one (StepLR: gamma at each boundary, 1 elsewhere); null to use the ratio of
+   * the closed form at this epoch and the last.
+   */
+  protected chainFactor(): number | null {
+    return null;
+  }
+
   /** Moves the schedule on by one epoch (or batch) and writes the new lr into every group. */
   step(): void {
     this.lastEpoch += 1;
+    const next = this.getLr();
+    const lrs = this.optimizer.paramGroups.map((group, i) => this.combine(group.lr, i, next[i]));
+    this.optimizer.paramGroups.forEach((group, i) => {
+      group.lr = lrs[i];
+    });
+    this.lastLr = lrs;
+  }
+
+  /** Sets the schedule back to its epoch 0 and writes that lr, whatever the groups hold (SequentialLR's switch). */
+  restart(): void {
+    this.lastEpoch = 0;
     const lrs = this.getLr();
     this.optimizer.paramGroups.forEach((group, i) => {
       group.lr = lrs[i];
     });
     this.lastLr = lrs;
+  }
+
+  /** This step's lr for group i, given the lr `current` found there and the schedule's own `next` value. */
+  private combine(current: number, i: number, next: number): number {
+    const mode = this.chaining();
+    if (mode === "recursive") return next;
+    const first = this.lastEpoch === 0;
+    if (mode === "closed") {
+      if (first || current === this.lastLr[i]) return next;
+      fail(
+        this.name,
+        `the lr of parameter group ${i} was changed to ${current} since ${this.name} set it to ${this.lastLr[i]} ` +
+          `(another scheduler stepped on the same optimizer, or code set group.lr). ${this.name} computes the lr from the epoch ` +
+          `alone and would erase that change. To run schedules one after another use SequentialLR; to apply several at once, ` +
+          `use ChainedScheduler with chainable schedulers (StepLR, MultiStepLR, ExponentialLR, MultiplicativeLR, LinearLR, ` +
+          `ConstantLR, PolynomialLR, CosineAnnealingLR)`,
+      );
+    }
+    // Chainable: scale what is there by this schedule's own change, always (as PyTorch's
+    // recursive forms do), so that a change made by someone else is kept whenever it happened.
+    if (first && current === this.baseLrs[i]) return next;
+    const factor = first ? null : this.chainFactor();
+    if (factor !== null) return current * factor;
+    const prev = first ? this.baseLrs[i] : this.closedLrAt(this.lastEpoch - 1)[i];
+    if (next === prev) return current; // a flat stretch of the schedule leaves whatever is there untouched
+    const floor = this.chainFloor();
+    // A schedule sitting exactly at its floor has no ratio to scale by: move by its difference instead (PyTorch's cosine does the same).
+    return prev === floor ? current + (next - prev) : floor + ((current - floor) * (next - floor)) / (prev - floor);
+  }
+
+  /** The schedule's own value at `epoch` (chainable schedules' getLr is a pure function of lastEpoch). */
+  private closedLrAt(epoch: number): number[] {
+    const saved = this.lastEpoch;
+    this.lastEpoch = epoch;
+    try {
+      return this.getLr();
+    } finally {
+      this.lastEpoch = saved;
+    }
   }
 
   /** The lr of every group as set by the last `step()` (PyTorch's `get_last_lr()`). */
@@ -100,4 +182,10 @@ export function perGroup<T>(op: string, name: string, value: T | readonly T[], g
   if (!Array.isArray(value)) return new Array<T>(groups).fill(value as T);
   if (value.length !== groups) fail(op, `expected ${groups} values of ${name} (one per parameter group), got ${value.length}`);
   return [...(value as readonly T[])];
+}
+
+/** Restores the schedulers a wrapper (SequentialLR, ChainedScheduler) holds, one saved state each. */
+export function loadWrappedStates(op: string, schedulers: readonly LRScheduler[], saved: readonly SchedulerStateDict[] = []): void {
+  if (saved.length !== schedulers.length) fail(op, `loaded state has ${saved.length} schedulers, this one wraps ${schedulers.length}`);
+  schedulers.forEach((s, i) => s.loadStateDict(saved[i]));
 }

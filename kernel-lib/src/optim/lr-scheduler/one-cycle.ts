@@ -1,8 +1,9 @@
 import { fail } from "../../core/errors";
-import type { Optimizer, ParamGroup } from "../optimizer";
+import type { Optimizer } from "../optimizer";
 import { type AnnealStrategy, type OneCycleShape, annealThrough, oneCycleShape } from "../schedules/one-cycle";
 import { checkPositive, checkPositiveInteger } from "../validate";
 import { LRScheduler, perGroup } from "./lr-scheduler";
+import { momentumSetter } from "./momentum-cycling";
 
 export interface OneCycleLROptions {
   /** The peak lr, one value or one per group. */
@@ -29,9 +30,6 @@ export interface OneCycleLROptions {
   threePhase?: boolean;
 }
 
-/** A group of an optimizer with momentum (SGD, RMSprop) or betas (Adam family). */
-type MomentumGroup = ParamGroup & { momentum?: number; betas?: readonly [number, number] };
-
 /**
  * The 1cycle policy bound to an optimizer (torch.optim.lr_scheduler.OneCycleLR);
  * step it after every batch. The lr follows `schedules.oneCycle` (see there for
@@ -55,7 +53,7 @@ export class OneCycleLR extends LRScheduler {
   /** Per group, the lr at each phase boundary. */
   private readonly lrWaypoints: readonly number[][];
   private readonly momentumWaypoints: readonly number[][];
-  private readonly useBeta1: boolean;
+  private readonly setMomentum: ((groupIndex: number, momentum: number) => void) | null;
 
   constructor(optimizer: Optimizer, options: OneCycleLROptions) {
     // Everything is validated before the optimizer is touched.
@@ -66,10 +64,7 @@ export class OneCycleLR extends LRScheduler {
     maxLrs.forEach((maxLr) => checkPositive(op, "maxLr", maxLr));
     const totalSteps = resolveTotalSteps(op, options);
     const shape = oneCycleShape(op, { ...options, totalSteps });
-    const useBeta1 = "betas" in optimizer.defaults;
-    if (cycleMomentum && !useBeta1 && !("momentum" in optimizer.defaults)) {
-      fail(op, `optimizer ${optimizer.name} has neither momentum nor betas; pass cycleMomentum: false`);
-    }
+    const setMomentum = cycleMomentum ? momentumSetter(op, optimizer) : null;
     const baseMomentum = perGroup(op, "baseMomentum", options.baseMomentum ?? 0.85, n);
     const maxMomentum = perGroup(op, "maxMomentum", options.maxMomentum ?? 0.95, n);
 
@@ -87,7 +82,7 @@ export class OneCycleLR extends LRScheduler {
       return threePhase ? [initialLr, maxLr, initialLr, minLr] : [initialLr, maxLr, minLr];
     });
     this.cycleMomentum = cycleMomentum;
-    this.useBeta1 = useBeta1;
+    this.setMomentum = setMomentum;
     this.momentumWaypoints = baseMomentum.map((base, i) => {
       const max = maxMomentum[i];
       return threePhase ? [max, base, max, max] : [max, base, max];
@@ -99,18 +94,15 @@ export class OneCycleLR extends LRScheduler {
     if (this.lastEpoch > this.totalSteps) {
       fail(this.name, `Tried to step ${this.lastEpoch} times. The specified number of total steps is ${this.totalSteps}`);
     }
-    if (this.cycleMomentum) this.setMomentum();
+    this.momentumWaypoints.forEach((waypoints, i) => this.setMomentum?.(i, annealThrough(this.lastEpoch, this.shape, waypoints)));
     return this.lrWaypoints.map((waypoints) => annealThrough(this.lastEpoch, this.shape, waypoints));
   }
 
-  private setMomentum(): void {
-    this.optimizer.paramGroups.forEach((g, i) => {
-      const group = g as MomentumGroup;
-      const momentum = annealThrough(this.lastEpoch, this.shape, this.momentumWaypoints[i]);
-      if (this.useBeta1 && group.betas !== undefined) group.betas = [momentum, group.betas[1]];
-      else group.momentum = momentum;
-    });
+  /** The cycle is a function of the step alone and also sets momentum: it does not chain. */
+  protected override chaining(): "closed" {
+    return "closed";
   }
+
 }
 
 function resolveTotalSteps(op: string, options: OneCycleLROptions): number {

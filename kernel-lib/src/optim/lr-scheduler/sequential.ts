@@ -1,6 +1,6 @@
 import { fail } from "../../core/errors";
 import type { Optimizer } from "../optimizer";
-import { LRScheduler, type SchedulerStateDict } from "./lr-scheduler";
+import { LRScheduler, type SchedulerStateDict, loadWrappedStates } from "./lr-scheduler";
 
 /**
  * Runs schedulers one after another, switching at the milestone epochs
@@ -44,7 +44,7 @@ export class SequentialLR extends LRScheduler {
     // Undo the wrapped schedulers' initial steps, then take only the first one's.
     for (const group of optimizer.paramGroups) group.lr = group.initialLr as number;
     for (const s of this.schedulers) s.lastEpoch -= 1;
-    this.schedulers[0].step();
+    this.schedulers[0].restart();
     this.lastEpoch = 0;
     this.lastLr = this.schedulers[0].getLastLr();
   }
@@ -58,11 +58,9 @@ export class SequentialLR extends LRScheduler {
     this.lastEpoch += 1;
     const index = this.activeIndex(this.lastEpoch);
     const scheduler = this.schedulers[index];
-    if (index > 0 && this.milestones[index - 1] === this.lastEpoch) {
-      // Restart the next scheduler at its own epoch 0 (PyTorch's scheduler.step(0)).
-      scheduler.lastEpoch = -1;
-    }
-    scheduler.step();
+    // At its milestone the next scheduler restarts at its own epoch 0 (PyTorch's scheduler.step(0)).
+    if (index > 0 && this.milestones[index - 1] === this.lastEpoch) scheduler.restart();
+    else scheduler.step();
     this.lastLr = scheduler.getLastLr();
   }
 
@@ -76,8 +74,6 @@ export class SequentialLR extends LRScheduler {
 
   override loadStateDict(dict: SchedulerStateDict): void {
     super.loadStateDict(dict);
-    const saved = dict.schedulers ?? [];
-    if (saved.length !== this.schedulers.length) fail(this.name, `loaded state has ${saved.length} schedulers, this one wraps ${this.schedulers.length}`);
-    this.schedulers.forEach((s, i) => s.loadStateDict(saved[i]));
+    loadWrappedStates(this.name, this.schedulers, dict.schedulers);
   }
 }

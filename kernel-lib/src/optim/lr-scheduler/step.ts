@@ -28,6 +28,10 @@ export class StepLR extends LRScheduler {
   protected getLr(): number[] {
     return this.baseLrs.map((baseLr) => stepDecay(baseLr, this.lastEpoch, { stepSize: this.stepSize, gamma: this.gamma }));
   }
+
+  protected override chainFactor(): number {
+    return this.lastEpoch % this.stepSize === 0 ? this.gamma : 1;
+  }
 }
 
 /**
@@ -58,6 +62,10 @@ export class MultiStepLR extends LRScheduler {
     const passed = this.milestones.filter((m) => m <= this.lastEpoch).length;
     return this.baseLrs.map((baseLr) => baseLr * this.gamma ** passed);
   }
+
+  protected override chainFactor(): number {
+    return this.gamma ** this.milestones.filter((m) => m === this.lastEpoch).length;
+  }
 }
 
 /**
@@ -79,5 +87,9 @@ export class ExponentialLR extends LRScheduler {
 
   protected getLr(): number[] {
     return this.baseLrs.map((baseLr) => exponentialGamma(baseLr, this.lastEpoch, this.gamma));
+  }
+
+  protected override chainFactor(): number {
+    return this.gamma;
   }
 }
