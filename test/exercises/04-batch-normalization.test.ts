@@ -2,6 +2,8 @@ import { describe, expect } from "vitest";
 import * as ex from "@exercise/04-batch-normalization";
 import { F, Generator, nn, noGrad, tensor, type Tensor } from "kernel-lib";
 import { expectClose, expectEqual, graded } from "./grading";
+import { expectInputsUntouched } from "./contracts";
+import { referenceCache } from "./references/batch-norm";
 
 /** A seeded [n][c] batch whose columns have different means and scales. */
 function batch(seed: number, n: number, c: number): number[][] {
@@ -82,6 +84,13 @@ describe("04 batch normalization", () => {
     expectClose(cache.gamma, [2, 3], { what: "cache.gamma", rtol: 0 });
   });
 
+  graded("batchNormForward leaves x, γ and β untouched", 1, () => {
+    const x = batch(15, 6, 3);
+    const gamma = vector(16, 3, 1, 0.5);
+    const beta = vector(17, 3);
+    expectInputsUntouched("batchNormForward", { x, gamma, beta }, () => ex.batchNormForward(x, gamma, beta));
+  });
+
   graded("batchNormForward: a constant feature gives β (finite, thanks to eps)", 1, () => {
     const x = [[5, 1], [5, 2], [5, 4]];
     const { out } = ex.batchNormForward(x, [3, 1], [0.7, 0]);
@@ -92,8 +101,8 @@ describe("04 batch normalization", () => {
     const x = batch(6, 12, 3);
     const gamma = vector(7, 3, 1, 0.3);
     const dout = batch(8, 12, 3);
-    const { cache } = ex.batchNormForward(x, gamma, [0, 0, 0]);
-    const grads = ex.batchNormBackward(dout, cache);
+    // Graded on its own: the cache is the reference forward's, so a forward bug costs only the forward's points.
+    const grads = ex.batchNormBackward(dout, referenceCache(x, gamma));
     const ref = engineBatchNorm(x, gamma, [0, 0, 0], dout);
     expectClose(grads.dbeta, ref.dbeta, { what: "dβ", rtol: 1e-9, hint: "dβ[c] = Σᵢ dout[i][c]" });
     expectClose(grads.dgamma, ref.dgamma, { what: "dγ", rtol: 1e-9, hint: "dγ[c] = Σᵢ dout[i][c]·x̂[i][c]" });
@@ -105,8 +114,7 @@ describe("04 batch normalization", () => {
       const gamma = vector(seed + 100, c, 1, 0.5);
       const beta = vector(seed + 200, c);
       const dout = batch(seed + 300, n, c);
-      const { cache } = ex.batchNormForward(x, gamma, beta);
-      const { dx } = ex.batchNormBackward(dout, cache);
+      const { dx } = ex.batchNormBackward(dout, referenceCache(x, gamma));
       const ref = engineBatchNorm(x, gamma, beta, dout);
       expectClose(dx.flat(), ref.dx.flat(), {
         what: `dx for a [${n}, ${c}] batch`, input: { n, c, seed }, rtol: 1e-7, atol: 1e-10,
@@ -121,7 +129,7 @@ describe("04 batch normalization", () => {
     const beta = [0.1, 0.2, 0.3];
     const dout = batch(13, 6, 3);
     const eps = 1e-5;
-    const { dx } = ex.batchNormBackward(dout, ex.batchNormForward(x, gamma, beta, eps).cache);
+    const { dx } = expectInputsUntouched("batchNormBackward", { dout }, () => ex.batchNormBackward(dout, referenceCache(x, gamma, eps)));
     const h = 1e-6;
     const numeric = x.map((row, i) => row.map((_, j) => {
       const plus = x.map((r) => [...r]);
@@ -190,10 +198,9 @@ describe("04 batch normalization", () => {
     model.eval();
     const x = batch(42, 7, 6);
     const expected = rowsOf(noGrad(() => model.call(t64(x))));
-    const folded = ex.foldBatchNorm(
-      { weight: rowsOf(linear.weight), bias: Array.from(linear.bias!.data) },
-      { gamma: Array.from(bn.weight!.data), beta: Array.from(bn.bias!.data), runningMean: Array.from(bn.runningMean!.data), runningVar: Array.from(bn.runningVar!.data), eps: bn.eps },
-    );
+    const linearParams = { weight: rowsOf(linear.weight), bias: Array.from(linear.bias!.data) };
+    const bnParams = { gamma: Array.from(bn.weight!.data), beta: Array.from(bn.bias!.data), runningMean: Array.from(bn.runningMean!.data), runningVar: Array.from(bn.runningVar!.data), eps: bn.eps };
+    const folded = expectInputsUntouched("foldBatchNorm", { linear: linearParams, bn: bnParams }, () => ex.foldBatchNorm(linearParams, bnParams));
     const got = x.map((row) => folded.weight.map((w, j) => w.reduce((a, wi, i) => a + wi * row[i], folded.bias[j])));
     expectClose(got.flat(), expected.flat(), {
       what: "W'·x + b' vs BatchNorm1d(Linear(x)) in eval mode", rtol: 1e-9, atol: 1e-12,
@@ -204,7 +211,7 @@ describe("04 batch normalization", () => {
   graded("foldBatchNorm: a Linear without bias", 1, () => {
     const weight = [[1, 2], [3, 4], [0.5, -1]];
     const bn = { gamma: [2, 1, 0.5], beta: [0, 1, -1], runningMean: [1, -2, 0], runningVar: [3, 0, 15], eps: 1 };
-    const folded = ex.foldBatchNorm({ weight, bias: null }, bn);
+    const folded = expectInputsUntouched("foldBatchNorm", { weight, bn }, () => ex.foldBatchNorm({ weight, bias: null }, bn));
     const s = [1, 1, 0.125];
     expectClose(folded.weight.flat(), [1, 2, 3, 4, 0.0625, -0.125], { what: "folded weight", input: { weight, bn }, rtol: 1e-12, hint: "s[j] = γ[j]/√(runningVar[j] + eps) multiplies every weight of output j" });
     expectClose(folded.bias, [s[0] * -1 + 0, s[1] * 2 + 1, -1], { what: "folded bias (no original bias)", input: { weight, bn }, rtol: 1e-12, hint: "treat a missing bias as 0: b' = s·(0 − runningMean) + β" });

@@ -2,6 +2,7 @@ import { describe } from "vitest";
 import * as ex from "@exercise/08-regularization";
 import { F, Generator, nn, regularization, tensor } from "kernel-lib";
 import { expectClose, expectEqual, graded } from "./grading";
+import { expectInputsUntouched } from "./contracts";
 
 /** n standard-normal numbers from a seeded generator. */
 function randomArray(n: number, seed: number): number[] {
@@ -113,6 +114,30 @@ describe("08 regularization", () => {
     t.step(1, saved);
     saved[0][0] = 7;
     expectEqual(t.restore(), [[1]], { what: "a deep copy of the weights", hint: "copy each inner array: [...w], not just the outer list" });
+  });
+
+  graded("EarlyStopper.restore returns a copy: changing it leaves the saved weights alone", 1, () => {
+    const s = new ex.EarlyStopper({ patience: 2 });
+    s.step(1, [[1, 2], [3]]);
+    const first = s.restore();
+    first![0][0] = 99;
+    first!.push([4]);
+    expectEqual(s.restore(), [[1, 2], [3]], {
+      what: "restore() after the caller changed what an earlier restore() returned",
+      hint: "return a fresh copy (bestWeights.map((w) => [...w])), not bestWeights itself: the caller may train on it",
+    });
+  });
+
+  graded("mcDropoutStats: a tie goes to the first class; N = 1 and one pass", 1, () => {
+    const predictions = [[[0.4, 0.4, 0.2]], [[0.2, 0.2, 0.6]]]; // means 0.3, 0.3, 0.4 → class 2; ties below
+    const tie = [[[0.25, 0.5, 0.5]], [[0.75, 0.5, 0.5]]]; // means 0.5, 0.5, 0.5: every class ties
+    const got = expectInputsUntouched("mcDropoutStats", { predictions }, () => ex.mcDropoutStats(predictions));
+    expectEqual(got.predicted, [2], { what: "predicted class for one sample", input: predictions });
+    expectEqual(ex.mcDropoutStats(tie).predicted, [0], {
+      what: "predicted class when every class has mean 0.5", input: tie,
+      hint: "on ties take the FIRST class: replace the best only when strictly greater (>), not ≥",
+    });
+    expectEqual(ex.mcDropoutStats([[[0.3, 0.3]]]).predicted, [0], { what: "predicted class of one pass with a tie", input: [[[0.3, 0.3]]] });
   });
 
   graded("mcDropoutStats: mean, population std and predicted class", 2, () => {
