@@ -1,9 +1,10 @@
 /** Hidden cases for exercises/01-why-deep-is-hard.ts: fresh seeds, far tails, degenerate layer lists. */
 import type * as Ex from "@exercise/01-why-deep-is-hard";
 import { hiddenCases } from "../../tools/grader/hidden-api";
+import { guarded } from "./guard";
 import { matrix, normals, uniforms } from "./inputs";
 
-export default hiddenCases<typeof Ex>("01-why-deep-is-hard", [
+export default hiddenCases<typeof Ex>("01-why-deep-is-hard", guarded<typeof Ex>("01-why-deep-is-hard", [
   {
     // atol scaled to the derivative's magnitude (at most 0.25): the naive σ(1 − σ) rounds to 0 at z = 40
     // and the stable e^(−|z|)/(1 + e^(−|z|))² gives 4.2e-18; both are right to double precision.
@@ -51,4 +52,4 @@ export default hiddenCases<typeof Ex>("01-why-deep-is-hard", [
       return ex.sigmoidStackGradientNorms(normals(9109, 5), weights);
     },
   },
-]);
+]));

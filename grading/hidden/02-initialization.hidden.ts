@@ -2,11 +2,12 @@
 import type * as Ex from "@exercise/02-initialization";
 import { Generator, zeros } from "kernel-lib";
 import { hiddenCases } from "../../tools/grader/hidden-api";
+import { guarded } from "./guard";
 import { matrix } from "./inputs";
 
 const schemes = ["xavier", "he", "lecun"] as const;
 
-export default hiddenCases<typeof Ex>("02-initialization", [
+export default hiddenCases<typeof Ex>("02-initialization", guarded<typeof Ex>("02-initialization", [
   {
     name: "fans of unusual shapes",
     points: 1,
@@ -33,4 +34,4 @@ export default hiddenCases<typeof Ex>("02-initialization", [
       return [ex.stackActivationStats(X, weights, "relu"), ex.stackActivationStats(X, weights, "tanh")];
     },
   },
-]);
+]));

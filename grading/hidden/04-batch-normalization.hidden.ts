@@ -1,13 +1,14 @@
 /** Hidden cases for exercises/04-batch-normalization.ts: other eps, momentum and batch sizes. */
 import type * as Ex from "@exercise/04-batch-normalization";
 import { hiddenCases } from "../../tools/grader/hidden-api";
+import { guarded } from "./guard";
 import { matrix, normals } from "./inputs";
 
 const x = matrix(9401, 9, 3, 2).map((r) => r.map((v, j) => v + 3 * j));
 const gamma = normals(9402, 3, 0.5).map((v) => 1 + v);
 const beta = normals(9403, 3);
 
-export default hiddenCases<typeof Ex>("04-batch-normalization", [
+export default hiddenCases<typeof Ex>("04-batch-normalization", guarded<typeof Ex>("04-batch-normalization", [
   {
     name: "batchNormForward with eps = 1e-3 on a batch of 9",
     points: 2, rtol: 1e-9, atol: 1e-12,
@@ -35,4 +36,4 @@ export default hiddenCases<typeof Ex>("04-batch-normalization", [
       { gamma: [0.5, 2, -1], beta: [0.1, 0, 3], runningMean: [1, -1, 0.5], runningVar: [4, 0.25, 1], eps: 1e-5 },
     ),
   },
-]);
+]));

@@ -1,9 +1,10 @@
 /** Hidden cases for exercises/05-residuals-and-clipping.ts: fresh gradients, exact thresholds, deeper stacks. */
 import type * as Ex from "@exercise/05-residuals-and-clipping";
 import { hiddenCases, threw } from "../../tools/grader/hidden-api";
+import { guarded } from "./guard";
 import { matrix, normals } from "./inputs";
 
-export default hiddenCases<typeof Ex>("05-residuals-and-clipping", [
+export default hiddenCases<typeof Ex>("05-residuals-and-clipping", guarded<typeof Ex>("05-residuals-and-clipping", [
   {
     name: "clipGradNorm on fresh gradients (returned norm and clipped values)",
     points: 2, rtol: 1e-10,
@@ -40,4 +41,4 @@ export default hiddenCases<typeof Ex>("05-residuals-and-clipping", [
     points: 1, rtol: 1e-10,
     run: (ex) => ex.backpropNorms(Array.from({ length: 6 }, (_, k) => matrix(9511 + k, 4, 4, 0.2)), normals(9520, 4), true),
   },
-]);
+]));

@@ -1,12 +1,13 @@
 /** Hidden cases for exercises/06-optimizers.ts: other hyperparameters, longer runs. */
 import type * as Ex from "@exercise/06-optimizers";
 import { hiddenCases } from "../../tools/grader/hidden-api";
+import { guarded } from "./guard";
 import { normals } from "./inputs";
 
 const scales = [2, 0.3, 1.5, 0.9, 4];
 const grad = (w: readonly number[]) => w.map((wi, i) => scales[i] * wi);
 
-export default hiddenCases<typeof Ex>("06-optimizers", [
+export default hiddenCases<typeof Ex>("06-optimizers", guarded<typeof Ex>("06-optimizers", [
   {
     name: "momentumStep: 20 steps with momentum 0.5",
     points: 1, rtol: 1e-10, atol: 1e-14,
@@ -43,4 +44,4 @@ export default hiddenCases<typeof Ex>("06-optimizers", [
       return s;
     },
   },
-]);
+]));

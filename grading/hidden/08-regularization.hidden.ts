@@ -2,9 +2,10 @@
 import type * as Ex from "@exercise/08-regularization";
 import { Generator } from "kernel-lib";
 import { hiddenCases } from "../../tools/grader/hidden-api";
+import { guarded } from "./guard";
 import { normals } from "./inputs";
 
-export default hiddenCases<typeof Ex>("08-regularization", [
+export default hiddenCases<typeof Ex>("08-regularization", guarded<typeof Ex>("08-regularization", [
   {
     name: "dropoutForward with p = 0.25, generator seeded 9801",
     points: 2, rtol: 1e-12,
@@ -44,4 +45,4 @@ export default hiddenCases<typeof Ex>("08-regularization", [
       return raw.map((r) => r / sum);
     }))),
   },
-]);
+]));

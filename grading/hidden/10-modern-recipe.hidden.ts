@@ -2,10 +2,11 @@
 import type * as Ex from "@exercise/10-modern-recipe";
 import { Generator } from "kernel-lib";
 import { hiddenCases, threw } from "../../tools/grader/hidden-api";
+import { guarded } from "./guard";
 
 const base = { trainLoss: [1.5, 0.9, 0.6, 0.5], valLoss: [1.4, 0.95, 0.7, 0.65], numClasses: 5, gradientNorms: [0.4, 0.3, 0.5], deadFractions: [0.05] };
 
-export default hiddenCases<typeof Ex>("10-modern-recipe", [
+export default hiddenCases<typeof Ex>("10-modern-recipe", guarded<typeof Ex>("10-modern-recipe", [
   {
     name: "diagnose on five fresh reports",
     points: 3,
@@ -35,4 +36,4 @@ export default hiddenCases<typeof Ex>("10-modern-recipe", [
     points: 1,
     run: (ex) => ({ built: [...ex.recipeModel([4, 2], { dropout: 0 })].length, refused: threw(() => ex.recipeModel([4, 2], { dropout: -0.1 })) }),
   },
-]);
+]));

@@ -1,7 +1,11 @@
 import { describe } from "vitest";
 import { Generator, tensor } from "kernel-lib";
-import * as ex from "@exercise/01-why-deep-is-hard";
+import * as exercise from "@exercise/01-why-deep-is-hard";
 import { expectClose, expectEqual, graded } from "./grading";
+import { withoutShortcuts } from "./forbidden";
+
+/** The submission, with any function that takes a forbidden shortcut refused (forbidden.ts). */
+const ex = withoutShortcuts(exercise, "01-why-deep-is-hard");
 
 /** Horner's rule: w[0] + w[1]·x + … (lowest power first). */
 function polyval(w: readonly number[], x: number): number {

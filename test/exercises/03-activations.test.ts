@@ -1,7 +1,11 @@
 import { describe, expect } from "vitest";
-import * as ex from "@exercise/03-activations";
+import * as exercise from "@exercise/03-activations";
 import { F, Generator, diagnostics, nn, tensor, type Tensor } from "kernel-lib";
 import { expectClose, expectEqual, graded } from "./grading";
+import { withoutShortcuts } from "./forbidden";
+
+/** The submission, with any function that takes a forbidden shortcut refused (forbidden.ts). */
+const ex = withoutShortcuts(exercise, "03-activations");
 
 /** Seeded inputs spread over both sides of 0 (never exactly 0: autograd's choice at a kink is tested separately). */
 function inputs(seed: number, n: number, scale = 3): number[] {
@@ -24,7 +28,7 @@ function engineValues(f: (x: Tensor) => Tensor, xs: readonly number[]): number[]
 }
 
 /** Central differences of the student's own forward: checks that y and dydx agree. */
-function finiteDifferences(f: (x: readonly number[]) => ex.Activated, xs: readonly number[], h = 1e-6): number[] {
+function finiteDifferences(f: (x: readonly number[]) => exercise.Activated, xs: readonly number[], h = 1e-6): number[] {
   const plus = f(xs.map((v) => v + h)).y;
   const minus = f(xs.map((v) => v - h)).y;
   return xs.map((_, i) => (plus[i] - minus[i]) / (2 * h));

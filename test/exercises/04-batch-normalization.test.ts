@@ -1,9 +1,13 @@
 import { describe, expect } from "vitest";
-import * as ex from "@exercise/04-batch-normalization";
+import * as exercise from "@exercise/04-batch-normalization";
 import { F, Generator, nn, noGrad, tensor, type Tensor } from "kernel-lib";
 import { expectClose, expectEqual, graded } from "./grading";
+import { withoutShortcuts } from "./forbidden";
 import { expectInputsUntouched } from "./contracts";
 import { referenceCache } from "./references/batch-norm";
+
+/** The submission, with any function that takes a forbidden shortcut refused (forbidden.ts). */
+const ex = withoutShortcuts(exercise, "04-batch-normalization");
 
 /** A seeded [n][c] batch whose columns have different means and scales. */
 function batch(seed: number, n: number, c: number): number[][] {
@@ -158,7 +162,7 @@ describe("04 batch normalization", () => {
   graded("updateRunningStats: several batches with momentum 0.5 (and inputs left untouched)", 1, () => {
     const layer = new nn.BatchNorm1d(3, { dtype: "float64", momentum: 0.5 });
     layer.train();
-    let state: ex.RunningStats = { runningMean: [0, 0, 0], runningVar: [1, 1, 1] };
+    let state: exercise.RunningStats = { runningMean: [0, 0, 0], runningVar: [1, 1, 1] };
     for (let k = 0; k < 4; k++) {
       const x = batch(20 + k, 5 + k, 3);
       layer.call(t64(x));

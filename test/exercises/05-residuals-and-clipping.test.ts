@@ -1,8 +1,12 @@
 import { describe } from "vitest";
 import { Generator, clipGradNorm_, clipGradValue_, nn, noGrad, tensor, type Tensor } from "kernel-lib";
-import * as ex from "@exercise/05-residuals-and-clipping";
+import * as exercise from "@exercise/05-residuals-and-clipping";
 import { GradingError, expectClose, expectEqual, graded } from "./grading";
+import { withoutShortcuts } from "./forbidden";
 import { expectInputsUntouched } from "./contracts";
+
+/** The submission, with any function that takes a forbidden shortcut refused (forbidden.ts). */
+const ex = withoutShortcuts(exercise, "05-residuals-and-clipping");
 
 const gen = new Generator(505);
 const randomArray = (n: number, scale = 1) => Array.from({ length: n }, () => gen.normal() * scale);

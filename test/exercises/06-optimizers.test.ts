@@ -1,7 +1,11 @@
 import { describe } from "vitest";
 import { Generator, optim, tensor, type Tensor } from "kernel-lib";
-import * as ex from "@exercise/06-optimizers";
+import * as exercise from "@exercise/06-optimizers";
 import { GradingError, expectClose, graded } from "./grading";
+import { withoutShortcuts } from "./forbidden";
+
+/** The submission, with any function that takes a forbidden shortcut refused (forbidden.ts). */
+const ex = withoutShortcuts(exercise, "06-optimizers");
 
 const gen = new Generator(606);
 const randomArray = (n: number, scale = 1) => Array.from({ length: n }, () => gen.normal() * scale);

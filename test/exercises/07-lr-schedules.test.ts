@@ -1,7 +1,11 @@
 import { describe } from "vitest";
-import * as ex from "@exercise/07-lr-schedules";
+import * as exercise from "@exercise/07-lr-schedules";
 import { Generator, optim, tensor } from "kernel-lib";
 import { expectClose, graded } from "./grading";
+import { withoutShortcuts } from "./forbidden";
+
+/** The submission, with any function that takes a forbidden shortcut refused (forbidden.ts). */
+const ex = withoutShortcuts(exercise, "07-lr-schedules");
 
 /** An SGD optimizer over one dummy parameter, to drive kernel-lib's schedulers. */
 function sgd(lr: number): optim.SGD {
@@ -112,7 +116,7 @@ describe("07 learning-rate schedules", () => {
   });
 
   graded("oneCycle matches optim.lrScheduler.OneCycleLR step by step", 2, () => {
-    const configs: { maxLr: number; totalSteps: number; options: ex.OneCycleOptions }[] = [
+    const configs: { maxLr: number; totalSteps: number; options: exercise.OneCycleOptions }[] = [
       { maxLr: 0.4, totalSteps: 100, options: {} },
       { maxLr: 0.05, totalSteps: 37, options: { pctStart: 0.25, divFactor: 10, finalDivFactor: 100 } },
       { maxLr: 1, totalSteps: 10, options: { pctStart: 0.5 } },

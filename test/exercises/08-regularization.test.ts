@@ -1,8 +1,12 @@
 import { describe } from "vitest";
-import * as ex from "@exercise/08-regularization";
+import * as exercise from "@exercise/08-regularization";
 import { F, Generator, nn, regularization, tensor } from "kernel-lib";
 import { expectClose, expectEqual, graded } from "./grading";
+import { withoutShortcuts } from "./forbidden";
 import { expectInputsUntouched } from "./contracts";
+
+/** The submission, with any function that takes a forbidden shortcut refused (forbidden.ts). */
+const ex = withoutShortcuts(exercise, "08-regularization");
 
 /** n standard-normal numbers from a seeded generator. */
 function randomArray(n: number, seed: number): number[] {

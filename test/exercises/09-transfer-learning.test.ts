@@ -1,7 +1,11 @@
 import { describe } from "vitest";
 import { Generator, nn, noGrad, randn, type Tensor } from "kernel-lib";
-import * as ex from "@exercise/09-transfer-learning";
+import * as exercise from "@exercise/09-transfer-learning";
 import { GradingError, expectClose, expectEqual, graded } from "./grading";
+import { withoutShortcuts } from "./forbidden";
+
+/** The submission, with any function that takes a forbidden shortcut refused (forbidden.ts). */
+const ex = withoutShortcuts(exercise, "09-transfer-learning");
 
 /** Passes when `fn` throws an Error of its own (a "not implemented yet" error is passed on, so stubs fail). */
 function expectThrows(fn: () => unknown, what: string, hint: string): void {
@@ -41,10 +45,10 @@ function runFirst(model: nn.Sequential, k: number, x: Tensor): Tensor {
 }
 
 /** The grader's own replay of the sampling rule of 9.4. */
-function replay(space: Record<string, ex.ParamSpace>, n: number, g: Generator): ex.Config[] {
-  const out: ex.Config[] = [];
+function replay(space: Record<string, exercise.ParamSpace>, n: number, g: Generator): exercise.Config[] {
+  const out: exercise.Config[] = [];
   for (let t = 0; t < n; t++) {
-    const c: ex.Config = {};
+    const c: exercise.Config = {};
     for (const [key, p] of Object.entries(space)) {
       const u = g.uniform();
       if (p.kind === "logUniform") c[key] = p.low * (p.high / p.low) ** u;
@@ -142,7 +146,7 @@ describe("09 transfer learning", () => {
   });
 
   graded("sampleConfigs replays the specified draws exactly", 3, () => {
-    const space: Record<string, ex.ParamSpace> = {
+    const space: Record<string, exercise.ParamSpace> = {
       lr: { kind: "logUniform", low: 1e-4, high: 1e-1 },
       dropout: { kind: "uniform", low: 0, high: 0.5 },
       layers: { kind: "int", low: 1, high: 4 },

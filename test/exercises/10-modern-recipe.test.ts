@@ -1,7 +1,11 @@
 import { describe } from "vitest";
 import { Generator, nn, noGrad, optim, randn } from "kernel-lib";
-import * as ex from "@exercise/10-modern-recipe";
+import * as exercise from "@exercise/10-modern-recipe";
 import { GradingError, expectClose, expectEqual, graded } from "./grading";
+import { withoutShortcuts } from "./forbidden";
+
+/** The submission, with any function that takes a forbidden shortcut refused (forbidden.ts). */
+const ex = withoutShortcuts(exercise, "10-modern-recipe");
 
 /** Passes when `fn` throws an Error of its own (a "not implemented yet" error is passed on, so stubs fail). */
 function expectThrows(fn: () => unknown, what: string, hint: string): void {
@@ -17,7 +21,7 @@ function expectThrows(fn: () => unknown, what: string, hint: string): void {
 const LN10 = Math.log(10);
 
 /** A healthy 10-class run: losses fall, validation follows, gradients level, no dead units. */
-function healthy(): ex.TrainingReport {
+function healthy(): exercise.TrainingReport {
   return {
     trainLoss: [1.2, 0.6, 0.4, 0.3, 0.25],
     valLoss: [1.0, 0.6, 0.45, 0.4, 0.38],
@@ -27,7 +31,7 @@ function healthy(): ex.TrainingReport {
   };
 }
 
-const check = (report: ex.TrainingReport, expected: ex.Finding[], what: string, hint?: string) =>
+const check = (report: exercise.TrainingReport, expected: exercise.Finding[], what: string, hint?: string) =>
   expectEqual(ex.diagnose(report), expected, { what, input: report, hint });
 
 describe("10 modern recipe", () => {

@@ -5,12 +5,12 @@
  */
 import type { BatchNormCache } from "@exercise/04-batch-normalization";
 
+const columnMean = (x: readonly (readonly number[])[], j: number): number => x.reduce((s, row) => s + row[j], 0) / x.length;
+
 /** The cache of a training-mode forward pass over x ([N][C]) with scale gamma. */
 export function referenceCache(x: readonly (readonly number[])[], gamma: readonly number[], eps = 1e-5): BatchNormCache {
-  const n = x.length;
-  const mu = gamma.map((_, j) => x.reduce((s, row) => s + row[j], 0) / n);
-  const sigma2 = gamma.map((_, j) => x.reduce((s, row) => s + (row[j] - mu[j]) ** 2, 0) / n);
-  const invStd = sigma2.map((v) => 1 / Math.sqrt(v + eps));
-  const xHat = x.map((row) => row.map((v, j) => (v - mu[j]) * invStd[j]));
-  return { xHat, mu, sigma2, invStd, gamma: [...gamma] };
+  const mu = gamma.map((_, j) => columnMean(x, j));
+  const sigma2 = gamma.map((_, j) => columnMean(x.map((row) => row.map((v, k) => (v - mu[k]) ** 2)), j));
+  const invStd = sigma2.map((s2) => (s2 + eps) ** -0.5);
+  return { xHat: x.map((row) => row.map((v, j) => invStd[j] * (v - mu[j]))), mu, sigma2, invStd, gamma: gamma.slice() };
 }
