@@ -4,7 +4,7 @@ import { F, Generator, nn, noGrad, tensor, type Tensor } from "kernel-lib";
 import { expectClose, expectEqual, graded } from "./grading";
 import { withoutShortcuts } from "./forbidden";
 import { expectInputsUntouched } from "./contracts";
-import { referenceCache } from "./references/batch-norm";
+import { referenceCache } from "./reference-batch-norm";
 
 /** The submission, with any function that takes a forbidden shortcut refused (forbidden.ts). */
 const ex = withoutShortcuts(exercise, "04-batch-normalization");
