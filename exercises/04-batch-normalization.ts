@@ -7,6 +7,10 @@ import { notImplemented } from "./support";
  * (features, or channels): x[i][c], like a [N, C] tensor. Every statistic is
  * per feature c, over the N samples of the batch.
  */
+/*
+ * Write these yourself: the grader checks, and a function that takes a shortcut scores 0.
+ * - Without kernel-lib (plain numbers and arrays; its types are fine): batchNormForward, batchNormBackward, updateRunningStats, foldBatchNorm.
+ */
 
 /** What the forward pass keeps for the backward pass. */
 export interface BatchNormCache {

@@ -2,6 +2,10 @@
  * Lesson 8 exercises: regularization from scratch, on plain arrays.
  * Replace each `notImplemented(…)` with your code, then run `npm run check -- 08`.
  */
+/*
+ * Write these yourself: the grader checks, and a function that takes a shortcut scores 0.
+ * - Without kernel-lib (plain numbers and arrays; its types are fine): dropoutForward, dropoutBackward, l2PenaltyWithGrad, EarlyStopper, mcDropoutStats.
+ */
 import type { Generator } from "kernel-lib";
 import { notImplemented } from "./support";
 

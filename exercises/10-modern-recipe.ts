@@ -2,6 +2,11 @@
  * Lesson 10 exercises: the modern recipe and the training doctor.
  * Replace each `notImplemented(…)` with your code, then run `npm run check -- 10`.
  */
+/*
+ * Write these yourself: the grader checks, and a function that takes a shortcut scores 0.
+ * - Without kernel-lib (plain numbers and arrays; its types are fine): diagnose.
+ * - warmupCosineSchedule without kernel-lib's optim.schedules.*, kernel-lib's optim.lrScheduler.*.
+ */
 import { Generator, init, nn } from "kernel-lib";
 import { notImplemented } from "./support";
 

@@ -64,12 +64,13 @@ export const SHORTCUTS: Readonly<Record<string, ShortcutRules>> = {
 };
 
 /** The note `npm run exercises` puts at the top of a stub (empty when the exercise has no rules). */
-export function shortcutNote(exercise: string): string[] {
+export function shortcutNote(exercise: string, exists: (fn: string) => boolean = () => true): string[] {
   const rules = SHORTCUTS[exercise];
   if (rules === undefined) return [];
   const lines = ["/*", " * Write these yourself: the grader checks, and a function that takes a shortcut scores 0."];
-  if (rules.fromScratch.length > 0) lines.push(` * - Without kernel-lib (plain numbers and arrays; its types are fine): ${rules.fromScratch.join(", ")}.`);
-  for (const [fn, parts] of Object.entries(rules.without)) lines.push(` * - ${fn} without ${parts.map(describePart).join(", ")}.`);
+  const scratch = rules.fromScratch.filter(exists);
+  if (scratch.length > 0) lines.push(` * - Without kernel-lib (plain numbers and arrays; its types are fine): ${scratch.join(", ")}.`);
+  for (const [fn, parts] of Object.entries(rules.without)) if (exists(fn)) lines.push(` * - ${fn} without ${parts.map(describePart).join(", ")}.`);
   lines.push(" */");
   return lines;
 }

@@ -6,6 +6,7 @@ import { readdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { makeStub } from "./stubs";
+import { shortcutNote } from "../../test/exercises/shortcuts";
 
 const root = resolve(__dirname, "../..");
 
@@ -15,7 +16,19 @@ export function expectedStubs(): { name: string; stub: string }[] {
   return readdirSync(dir)
     .filter((f) => /^\d\d-.*\.ts$/.test(f))
     .sort()
-    .map((name) => ({ name, stub: makeStub(readFileSync(join(dir, name), "utf8"), `solutions/${name}`) }));
+    .map((name) => ({ name, stub: withShortcutNote(makeStub(readFileSync(join(dir, name), "utf8"), `solutions/${name}`), name.replace(/\.ts$/, "")) }));
+}
+
+/** Puts what the exercise must be written without (test/exercises/shortcuts.ts) right after the stub's opening doc comment. */
+export function withShortcutNote(stub: string, exercise: string): string {
+  const note = shortcutNote(exercise, (fn) => new RegExp(`^export (?:function|class) ${fn}\\b`, "m").test(stub));
+  if (note.length === 0) return stub;
+  const lines = stub.split("\n");
+  // The file's opening doc comment (the support import may come before it when the file has no other import).
+  const start = lines.slice(0, 2).findIndex((l) => l.startsWith("/**"));
+  const end = start < 0 ? -1 : lines.findIndex((l, i) => i >= start && l.trim().endsWith("*/"));
+  lines.splice(end + 1, 0, ...note);
+  return lines.join("\n");
 }
 
 /** Names of exercise files that are missing or differ from what the solutions generate. */
