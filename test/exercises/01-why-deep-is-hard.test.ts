@@ -72,11 +72,11 @@ describe("01 why deep is hard", () => {
     }
   });
 
-  graded("ten layers at z = 0 leave 0.25^10 ≈ 9.5e-7 of the gradient", 2, () => {
+  graded("gradientThroughSigmoids: ten layers at z = 0 leave 0.25^10 ≈ 9.5e-7 of the gradient", 2, () => {
     expectClose(ex.gradientThroughSigmoids(new Array(10).fill(0)), 0.25 ** 10, { what: "gradient after 10 layers", input: { z: "ten zeros" }, rtol: 1e-12 });
   });
 
-  graded("a product of per-layer factors for mixed pre-activations", 2, () => {
+  graded("gradientThroughSigmoids: a product of per-layer factors for mixed pre-activations", 2, () => {
     const zs = [0.3, -1.2, 2.5, 0, -0.1];
     const expected = zs.reduce((g, z) => g * (1 / (1 + Math.exp(-z))) * (1 - 1 / (1 + Math.exp(-z))), 1);
     expectClose(ex.gradientThroughSigmoids(zs), expected, { what: "gradient after 5 layers", input: { zs }, rtol: 1e-12 });

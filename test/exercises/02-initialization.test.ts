@@ -63,6 +63,23 @@ function drawsWithYourScale(shape: number[], scheme: Scheme, distribution: "unif
   }
 }
 
+/** The student's own initStd / uniformBound, NaN when missing or throwing (then only the reference's values count). */
+function yourInitStd(scheme: Scheme, fanIn: number, fanOut: number): number {
+  try {
+    return ex.initStd(scheme, fanIn, fanOut);
+  } catch {
+    return NaN;
+  }
+}
+
+function yourUniformBound(scheme: Scheme, fanIn: number, fanOut: number): number {
+  try {
+    return ex.uniformBound(scheme, fanIn, fanOut);
+  } catch {
+    return NaN;
+  }
+}
+
 function closeEnough(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (Math.abs(a[i] - b[i]) > 1e-7 + 1e-5 * Math.abs(b[i])) return false;
@@ -122,8 +139,12 @@ describe("02 initialization", () => {
       ["he", 256, 128, Math.sqrt(6 / 256)],
       ["lecun", 100, 10, Math.sqrt(3 / 100)],
     ];
-    for (const [scheme, fanIn, fanOut, expected] of cases) {
-      expectClose(ex.uniformBound(scheme, fanIn, fanOut), expected, {
+    for (const [scheme, fanIn, fanOut, reference] of cases) {
+      // Graded on its own: √3 times YOUR initStd is accepted too, so an initStd mistake costs only initStd's points.
+      const got = ex.uniformBound(scheme, fanIn, fanOut);
+      const yours = Math.sqrt(3) * yourInitStd(scheme, fanIn, fanOut);
+      const expected = Math.abs(got - yours) <= 1e-12 * Math.abs(yours) ? yours : reference;
+      expectClose(got, expected, {
         what: `uniformBound("${scheme}", ${fanIn}, ${fanOut})`, input: { scheme, fanIn, fanOut }, rtol: 1e-12,
         hint: "U(−a, a) has variance a²/3, so a = √3 · std (e.g. Xavier: √(6 / (fanIn + fanOut)))",
       });
@@ -160,10 +181,13 @@ describe("02 initialization", () => {
     const { mean, std } = moments(w.data);
     let maxAbs = 0;
     for (let i = 0; i < w.data.length; i++) maxAbs = Math.max(maxAbs, Math.abs(w.data[i]));
-    expectClose(std, Math.sqrt(2 / 300), { what: "std of a He-uniform [200, 300] weight", rtol: 0.02, hint: "the std should be √(2 / fanIn) with fanIn = 300 (shape[1])" });
+    // Graded on its own: the bound of YOUR uniformBound is accepted when your draws follow it.
+    const yours = yourUniformBound("he", 300, 200);
+    const bound = Math.abs(maxAbs - yours) <= 0.01 * yours && Number.isFinite(yours) ? yours : Math.sqrt(6 / 300);
+    expectClose(std, bound / Math.sqrt(3), { what: "std of a He-uniform [200, 300] weight", rtol: 0.02, hint: "the std should be √(2 / fanIn) with fanIn = 300 (shape[1])" });
     expectClose(mean, 0, { what: "mean of a He-uniform [200, 300] weight", atol: 2e-3 });
-    expectEqual(maxAbs <= Math.sqrt(6 / 300) && maxAbs > 0.99 * Math.sqrt(6 / 300), true, {
-      what: `every |w| ≤ √(6 / 300) = ${Math.sqrt(6 / 300).toFixed(4)} and the largest close to it (got ${maxAbs.toFixed(4)})`,
+    expectEqual(maxAbs <= bound && maxAbs > 0.99 * bound, true, {
+      what: `every |w| ≤ the bound ${bound.toFixed(4)} (√(6 / 300) = 0.1414) and the largest close to it (got ${maxAbs.toFixed(4)})`,
     });
   });
 

@@ -209,12 +209,20 @@ export function shortcutOf(usages: Map<string, Usage>, exercise: string, fn: str
   return null;
 }
 
-/** The file graded (under Vitest) or the compiled file in the sandbox (`npm run grade`). */
-function compiledSubmission(exercise: string): string {
+/** Where the graded file is: the TypeScript file under Vitest (as vitest.config.mts resolves @exercise/), the compiled one in the sandbox. */
+function submissionFile(exercise: string): string {
   if (process.env.VITEST !== undefined) {
     const target = process.env.GRADE_TARGET ?? "";
     const dir = target === "exercises" ? join(process.cwd(), "exercises") : isAbsolute(target) ? target : join(process.cwd(), "solutions");
-    const file = join(dir, `${exercise}.ts`);
+    return join(dir, `${exercise}.ts`);
+  }
+  return join(dirname(process.argv[1] ?? ""), "exercises", `${exercise}.js`);
+}
+
+/** The submission compiled to CommonJS (under Vitest compiled here; in the sandbox of `npm run grade` it is compiled already). */
+function compiledSubmission(file: string): string {
+  if (!existsSync(file)) throw new Error(`the shortcut check cannot find ${file.endsWith(".js") ? "your compiled exercise" : file}`);
+  if (file.endsWith(".ts")) {
     // esbuild is loaded here only (never in the sandbox, where the file is compiled already); same options as tools/grader/image.ts.
     const esbuild = createRequire(join(process.cwd(), "package.json"))("esbuild") as typeof import("esbuild");
     return esbuild.transformSync(readFileSync(file, "utf8"), {
@@ -222,8 +230,6 @@ function compiledSubmission(exercise: string): string {
       tsconfigRaw: { compilerOptions: { useDefineForClassFields: true, strict: true } },
     }).code;
   }
-  const file = join(dirname(process.argv[1] ?? ""), "exercises", `${exercise}.js`);
-  if (!existsSync(file)) throw new Error(`the shortcut check cannot find your compiled exercises/${exercise}.ts`);
   return readFileSync(file, "utf8");
 }
 
@@ -235,10 +241,11 @@ const analysed = new Map<string, Map<string, Usage>>();
  * graders grade this instead of the module itself.
  */
 export function withoutShortcuts<M extends object>(module: M, exercise: string): M {
-  let usages = analysed.get(exercise);
+  const file = submissionFile(exercise);
+  let usages = analysed.get(file);
   if (usages === undefined) {
-    usages = analyse(compiledSubmission(exercise));
-    analysed.set(exercise, usages);
+    usages = analyse(compiledSubmission(file));
+    analysed.set(file, usages);
   }
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(module)) {
