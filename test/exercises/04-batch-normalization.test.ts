@@ -220,4 +220,59 @@ describe("04 batch normalization", () => {
     expectClose(folded.weight.flat(), [1, 2, 3, 4, 0.0625, -0.125], { what: "folded weight", input: { weight, bn }, rtol: 1e-12, hint: "s[j] = γ[j]/√(runningVar[j] + eps) multiplies every weight of output j" });
     expectClose(folded.bias, [s[0] * -1 + 0, s[1] * 2 + 1, -1], { what: "folded bias (no original bias)", input: { weight, bn }, rtol: 1e-12, hint: "treat a missing bias as 0: b' = s·(0 − runningMean) + β" });
   });
+
+  graded("batchNormEval: nn.BatchNorm1d in eval mode, a batch of one included", 2, () => {
+    const bn = new nn.BatchNorm1d(4, { dtype: "float64" });
+    bn.train();
+    noGrad(() => {
+      for (let k = 0; k < 3; k++) bn.call(t64(batch(60 + k, 12, 4)));
+      bn.weight!.copy_(vector(64, 4, 1, 0.5));
+      bn.bias!.copy_(vector(65, 4));
+    });
+    bn.eval();
+    const params = { gamma: Array.from(bn.weight!.data), beta: Array.from(bn.bias!.data), runningMean: Array.from(bn.runningMean!.data), runningVar: Array.from(bn.runningVar!.data), eps: bn.eps };
+    for (const n of [6, 1]) {
+      const x = batch(66 + n, n, 4);
+      const expected = rowsOf(noGrad(() => bn.call(t64(x))));
+      const got = expectInputsUntouched("batchNormEval", { x, bn: params }, () => ex.batchNormEval(x, params));
+      expectClose(got.flat(), expected.flat(), {
+        what: `eval-mode output for a batch of ${n}`, input: { x, ...params }, rtol: 1e-10, atol: 1e-12,
+        hint: "eval mode uses runningMean and runningVar, never the batch's own statistics (a batch of one has none)",
+      });
+    }
+  });
+
+  graded("layerNormForward: per-sample statistics, as nn.LayerNorm", 2, () => {
+    for (const [seed, n, c] of [[70, 5, 6], [71, 1, 3]] as const) {
+      const x = batch(seed, n, c);
+      const gamma = vector(seed + 1, c, 1, 0.5);
+      const beta = vector(seed + 2, c);
+      const expected = rowsOf(F.layerNorm(t64(x), c, t64(gamma), t64(beta), 1e-5));
+      const got = expectInputsUntouched("layerNormForward", { x, gamma, beta }, () => ex.layerNormForward(x, gamma, beta));
+      expectClose(got.flat(), expected.flat(), {
+        what: `layer-norm output [${n}, ${c}]`, input: { x, gamma, beta }, rtol: 1e-9, atol: 1e-12,
+        hint: "mean and biased variance of each ROW (one sample, over its features), then γ[c]·x̂ + β[c]",
+      });
+    }
+    const flat = ex.layerNormForward([[2, 2, 2]], [1, 1, 1], [0.5, -1, 0]);
+    expectClose(flat.flat(), [0.5, -1, 0], { what: "a constant row gives β (finite, thanks to eps)", input: { x: [[2, 2, 2]] }, rtol: 1e-12, atol: 1e-12 });
+  });
+
+  graded("gradientCheck: central differences and CS231n's relative error", 2, () => {
+    // f(x) = Σ sin(xᵢ)·xᵢ², ∂f/∂xᵢ = cos(xᵢ)·xᵢ² + 2xᵢ·sin(xᵢ)
+    const f = (x: number[]) => x.reduce((s, v) => s + Math.sin(v) * v * v, 0);
+    const x = [0.3, -1.2, 2, 0.7];
+    const exact = x.map((v) => Math.cos(v) * v * v + 2 * v * Math.sin(v));
+    const good = expectInputsUntouched("gradientCheck", { x, analytic: exact }, () => ex.gradientCheck(f, x, exact));
+    expectClose(good.numeric, exact, { what: "numeric gradient of Σ sin(x)·x²", input: { x }, rtol: 1e-7, atol: 1e-9, hint: "(f(x + h·eᵢ) − f(x − h·eᵢ)) / (2h), one coordinate at a time, the others unchanged" });
+    expectEqual(good.maxRelativeError < 1e-7, true, { what: `maxRelativeError for the right gradient is tiny (got ${good.maxRelativeError})`, hint: "|a − n| / max(|a|, |n|), the largest over the entries" });
+    const unused = ex.gradientCheck((v) => 3 * v[0] + 5, [1, 2], [3, 0]);
+    expectEqual(unused.maxRelativeError < 1e-7, true, { what: `maxRelativeError when an input is unused (both gradients exactly 0; got ${unused.maxRelativeError})`, hint: "count 0 where both the numeric and the analytic gradient are 0 (0/0 is NaN)" });
+    const wrong = exact.map((v, i) => (i === 1 ? v * 1.1 : v));
+    const bad = ex.gradientCheck(f, x, wrong);
+    const rel = Math.abs(wrong[1] - exact[1]) / Math.max(Math.abs(wrong[1]), Math.abs(exact[1]));
+    expectClose(bad.maxRelativeError, rel, { what: "maxRelativeError when entry 1 is 10% off", input: { x, analytic: wrong }, rtol: 1e-5, hint: "|a − n| / max(|a|, |n|), the largest over the entries" });
+    const h = ex.gradientCheck((v) => 3 * v[0], [1], [3], 1e-3);
+    expectClose(h.numeric, [3], { what: "numeric gradient of 3x with h = 1e-3", rtol: 1e-9, hint: "use the h argument" });
+  });
 });

@@ -3,6 +3,7 @@ import { Generator, optim, tensor, type Tensor } from "kernel-lib";
 import * as exercise from "@exercise/06-optimizers";
 import { GradingError, expectClose, graded } from "./grading";
 import { withoutShortcuts } from "./forbidden";
+import { expectInputsUntouched } from "./contracts";
 
 /** The submission, with any function that takes a forbidden shortcut refused (forbidden.ts). */
 const ex = withoutShortcuts(exercise, "06-optimizers");
@@ -152,6 +153,39 @@ describe("06 optimizers", () => {
     const engine = engineRun((p) => new optim.Adam([p], { lr: 0.01 }), w0, gradFor, 100);
     for (const t of [0, 9, 99]) {
       expectClose(mine[t], engine[t], { what: `w after step ${t + 1} vs optim.Adam`, input: { w0, loss: "gradient (i+1)·w_i + noise" }, rtol: 1e-9, atol: 1e-12, hint: "pass t = 1, 2, … and keep feeding back the raw m and v you returned" });
+    }
+  });
+
+  graded("adamwStep: one step by hand; the decay is decoupled from the gradient", 2, () => {
+    const hyper = { lr: 0.1, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.1 };
+    // A huge gradient on w[0] and none on w[1]: AdamW still decays both by lr·λ·w.
+    const w = [1, -2], g = [100, 0], zeros = [0, 0];
+    const out = expectInputsUntouched("adamwStep", { w, g, m: zeros, v: zeros }, () => ex.adamwStep(w, g, zeros, zeros, 1, hyper));
+    expectClose(out.m, [10, 0], { what: "m after step 1", input: { g }, rtol: 1e-12, hint: "the moments see only g: m ← beta1·m + (1 − beta1)·g (no weightDecay·w in it)" });
+    expectClose(out.v, [10, 0], { what: "v after step 1", input: { g }, rtol: 1e-12, hint: "v ← beta2·v + (1 − beta2)·g², from g alone" });
+    expectClose(out.w, [1 - 0.1 * (100 / (100 + 1e-8) + 0.1), -2 - 0.1 * (0.1 * -2)], {
+      what: "w after step 1 (lr 0.1, weightDecay 0.1)", input: { w, g, ...hyper }, rtol: 1e-12,
+      hint: "w ← w − lr·(m̂/(√v̂ + eps) + weightDecay·w): the decay is NOT divided by √v̂ (that would be Adam + L2)",
+    });
+    expectThrows(() => ex.adamwStep([1], [1], [0], [0], 0, hyper), "adamwStep at t = 0", "t counts steps from 1; refuse t < 1 with an Error");
+  });
+
+  graded("adamwStep follows optim.AdamW for 50 steps, and differs from Adam + L2", 2, () => {
+    const w0 = randomArray(4, 2);
+    const gradFor = (p: number[]) => p.map((pi, i) => (i + 1) * 3 * pi);
+    const hyper = { lr: 0.05, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.2 };
+    let state = { w: [...w0], m: new Array<number>(4).fill(0), v: new Array<number>(4).fill(0) };
+    const mine: number[][] = [];
+    for (let t = 1; t <= 50; t++) {
+      state = ex.adamwStep(state.w, gradFor(state.w), state.m, state.v, t, hyper);
+      mine.push(state.w);
+    }
+    const engine = engineRun((p) => new optim.AdamW([p], { lr: 0.05, weightDecay: 0.2 }), w0, gradFor, 50);
+    for (const t of [0, 9, 49]) {
+      expectClose(mine[t], engine[t], {
+        what: `w after step ${t + 1} vs optim.AdamW`, input: { w0, loss: "gradient 3(i+1)·w_i", ...hyper }, rtol: 1e-9, atol: 1e-12,
+        hint: "decoupled: shrink w by lr·weightDecay·w outside the adaptive step; adding weightDecay·w to g instead is Adam + L2, a different optimizer",
+      });
     }
   });
 });

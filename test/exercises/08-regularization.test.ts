@@ -3,7 +3,7 @@ import * as exercise from "@exercise/08-regularization";
 import { F, Generator, nn, regularization, tensor } from "kernel-lib";
 import { expectClose, expectEqual, graded } from "./grading";
 import { withoutShortcuts } from "./forbidden";
-import { expectInputsUntouched } from "./contracts";
+import { expectInputsUntouched, expectThrows } from "./contracts";
 
 /** The submission, with any function that takes a forbidden shortcut refused (forbidden.ts). */
 const ex = withoutShortcuts(exercise, "08-regularization");
@@ -170,5 +170,57 @@ describe("08 regularization", () => {
     const got = ex.mcDropoutStats(passes);
     expectClose(got.mean.flat(), reference.mean, { what: "mean of 8 MC-dropout passes", rtol: 1e-5, atol: 1e-7 });
     expectClose(got.std.flat(), reference.std, { what: "std of 8 MC-dropout passes", rtol: 1e-4, atol: 1e-6, hint: "population std (unbiased: false)" });
+  });
+
+  graded("dropoutEval: at evaluation time inverted dropout is the identity", 1, () => {
+    const x = [0.5, -2, 3, 0];
+    for (const p of [0.5, 0.2]) {
+      const got = expectInputsUntouched("dropoutEval", { x }, () => ex.dropoutEval(x, p));
+      const layer = new nn.Dropout(p);
+      layer.eval();
+      expectClose(got, Array.from(layer.call(tensor(x, { dtype: "float64" })).data), {
+        what: `dropoutEval with p = ${p}`, input: { x, p }, rtol: 0, atol: 0,
+        hint: "no scaling at eval: training already divided the kept units by 1 − p (multiplying by 1 − p is the non-inverted variant)",
+      });
+    }
+    expectEqual(ex.dropoutEval(x, 0.5) !== x, true, { what: "dropoutEval returns a new array", hint: "return x.slice() or [...x]" });
+  });
+
+  graded("l1PenaltyWithGrad: λΣ|w|, subgradient sign(w) with sign(0) = 0", 2, () => {
+    const w = [[1, -2, 0], [0.5]];
+    const got = expectInputsUntouched("l1PenaltyWithGrad", { weights: w }, () => ex.l1PenaltyWithGrad(w, 0.1));
+    expectClose(got.value, 0.1 * 3.5, { what: "penalty of [[1, −2, 0], [0.5]] with λ = 0.1", input: { weights: w }, rtol: 1e-12, hint: "λ · Σ |w|" });
+    expectClose(got.grads.flat(), [0.1, -0.1, 0, 0.1], {
+      what: "subgradient", input: { weights: w }, rtol: 1e-12, atol: 0,
+      hint: "λ·sign(w), and exactly 0 at w = 0 (the subgradient kernel-lib and PyTorch use): weights at 0 stay there",
+    });
+    const perSample = ex.l1PenaltyWithGrad([[4, -4]], 0.5, 20);
+    expectClose([perSample.value, ...perSample.grads.flat()], [0.2, 0.025, -0.025], { what: "per-sample form with n = 20", input: { weights: [[4, -4]], lambda: 0.5, n: 20 }, rtol: 1e-12, hint: "divide by n" });
+    expectClose(ex.l1PenaltyWithGrad([], 1).value, 0, { what: "no weights", rtol: 0, atol: 0 });
+  });
+
+  graded("labelSmoothingCrossEntropy matches F.crossEntropy with labelSmoothing, and its autograd", 2, () => {
+    const logits = Array.from({ length: 5 }, (_, i) => randomArray(4, 80 + i).map((v) => 2 * v));
+    const labels = [0, 3, 1, 1, 2];
+    for (const smoothing of [0, 0.1, 0.3]) {
+      const z = tensor(logits, { dtype: "float64", requiresGrad: true });
+      const loss = F.crossEntropy(z, labels, { labelSmoothing: smoothing });
+      loss.backward();
+      const got = expectInputsUntouched("labelSmoothingCrossEntropy", { logits, labels }, () => ex.labelSmoothingCrossEntropy(logits, labels, smoothing));
+      expectClose(got.loss, loss.item(), { what: `loss with smoothing ${smoothing}`, input: { logits, labels, smoothing }, rtol: 1e-10, hint: "q = (1 − ε)·onehot + ε/K (ε/K on EVERY class, the true one too); loss = −mean Σ q·log softmax" });
+      expectClose(got.dlogits.flat(), Array.from(z.grad!.data), { what: `dlogits with smoothing ${smoothing}`, input: { logits, labels, smoothing }, rtol: 1e-9, atol: 1e-14, hint: "(softmax − q) / N" });
+    }
+  });
+
+  graded("labelSmoothingCrossEntropy is stable for large logits and refuses bad labels", 1, () => {
+    const logits = [[1000, 0, -1000], [-500, 500, 499]];
+    const got = ex.labelSmoothingCrossEntropy(logits, [0, 2], 0.1);
+    const z = tensor(logits, { dtype: "float64", requiresGrad: true });
+    const loss = F.crossEntropy(z, [0, 2], { labelSmoothing: 0.1 });
+    loss.backward();
+    expectClose(got.loss, loss.item(), { what: "loss for logits of ±1000", input: { logits, labels: [0, 2] }, rtol: 1e-10, hint: "subtract each row's maximum before exp: log softmax = (z − M) − log Σ exp(z − M)" });
+    expectClose(got.dlogits.flat(), Array.from(z.grad!.data), { what: "dlogits for logits of ±1000", input: { logits }, rtol: 1e-9, atol: 1e-14 });
+    expectThrows("labelSmoothingCrossEntropy with label 3 of 3 classes", () => ex.labelSmoothingCrossEntropy([[1, 2, 3]], [3], 0), "check 0 ≤ label < K");
+    expectThrows("labelSmoothingCrossEntropy with smoothing 1.5", () => ex.labelSmoothingCrossEntropy([[1, 2, 3]], [0], 1.5), "ε must be in [0, 1]");
   });
 });

@@ -34,11 +34,11 @@ export const SHORTCUTS: Readonly<Record<string, ShortcutRules>> = {
     without: {},
   },
   "04-batch-normalization": {
-    fromScratch: ["batchNormForward", "batchNormBackward", "updateRunningStats", "foldBatchNorm", "batchNormEval", "layerNormForward"],
+    fromScratch: ["batchNormForward", "batchNormBackward", "updateRunningStats", "foldBatchNorm", "batchNormEval", "layerNormForward", "gradientCheck"],
     without: {},
   },
   "05-residuals-and-clipping": {
-    fromScratch: ["clipGradNorm", "clipGradValue", "cosineSimilarity", "residualForward", "residualBackward", "backpropNorms", "gradientCheck"],
+    fromScratch: ["clipGradNorm", "clipGradValue", "cosineSimilarity", "residualForward", "residualBackward", "backpropNorms"],
     without: {},
   },
   "06-optimizers": {
