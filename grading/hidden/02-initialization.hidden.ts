@@ -1,7 +1,7 @@
 /** Hidden cases for exercises/02-initialization.ts: other shapes and fans, other seeds. */
 import type * as Ex from "@exercise/02-initialization";
 import { Generator, zeros } from "kernel-lib";
-import { hiddenCases } from "../../tools/grader/hidden-api";
+import { hiddenCases, threw } from "../../tools/grader/hidden-api";
 import { guarded } from "./guard";
 import { matrix } from "./inputs";
 
@@ -33,5 +33,15 @@ export default hiddenCases<typeof Ex>("02-initialization", guarded<typeof Ex>("0
       const weights = widths.slice(1).map((u, l) => matrix(9203 + l, widths[l], u, 0.9));
       return [ex.stackActivationStats(X, weights, "relu"), ex.stackActivationStats(X, weights, "tanh")];
     },
+  },
+  {
+    name: "fans refuses a 1-D shape and handles a 5-D one",
+    points: 1,
+    run: (ex) => ({ refused: threw(() => ex.fans([7])), fiveD: ex.fans([4, 3, 2, 2, 2]) }),
+  },
+  {
+    name: "stackActivationStats for a single sample (N = 1) through linear layers with negative units",
+    points: 1, rtol: 1e-9, atol: 1e-12,
+    run: (ex) => ex.stackActivationStats([[1, 2]], [[[1, -1, 0], [2, -3, 0]], [[1], [1], [0]]], "linear"),
   },
 ]));

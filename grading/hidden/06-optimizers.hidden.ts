@@ -44,4 +44,13 @@ export default hiddenCases<typeof Ex>("06-optimizers", guarded<typeof Ex>("06-op
       return s;
     },
   },
+  {
+    name: "adamwStep for 20 steps with a strong decay (λ = 0.5) and one coordinate whose gradient is 0",
+    points: 2, rtol: 1e-10, atol: 1e-14,
+    run: (ex) => {
+      let s = { w: normals(9620, 4, 2), m: [0, 0, 0, 0], v: [0, 0, 0, 0] };
+      for (let t = 1; t <= 20; t++) s = ex.adamwStep(s.w, s.w.map((wi, i) => (i === 3 ? 0 : (i + 1) * wi)), s.m, s.v, t, { lr: 0.02, beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0.5 });
+      return s;
+    },
+  },
 ]));
