@@ -120,4 +120,13 @@ export const MUTATIONS: readonly Variant[] = [
     edits: [["const q = (c === label ? 1 - smoothing : 0) + smoothing / k;", "const q = c === label ? 1 - smoothing : smoothing / (k - 1);"]] },
   { exercise: "08-regularization", fn: "labelSmoothingCrossEntropy", what: "softmax without subtracting the maximum",
     edits: [["const top = Math.max(...row);", "const top = 0;"]] },
+
+  // Arguments changed in place, caught by the graders' generic check (test/exercises/submission.ts).
+  { exercise: "06-optimizers", fn: "rmspropStep", what: "rmspropStep updates s in place",
+    edits: [["const sNext = s.map((si, i) => hyper.rho * si + (1 - hyper.rho) * g[i] * g[i]);",
+      "const sNext = s as number[];\n  s.forEach((si, i) => (sNext[i] = hyper.rho * si + (1 - hyper.rho) * g[i] * g[i]));"]] },
+  { exercise: "08-regularization", fn: "dropoutBackward", what: "dropoutBackward writes the gradient into dOut",
+    edits: [["return dOut.map((g, i) => g * mask[i]);", "(dOut as number[]).forEach((g, i) => ((dOut as number[])[i] = g * mask[i]));\n  return dOut as number[];"]] },
+  { exercise: "01-why-deep-is-hard", fn: "fitPolynomial", what: "fitPolynomial sorts x in place", alsoFails: ["errorsByDegree"],
+    edits: [["  const n = degree + 1;\n  const a = Array.from", "  (x as number[]).sort((p, q) => p - q);\n  const n = degree + 1;\n  const a = Array.from"]] },
 ];

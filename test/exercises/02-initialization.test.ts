@@ -2,11 +2,11 @@ import { describe } from "vitest";
 import { Generator, init, tensor, zeros, type Tensor } from "kernel-lib";
 import * as exercise from "@exercise/02-initialization";
 import { expectClose, expectEqual, graded } from "./grading";
-import { withoutShortcuts } from "./forbidden";
+import { asGraded } from "./submission";
 import { expectInputsUntouched, expectThrows } from "./contracts";
 
-/** The submission, with any function that takes a forbidden shortcut refused (forbidden.ts). */
-const ex = withoutShortcuts(exercise, "02-initialization");
+/** The submission as graded: shortcuts refused, arguments checked for changes (submission.ts). */
+const ex = asGraded(exercise, "02-initialization");
 
 type Scheme = "xavier" | "he" | "lecun";
 

@@ -2,10 +2,10 @@ import { describe, expect } from "vitest";
 import * as exercise from "@exercise/03-activations";
 import { F, Generator, diagnostics, nn, tensor, type Tensor } from "kernel-lib";
 import { expectClose, expectEqual, graded } from "./grading";
-import { withoutShortcuts } from "./forbidden";
+import { asGraded } from "./submission";
 
-/** The submission, with any function that takes a forbidden shortcut refused (forbidden.ts). */
-const ex = withoutShortcuts(exercise, "03-activations");
+/** The submission as graded: shortcuts refused, arguments checked for changes (submission.ts). */
+const ex = asGraded(exercise, "03-activations");
 
 /** Seeded inputs spread over both sides of 0 (never exactly 0: autograd's choice at a kink is tested separately). */
 function inputs(seed: number, n: number, scale = 3): number[] {
@@ -35,7 +35,7 @@ function finiteDifferences(f: (x: readonly number[]) => exercise.Activated, xs: 
 }
 
 describe("03 activations", () => {
-  graded("leakyRelu: values and slopes on both sides (default slope 0.01)", 2, () => {
+  graded("leakyRelu: values and slopes on both sides (default slope 0.01)", 1, () => {
     const xs = [-3, -0.5, 0, 0.25, 4];
     const out = ex.leakyRelu(xs);
     expectClose(out.y, [-0.03, -0.005, 0, 0.25, 4], { what: "leakyRelu values (slope 0.01)", input: { x: xs }, rtol: 1e-12, hint: "x for x > 0, 0.01·x otherwise" });

@@ -2,12 +2,12 @@ import { describe, expect } from "vitest";
 import * as exercise from "@exercise/04-batch-normalization";
 import { F, Generator, nn, noGrad, tensor, type Tensor } from "kernel-lib";
 import { expectClose, expectEqual, graded } from "./grading";
-import { withoutShortcuts } from "./forbidden";
+import { asGraded } from "./submission";
 import { expectInputsUntouched } from "./contracts";
 import { referenceCache } from "./reference-batch-norm";
 
-/** The submission, with any function that takes a forbidden shortcut refused (forbidden.ts). */
-const ex = withoutShortcuts(exercise, "04-batch-normalization");
+/** The submission as graded: shortcuts refused, arguments checked for changes (submission.ts). */
+const ex = asGraded(exercise, "04-batch-normalization");
 
 /** A seeded [n][c] batch whose columns have different means and scales. */
 function batch(seed: number, n: number, c: number): number[][] {
@@ -101,7 +101,7 @@ describe("04 batch normalization", () => {
     expectClose(out.map((r) => r[0]), [0.7, 0.7, 0.7], { what: "output of a constant column", input: { x }, rtol: 1e-12, hint: "σ² = 0 there: x̂ = 0 and out = β; never divide by √σ² without eps" });
   });
 
-  graded("batchNormBackward: dβ and dγ are sums over the batch", 1, () => {
+  graded("batchNormBackward: dβ and dγ are sums over the batch", 2, () => {
     const x = batch(6, 12, 3);
     const gamma = vector(7, 3, 1, 0.3);
     const dout = batch(8, 12, 3);
@@ -112,7 +112,7 @@ describe("04 batch normalization", () => {
     expectClose(grads.dgamma, ref.dgamma, { what: "dγ", rtol: 1e-9, hint: "dγ[c] = Σᵢ dout[i][c]·x̂[i][c]" });
   });
 
-  graded("batchNormBackward: dx matches kernel-lib's autograd through F.batchNorm", 3, () => {
+  graded("batchNormBackward: dx matches kernel-lib's autograd through F.batchNorm", 5, () => {
     for (const [seed, n, c] of [[9, 8, 3], [10, 32, 5], [11, 2, 4]] as const) {
       const x = batch(seed, n, c);
       const gamma = vector(seed + 100, c, 1, 0.5);
@@ -242,7 +242,7 @@ describe("04 batch normalization", () => {
     }
   });
 
-  graded("layerNormForward: per-sample statistics, as nn.LayerNorm", 2, () => {
+  graded("layerNormForward: per-sample statistics, as nn.LayerNorm", 3, () => {
     for (const [seed, n, c] of [[70, 5, 6], [71, 1, 3]] as const) {
       const x = batch(seed, n, c);
       const gamma = vector(seed + 1, c, 1, 0.5);
@@ -258,7 +258,7 @@ describe("04 batch normalization", () => {
     expectClose(flat.flat(), [0.5, -1, 0], { what: "a constant row gives β (finite, thanks to eps)", input: { x: [[2, 2, 2]] }, rtol: 1e-12, atol: 1e-12 });
   });
 
-  graded("gradientCheck: central differences and CS231n's relative error", 2, () => {
+  graded("gradientCheck: central differences and CS231n's relative error", 4, () => {
     // f(x) = Σ sin(xᵢ)·xᵢ², ∂f/∂xᵢ = cos(xᵢ)·xᵢ² + 2xᵢ·sin(xᵢ)
     const f = (x: number[]) => x.reduce((s, v) => s + Math.sin(v) * v * v, 0);
     const x = [0.3, -1.2, 2, 0.7];

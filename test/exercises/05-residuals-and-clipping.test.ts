@@ -2,11 +2,11 @@ import { describe } from "vitest";
 import { Generator, clipGradNorm_, clipGradValue_, nn, noGrad, tensor, type Tensor } from "kernel-lib";
 import * as exercise from "@exercise/05-residuals-and-clipping";
 import { GradingError, expectClose, expectEqual, graded } from "./grading";
-import { withoutShortcuts } from "./forbidden";
+import { asGraded } from "./submission";
 import { expectInputsUntouched } from "./contracts";
 
-/** The submission, with any function that takes a forbidden shortcut refused (forbidden.ts). */
-const ex = withoutShortcuts(exercise, "05-residuals-and-clipping");
+/** The submission as graded: shortcuts refused, arguments checked for changes (submission.ts). */
+const ex = asGraded(exercise, "05-residuals-and-clipping");
 
 const gen = new Generator(505);
 const randomArray = (n: number, scale = 1) => Array.from({ length: n }, () => gen.normal() * scale);
@@ -119,7 +119,7 @@ describe("05 residuals and clipping", () => {
     }
   });
 
-  graded("residualBackward: dx, dW, db against autograd and finite differences", 3, () => {
+  graded("residualBackward: dx, dW, db against autograd and finite differences", 5, () => {
     const d = 5;
     const x = randomArray(d), W = randomMatrix(d, d, 0.5), b = randomArray(d, 0.1), dy = randomArray(d);
     const got = ex.residualBackward(x, W, b, dy);
@@ -158,7 +158,7 @@ describe("05 residuals and clipping", () => {
     expectClose(got.dW.flat(), [0, 1, 0, 0, 1, 0, 0, 1, 0], { what: "dW with x = [0, 1, −1]", input: { x, dy }, rtol: 1e-12 });
   });
 
-  graded("backpropNorms: carrying a gradient down through Jacobians, with and without skips", 3, () => {
+  graded("backpropNorms: carrying a gradient down through Jacobians, with and without skips", 4, () => {
     const halves = Array.from({ length: 4 }, () => [[0.5, 0], [0, 0.5]]);
     expectClose(ex.backpropNorms(halves, [3, 4], false), [2.5, 1.25, 0.625, 0.3125], { what: "plain layers with J = 0.5·I", input: { jacobians: "4 × 0.5·I", g: [3, 4] }, rtol: 1e-12, hint: "each layer multiplies the norm by 0.5; return the norm after every layer" });
     const zeros = Array.from({ length: 3 }, () => [[0, 0], [0, 0]]);

@@ -2,11 +2,11 @@ import { describe } from "vitest";
 import { Generator, optim, tensor, type Tensor } from "kernel-lib";
 import * as exercise from "@exercise/06-optimizers";
 import { GradingError, expectClose, graded } from "./grading";
-import { withoutShortcuts } from "./forbidden";
+import { asGraded } from "./submission";
 import { expectInputsUntouched } from "./contracts";
 
-/** The submission, with any function that takes a forbidden shortcut refused (forbidden.ts). */
-const ex = withoutShortcuts(exercise, "06-optimizers");
+/** The submission as graded: shortcuts refused, arguments checked for changes (submission.ts). */
+const ex = asGraded(exercise, "06-optimizers");
 
 const gen = new Generator(606);
 const randomArray = (n: number, scale = 1) => Array.from({ length: n }, () => gen.normal() * scale);
@@ -58,7 +58,7 @@ describe("06 optimizers", () => {
     expectUntouched([[1, -2], [0.5, 0.5], [0, 0]], [w, g, v], "momentumStep's arguments");
   });
 
-  graded("momentumStep follows optim.SGD(momentum) for 50 steps", 2, () => {
+  graded("momentumStep follows optim.SGD(momentum) for 50 steps", 1, () => {
     const w0 = randomArray(4);
     const hyper = { lr: 0.05, momentum: 0.9 };
     let state = { w: [...w0], v: [0, 0, 0, 0] };
@@ -73,7 +73,7 @@ describe("06 optimizers", () => {
     }
   });
 
-  graded("nesterovStep takes the gradient at the look-ahead point", 3, () => {
+  graded("nesterovStep takes the gradient at the look-ahead point", 4, () => {
     const calls: number[][] = [];
     const gradAt = (point: number[]) => {
       calls.push([...point]);
@@ -103,7 +103,7 @@ describe("06 optimizers", () => {
     }
   });
 
-  graded("rmspropStep: by hand and against optim.RMSprop", 2, () => {
+  graded("rmspropStep: by hand and against optim.RMSprop", 3, () => {
     const w = [1, -1], g = [2, 0.1], s = [0, 0];
     const out = ex.rmspropStep(w, g, s, { lr: 0.01, rho: 0.9, eps: 1e-8 });
     const sExpected = [0.1 * 4, 0.1 * 0.01];
@@ -125,7 +125,7 @@ describe("06 optimizers", () => {
     }
   });
 
-  graded("adamStep: the first steps by hand, with bias correction", 2, () => {
+  graded("adamStep: the first steps by hand, with bias correction", 3, () => {
     const hyper = { lr: 0.001, beta1: 0.9, beta2: 0.999, eps: 1e-8 };
     const out = ex.adamStep([0.5, -0.5], [2, -0.001], [0, 0], [0, 0], 1, hyper);
     expectClose(out.m, [0.2, -0.0001], { what: "m after step 1", input: { g: [2, -0.001] }, rtol: 1e-12, hint: "m ← beta1·m + (1 − beta1)·g; return the raw m, not m̂" });
@@ -140,7 +140,7 @@ describe("06 optimizers", () => {
     expectThrows(() => ex.adamStep([1], [1], [0], [0], 0, hyper), "adamStep at t = 0", "t counts steps from 1; refuse t < 1 with an Error");
   });
 
-  graded("adamStep follows optim.Adam for 100 steps of noisy gradients", 2, () => {
+  graded("adamStep follows optim.Adam for 100 steps of noisy gradients", 3, () => {
     const w0 = randomArray(5);
     const noise = Array.from({ length: 100 }, () => randomArray(5, 0.3));
     const gradFor = (p: number[], t: number) => p.map((pi, i) => pi * (i + 1) + noise[t][i]);
@@ -156,7 +156,7 @@ describe("06 optimizers", () => {
     }
   });
 
-  graded("adamwStep: one step by hand; the decay is decoupled from the gradient", 2, () => {
+  graded("adamwStep: one step by hand; the decay is decoupled from the gradient", 3, () => {
     const hyper = { lr: 0.1, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.1 };
     // A huge gradient on w[0] and none on w[1]: AdamW still decays both by lr·λ·w.
     const w = [1, -2], g = [100, 0], zeros = [0, 0];

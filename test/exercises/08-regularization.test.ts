@@ -2,11 +2,11 @@ import { describe } from "vitest";
 import * as exercise from "@exercise/08-regularization";
 import { F, Generator, nn, regularization, tensor } from "kernel-lib";
 import { expectClose, expectEqual, graded } from "./grading";
-import { withoutShortcuts } from "./forbidden";
+import { asGraded } from "./submission";
 import { expectInputsUntouched, expectThrows } from "./contracts";
 
-/** The submission, with any function that takes a forbidden shortcut refused (forbidden.ts). */
-const ex = withoutShortcuts(exercise, "08-regularization");
+/** The submission as graded: shortcuts refused, arguments checked for changes (submission.ts). */
+const ex = asGraded(exercise, "08-regularization");
 
 /** n standard-normal numbers from a seeded generator. */
 function randomArray(n: number, seed: number): number[] {
@@ -28,7 +28,7 @@ describe("08 regularization", () => {
     expectClose(out, x.map((v, i) => v * expectedMask[i]), { what: "dropout output", input: { p }, rtol: 1e-12, hint: "out[i] = x[i] · mask[i]" });
   });
 
-  graded("dropoutForward equals F.dropout with the same generator; p = 0 and p = 1", 2, () => {
+  graded("dropoutForward equals F.dropout with the same generator; p = 0 and p = 1", 1, () => {
     const x = randomArray(64, 2);
     for (const p of [0.1, 0.5, 0.8]) {
       const { out } = ex.dropoutForward(x, p, new Generator(7));
@@ -50,7 +50,7 @@ describe("08 regularization", () => {
     expectClose(mean, 2, { what: "mean output for x = 2 everywhere (p = 0.5)", rtol: 0.03, hint: "kept units must be scaled by 1/(1 − p) so that E[out] = x" });
   });
 
-  graded("dropoutBackward: dL/dx = dL/dout · mask, checked against autograd", 2, () => {
+  graded("dropoutBackward: dL/dx = dL/dout · mask, checked against autograd", 1, () => {
     const x = randomArray(50, 4);
     const dOut = randomArray(50, 5);
     const g = new Generator(11);
@@ -61,7 +61,7 @@ describe("08 regularization", () => {
     expectClose(got, xt.grad!, { what: "dL/dx of dropout (p = 0.4)", input: { p: 0.4 }, rtol: 1e-12, hint: "dropped units get 0 gradient, kept ones get dOut · 1/(1 − p)" });
   });
 
-  graded("l2PenaltyWithGrad: value λΣw² and gradient 2λw, against regularization.l2Penalty", 2, () => {
+  graded("l2PenaltyWithGrad: value λΣw² and gradient 2λw, against regularization.l2Penalty", 1, () => {
     const w1 = randomArray(12, 6);
     const w2 = randomArray(5, 7);
     const lambda = 0.03;
@@ -199,7 +199,7 @@ describe("08 regularization", () => {
     expectClose(ex.l1PenaltyWithGrad([], 1).value, 0, { what: "no weights", rtol: 0, atol: 0 });
   });
 
-  graded("labelSmoothingCrossEntropy matches F.crossEntropy with labelSmoothing, and its autograd", 2, () => {
+  graded("labelSmoothingCrossEntropy matches F.crossEntropy with labelSmoothing, and its autograd", 4, () => {
     const logits = Array.from({ length: 5 }, (_, i) => randomArray(4, 80 + i).map((v) => 2 * v));
     const labels = [0, 3, 1, 1, 2];
     for (const smoothing of [0, 0.1, 0.3]) {
@@ -212,7 +212,7 @@ describe("08 regularization", () => {
     }
   });
 
-  graded("labelSmoothingCrossEntropy is stable for large logits and refuses bad labels", 1, () => {
+  graded("labelSmoothingCrossEntropy is stable for large logits and refuses bad labels", 2, () => {
     const logits = [[1000, 0, -1000], [-500, 500, 499]];
     const got = ex.labelSmoothingCrossEntropy(logits, [0, 2], 0.1);
     const z = tensor(logits, { dtype: "float64", requiresGrad: true });

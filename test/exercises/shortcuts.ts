@@ -16,6 +16,8 @@
 export interface ShortcutRules {
   fromScratch: readonly string[];
   without: Readonly<Record<string, readonly string[]>>;
+  /** Functions whose doc says they change an argument in place (every other one must leave its arguments as they were). */
+  inPlace?: readonly string[];
 }
 
 const SCHEDULES = ["optim.schedules", "optim.lrScheduler"];
@@ -28,6 +30,7 @@ export const SHORTCUTS: Readonly<Record<string, ShortcutRules>> = {
   "02-initialization": {
     fromScratch: ["fans", "initStd", "uniformBound", "stackActivationStats"],
     without: { initialize_: ["init", ".uniform_", ".normal_"] },
+    inPlace: ["initialize_"],
   },
   "03-activations": {
     fromScratch: ["leakyRelu", "elu", "selu", "geluTanh", "deadFraction"],
@@ -40,6 +43,7 @@ export const SHORTCUTS: Readonly<Record<string, ShortcutRules>> = {
   "05-residuals-and-clipping": {
     fromScratch: ["clipGradNorm", "clipGradValue", "cosineSimilarity", "residualForward", "residualBackward", "backpropNorms"],
     without: {},
+    inPlace: ["clipGradNorm", "clipGradValue"],
   },
   "06-optimizers": {
     fromScratch: ["momentumStep", "nesterovStep", "rmspropStep", "adamStep", "adamwStep"],
@@ -56,6 +60,7 @@ export const SHORTCUTS: Readonly<Record<string, ShortcutRules>> = {
   "09-transfer-learning": {
     fromScratch: ["sampleConfigs", "gridConfigs"],
     without: { countParameters: [".numParameters"] },
+    inPlace: ["setTrainable"],
   },
   "10-modern-recipe": {
     fromScratch: ["diagnose"],

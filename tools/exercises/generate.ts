@@ -7,6 +7,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { makeStub } from "./stubs";
 import { shortcutNote } from "../../test/exercises/shortcuts";
+import { withRubric } from "./rubric";
 
 const root = resolve(__dirname, "../..");
 
@@ -41,10 +42,17 @@ export function staleStubs(): string[] {
     .map(({ name }) => name);
 }
 
+/** True when README's rubric table differs from what the graders and tools/exercises/rubric.ts give. */
+export function staleReadme(): boolean {
+  const text = readFileSync(join(root, "README.md"), "utf8");
+  return withRubric(text) !== text;
+}
+
 function main(): void {
   const { values } = parseArgs({ options: { check: { type: "boolean", default: false } } });
   if (values.check) {
     const stale = staleStubs();
+    if (staleReadme()) stale.push("README.md (the graders' rubric table)");
     if (stale.length > 0) {
       console.error(`These exercise stubs are out of date with solutions/: ${stale.join(", ")}\nRun: npm run exercises`);
       process.exit(1);
@@ -53,7 +61,9 @@ function main(): void {
     return;
   }
   for (const { name, stub } of expectedStubs()) writeFileSync(join(root, "exercises", name), stub);
-  console.log("exercise stubs regenerated");
+  const readme = join(root, "README.md");
+  writeFileSync(readme, withRubric(readFileSync(readme, "utf8")));
+  console.log("exercise stubs and README's rubric table regenerated");
 }
 
 if (require.main === module) main();
