@@ -30,7 +30,7 @@ export const RUBRIC: Readonly<Record<string, Readonly<Record<string, readonly [t
     dropoutEval: [1, 1], l1PenaltyWithGrad: [1, 2], labelSmoothingCrossEntropy: [3, 6],
   },
   "09-transfer-learning": { setTrainable: [2, 4], countParameters: [2, 3], newHeadOnBody: [3, 6], sampleConfigs: [3, 5], gridConfigs: [1, 2] },
-  "10-modern-recipe": { diagnose: [2, 6], warmupCosineSchedule: [2, 4], recipeModel: [3, 5] },
+  "10-modern-recipe": { diagnose: [2, 6], warmupCosineSchedule: [2, 4], recipeModel: [3, 5], trainAndPredict: [3, 6] },
 };
 
 /** The function a graded test or hidden case belongs to: the first word of its name ("batchNormForward: …"). */
