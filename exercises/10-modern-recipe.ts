@@ -146,5 +146,5 @@ export function recipeModel(sizes: readonly number[], options: RecipeOptions = {
  * dropout), so the same seed gives the same predictions.
  */
 export function trainAndPredict(xTrain: readonly (readonly number[])[], yTrain: readonly number[], xPredict: readonly (readonly number[])[], seed: number): number[] {
-  return notImplemented("trainAndPredict", "scale the inputs to [0, 1]; recipeModel([49, 128, 10], { generator }), optim.AdamW, ~20 epochs of shuffled mini-batches with F.crossEntropy; model.eval() before predicting");
+  return notImplemented("trainAndPredict", "scale the inputs to [0, 1]; recipeModel([49, 64, 10], { generator }), optim.AdamW, ~15 epochs of shuffled mini-batches with F.crossEntropy; model.eval() before predicting");
 }
