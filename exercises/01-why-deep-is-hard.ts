@@ -3,6 +3,10 @@ import { notImplemented } from "./support";
  * Lesson 1 exercises: why deep networks are hard to train.
  * Replace each `notImplemented(…)` with your code, then run `npm run check -- 01`.
  */
+/*
+ * Write these yourself: the grader checks, and a function that takes a shortcut scores 0.
+ * - Without kernel-lib (plain numbers and arrays; its types are fine): sigmoidDerivative, gradientThroughSigmoids, countParameters, fitPolynomial, errorsByDegree, sigmoidStackGradientNorms.
+ */
 
 /**
  * 1.1 The derivative of the logistic sigmoid at z: σ'(z) = σ(z)·(1 − σ(z)).

@@ -2,6 +2,11 @@
  * Lesson 2 exercises: weight initialization.
  * Replace each `notImplemented(…)` with your code, then run `npm run check -- 02`.
  */
+/*
+ * Write these yourself: the grader checks, and a function that takes a shortcut scores 0.
+ * - Without kernel-lib (plain numbers and arrays; its types are fine): fans, initStd, uniformBound, stackActivationStats.
+ * - initialize_ without kernel-lib's init.*, the .uniform_() method, the .normal_() method.
+ */
 import { noGrad, type Generator, type Tensor } from "kernel-lib";
 import { notImplemented } from "./support";
 

@@ -7,6 +7,10 @@ import { notImplemented } from "./support";
  * (features, or channels): x[i][c], like a [N, C] tensor. Every statistic is
  * per feature c, over the N samples of the batch.
  */
+/*
+ * Write these yourself: the grader checks, and a function that takes a shortcut scores 0.
+ * - Without kernel-lib (plain numbers and arrays; its types are fine): batchNormForward, batchNormBackward, updateRunningStats, foldBatchNorm, batchNormEval, layerNormForward, gradientCheck.
+ */
 
 /** What the forward pass keeps for the backward pass. */
 export interface BatchNormCache {
@@ -123,4 +127,55 @@ export interface BatchNormParams {
  */
 export function foldBatchNorm(linear: LinearParams, bn: BatchNormParams): { weight: number[][]; bias: number[] } {
   return notImplemented("foldBatchNorm", "compute s[j] = gamma[j] / Math.sqrt(runningVar[j] + eps) once per output row j");
+}
+
+/**
+ * 4.5 Batch norm in evaluation mode (model.eval()): no batch statistics at
+ * all; every sample is normalized with the RUNNING statistics, so the output
+ * of a sample does not depend on the rest of the batch (a batch of one works):
+ *
+ *   out[i][c] = gamma[c] · (x[i][c] − runningMean[c]) / √(runningVar[c] + eps) + beta[c]
+ *
+ * Returns new rows; does not modify its inputs.
+ */
+export function batchNormEval(x: readonly (readonly number[])[], bn: BatchNormParams): number[][] {
+  return notImplemented("batchNormEval", "the same affine map for every row: scale[c] = gamma[c] / √(runningVar[c] + eps)");
+}
+
+/**
+ * 4.6 Layer normalization (Ba et al., 2016), as nn.LayerNorm(C) on a [N, C]
+ * batch: the statistics are per SAMPLE i, over its C features (batch norm
+ * takes them per feature over the batch), with the biased variance:
+ *
+ *   mu[i] = (1/C) Σ_c x[i][c],   var[i] = (1/C) Σ_c (x[i][c] − mu[i])²
+ *   out[i][c] = gamma[c] · (x[i][c] − mu[i]) / √(var[i] + eps) + beta[c]
+ *
+ * The same in training and evaluation mode; a batch of one works. eps
+ * defaults to 1e-5. Returns new rows; does not modify its inputs.
+ */
+export function layerNormForward(x: readonly (readonly number[])[], gamma: readonly number[], beta: readonly number[], eps = 1e-5): number[][] {
+  return notImplemented("layerNormForward", "like batchNormForward with rows and columns swapped for the statistics; gamma and beta stay per feature c");
+}
+
+export interface GradientCheck {
+  /** The central-difference estimate of ∂f/∂x[i] for every i. */
+  numeric: number[];
+  /** maxᵢ |analytic[i] − numeric[i]| / max(|analytic[i]|, |numeric[i]|) (0 where both are 0). */
+  maxRelativeError: number;
+}
+
+/**
+ * 4.7 A gradient check, the test this lesson runs on batch norm's backward
+ * pass (CS231n's recipe). For each coordinate i, nudge x[i] by ±h and take
+ * the central difference
+ *
+ *   numeric[i] = (f(x + h·eᵢ) − f(x − h·eᵢ)) / (2h)
+ *
+ * then compare with the analytic gradient by the relative error above
+ * (CS231n: below 1e-7 is great, above 1e-2 is probably a bug). Call f with
+ * arrays of your own (f may keep or change what it gets); x itself must be
+ * left as it was. h defaults to 1e-5.
+ */
+export function gradientCheck(f: (x: number[]) => number, x: readonly number[], analytic: readonly number[], h = 1e-5): GradientCheck {
+  return notImplemented("gradientCheck", "copy x with [...x], change one coordinate at a time, call f twice per coordinate");
 }

@@ -7,6 +7,10 @@ import { notImplemented } from "./support";
  * `model.parameters().map((p) => Array.from(p.grad!.data))` gives you); the
  * clipping functions change them in place, as `clipGradNorm_` does.
  */
+/*
+ * Write these yourself: the grader checks, and a function that takes a shortcut scores 0.
+ * - Without kernel-lib (plain numbers and arrays; its types are fine): clipGradNorm, clipGradValue, cosineSimilarity, residualForward, residualBackward, backpropNorms.
+ */
 
 /**
  * 5.1 Clipping by global norm. Treat all the arrays in `grads` as one long

@@ -1,11 +1,15 @@
 import { notImplemented } from "./support";
 /**
- * Lesson 6 exercises: one step of four optimizers, on plain arrays.
+ * Lesson 6 exercises: one step of five optimizers, on plain arrays.
  * Replace each `notImplemented(…)` with your code, then run `npm run check -- 06`.
  *
  * Every function is pure: it returns NEW arrays for the parameters and the
  * optimizer state, and leaves its arguments untouched. All operations are
  * per coordinate: w[i] only ever meets g[i], v[i], m[i], s[i].
+ */
+/*
+ * Write these yourself: the grader checks, and a function that takes a shortcut scores 0.
+ * - Without kernel-lib (plain numbers and arrays; its types are fine): momentumStep, nesterovStep, rmspropStep, adamStep, adamwStep.
  */
 
 export interface MomentumHyper {
@@ -109,4 +113,35 @@ export function adamStep(
   hyper: AdamHyper,
 ): { w: number[]; m: number[]; v: number[] } {
   return notImplemented("adamStep", "update m and v first; the corrections 1 − beta1 ** t and 1 − beta2 ** t are the same for every coordinate");
+}
+
+export interface AdamWHyper extends AdamHyper {
+  /** λ, the decoupled weight decay (PyTorch's AdamW default: 0.01). */
+  weightDecay: number;
+}
+
+/**
+ * 6.5 One step of AdamW (Loshchilov & Hutter, 2019): Adam with weight decay
+ * DECOUPLED from the gradient. The moments see only the loss gradient g;
+ * the decay shrinks w directly, scaled by lr but not by the adaptive 1/√v̂:
+ *
+ *   m ← beta1·m + (1 − beta1)·g
+ *   v ← beta2·v + (1 − beta2)·g²
+ *   m̂ = m / (1 − beta1ᵗ),   v̂ = v / (1 − beta2ᵗ)
+ *   w ← w − lr·( m̂ / (√v̂ + eps) + weightDecay·w )       (w on the right is the OLD w)
+ *
+ * This is `optim.AdamW` (and PyTorch's). It is NOT Adam + L2, which adds
+ * weightDecay·w to g before the moments: there the decay is divided by √v̂,
+ * so weights with large gradients are barely decayed. Same conventions as
+ * adamStep: t ≥ 1 (an Error otherwise), new arrays, inputs untouched.
+ */
+export function adamwStep(
+  w: readonly number[],
+  g: readonly number[],
+  m: readonly number[],
+  v: readonly number[],
+  t: number,
+  hyper: AdamWHyper,
+): { w: number[]; m: number[]; v: number[] } {
+  return notImplemented("adamwStep", "exactly adamStep's m, v and hats from g alone; then subtract lr·(adaptive step + weightDecay·w)");
 }

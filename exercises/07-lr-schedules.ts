@@ -8,6 +8,10 @@ import { notImplemented } from "./support";
  * the grader compares your numbers with closed forms and with kernel-lib's
  * `optim.schedules` and `optim.lrScheduler`.
  */
+/*
+ * Write these yourself: the grader checks, and a function that takes a shortcut scores 0.
+ * - Without kernel-lib (plain numbers and arrays; its types are fine): stepDecay, exponentialDecay, inverseTimeDecay, cosineAnnealing, warmupCosine, oneCycle.
+ */
 
 /**
  * 7.1 Step decay: multiply the rate by `gamma` every `stepSize` epochs.

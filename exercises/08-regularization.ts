@@ -2,6 +2,10 @@
  * Lesson 8 exercises: regularization from scratch, on plain arrays.
  * Replace each `notImplemented(…)` with your code, then run `npm run check -- 08`.
  */
+/*
+ * Write these yourself: the grader checks, and a function that takes a shortcut scores 0.
+ * - Without kernel-lib (plain numbers and arrays; its types are fine): dropoutForward, dropoutBackward, dropoutEval, l2PenaltyWithGrad, l1PenaltyWithGrad, EarlyStopper, mcDropoutStats, labelSmoothingCrossEntropy.
+ */
 import type { Generator } from "kernel-lib";
 import { notImplemented } from "./support";
 
@@ -122,4 +126,54 @@ export interface McDropoutStats {
  */
 export function mcDropoutStats(predictions: readonly (readonly (readonly number[])[])[]): McDropoutStats {
   return notImplemented("mcDropoutStats", "loop over samples i and classes c, and inside over passes t; two passes: mean, then squared deviations");
+}
+
+/**
+ * 8.6 Inverted dropout at evaluation time (model.eval()): every unit is
+ * kept and NOTHING is scaled, because training already divided the kept
+ * units by 1 − p. Returns a new array equal to x, whatever p is (p is taken
+ * only to say it does not matter). Scaling by (1 − p) here is the classic
+ * mistake: that belongs to the original, non-inverted dropout.
+ */
+export function dropoutEval(x: readonly number[], p: number): number[] {
+  return notImplemented("dropoutEval", "at eval time inverted dropout is the identity: return a copy of x");
+}
+
+/**
+ * 8.7 The L1 penalty and its subgradient, in the same per-sample form as 8.3:
+ *
+ *   value = (λ / n) · Σ |w|
+ *   ∂value/∂w = (λ / n) · sign(w),    with sign(0) = 0
+ *
+ * |w| has no derivative at 0; any number in [−λ/n, λ/n] is a subgradient
+ * there, and 0 (PyTorch's and kernel-lib's choice: sign(0) = 0) is the one
+ * to return, so that weights already at 0 stay there. No weights give 0.
+ */
+export function l1PenaltyWithGrad(weights: readonly (readonly number[])[], lambda: number, n = 1): PenaltyResult {
+  return notImplemented("l1PenaltyWithGrad", "Math.sign(0) is already 0; add |w| to a running sum and write (λ/n)·Math.sign(w)");
+}
+
+export interface SmoothedLoss {
+  /** The mean loss over the N samples. */
+  loss: number;
+  /** ∂loss/∂logits[i][k], same shape as logits. */
+  dlogits: number[][];
+}
+
+/**
+ * 8.8 Softmax cross-entropy with label smoothing (Szegedy et al., 2016), the
+ * mean over N samples of K classes. The one-hot target of sample i is
+ * softened to q[i][k] = (1 − ε)·1[k = labels[i]] + ε/K, and
+ *
+ *   loss = −(1/N) Σᵢ Σₖ q[i][k] · log softmax(logits[i])[k]
+ *   dlogits[i][k] = (softmax(logits[i])[k] − q[i][k]) / N
+ *
+ * Compute log softmax stably: with M = maxₖ logits[i][k],
+ * log softmax[k] = (logits[i][k] − M) − log Σⱼ exp(logits[i][j] − M), so
+ * logits of 1000 give finite results. ε = 0 is the plain cross-entropy.
+ * Matches F.crossEntropy(logits, labels, { labelSmoothing: ε }). Throws
+ * an Error for ε outside [0, 1] or a label outside 0 … K − 1.
+ */
+export function labelSmoothingCrossEntropy(logits: readonly (readonly number[])[], labels: readonly number[], smoothing = 0): SmoothedLoss {
+  return notImplemented("labelSmoothingCrossEntropy", "per row: subtract the max, log-sum-exp, then q·logp for the loss and softmax − q for the gradient");
 }

@@ -3,6 +3,11 @@
  * searching for hyperparameters.
  * Replace each `notImplemented(…)` with your code, then run `npm run check -- 09`.
  */
+/*
+ * Write these yourself: the grader checks, and a function that takes a shortcut scores 0.
+ * - Without kernel-lib (plain numbers and arrays; its types are fine): sampleConfigs, gridConfigs.
+ * - countParameters without the .numParameters() method.
+ */
 import { Generator, nn, noGrad } from "kernel-lib";
 import { notImplemented } from "./support";
 

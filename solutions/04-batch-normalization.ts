@@ -167,3 +167,79 @@ export function foldBatchNorm(linear: LinearParams, bn: BatchNormParams): { weig
   return { weight, bias };
   // END SOLUTION
 }
+
+/**
+ * 4.5 Batch norm in evaluation mode (model.eval()): no batch statistics at
+ * all; every sample is normalized with the RUNNING statistics, so the output
+ * of a sample does not depend on the rest of the batch (a batch of one works):
+ *
+ *   out[i][c] = gamma[c] · (x[i][c] − runningMean[c]) / √(runningVar[c] + eps) + beta[c]
+ *
+ * Returns new rows; does not modify its inputs.
+ */
+export function batchNormEval(x: readonly (readonly number[])[], bn: BatchNormParams): number[][] {
+  // BEGIN SOLUTION hint: the same affine map for every row: scale[c] = gamma[c] / √(runningVar[c] + eps)
+  const scale = bn.gamma.map((g, c) => g / Math.sqrt(bn.runningVar[c] + bn.eps));
+  return x.map((row) => row.map((v, c) => scale[c] * (v - bn.runningMean[c]) + bn.beta[c]));
+  // END SOLUTION
+}
+
+/**
+ * 4.6 Layer normalization (Ba et al., 2016), as nn.LayerNorm(C) on a [N, C]
+ * batch: the statistics are per SAMPLE i, over its C features (batch norm
+ * takes them per feature over the batch), with the biased variance:
+ *
+ *   mu[i] = (1/C) Σ_c x[i][c],   var[i] = (1/C) Σ_c (x[i][c] − mu[i])²
+ *   out[i][c] = gamma[c] · (x[i][c] − mu[i]) / √(var[i] + eps) + beta[c]
+ *
+ * The same in training and evaluation mode; a batch of one works. eps
+ * defaults to 1e-5. Returns new rows; does not modify its inputs.
+ */
+export function layerNormForward(x: readonly (readonly number[])[], gamma: readonly number[], beta: readonly number[], eps = 1e-5): number[][] {
+  // BEGIN SOLUTION hint: like batchNormForward with rows and columns swapped for the statistics; gamma and beta stay per feature c
+  return x.map((row) => {
+    const mean = row.reduce((s, v) => s + v, 0) / row.length;
+    const variance = row.reduce((s, v) => s + (v - mean) * (v - mean), 0) / row.length;
+    const inv = 1 / Math.sqrt(variance + eps);
+    return row.map((v, c) => gamma[c] * (v - mean) * inv + beta[c]);
+  });
+  // END SOLUTION
+}
+
+export interface GradientCheck {
+  /** The central-difference estimate of ∂f/∂x[i] for every i. */
+  numeric: number[];
+  /** maxᵢ |analytic[i] − numeric[i]| / max(|analytic[i]|, |numeric[i]|) (0 where both are 0). */
+  maxRelativeError: number;
+}
+
+/**
+ * 4.7 A gradient check, the test this lesson runs on batch norm's backward
+ * pass (CS231n's recipe). For each coordinate i, nudge x[i] by ±h and take
+ * the central difference
+ *
+ *   numeric[i] = (f(x + h·eᵢ) − f(x − h·eᵢ)) / (2h)
+ *
+ * then compare with the analytic gradient by the relative error above
+ * (CS231n: below 1e-7 is great, above 1e-2 is probably a bug). Call f with
+ * arrays of your own (f may keep or change what it gets); x itself must be
+ * left as it was. h defaults to 1e-5.
+ */
+export function gradientCheck(f: (x: number[]) => number, x: readonly number[], analytic: readonly number[], h = 1e-5): GradientCheck {
+  // BEGIN SOLUTION hint: copy x with [...x], change one coordinate at a time, call f twice per coordinate
+  if (analytic.length !== x.length) throw new Error(`gradientCheck: analytic has ${analytic.length} entries but x has ${x.length}`);
+  const numeric = x.map((_, i) => {
+    const up = [...x];
+    const down = [...x];
+    up[i] += h;
+    down[i] -= h;
+    return (f(up) - f(down)) / (2 * h);
+  });
+  let maxRelativeError = 0;
+  numeric.forEach((num, i) => {
+    const scale = Math.max(Math.abs(num), Math.abs(analytic[i]));
+    if (scale > 0) maxRelativeError = Math.max(maxRelativeError, Math.abs(num - analytic[i]) / scale);
+  });
+  return { numeric, maxRelativeError };
+  // END SOLUTION
+}

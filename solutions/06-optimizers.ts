@@ -1,5 +1,5 @@
 /**
- * Lesson 6 exercises: one step of four optimizers, on plain arrays.
+ * Lesson 6 exercises: one step of five optimizers, on plain arrays.
  * Replace each `notImplemented(…)` with your code, then run `npm run check -- 06`.
  *
  * Every function is pure: it returns NEW arrays for the parameters and the
@@ -127,5 +127,45 @@ export function adamStep(
   const correction2 = 1 - beta2 ** t;
   const wNext = w.map((wi, i) => wi - (lr * (mNext[i] / correction1)) / (Math.sqrt(vNext[i] / correction2) + eps));
   return { w: wNext, m: mNext, v: vNext };
+  // END SOLUTION
+}
+
+export interface AdamWHyper extends AdamHyper {
+  /** λ, the decoupled weight decay (PyTorch's AdamW default: 0.01). */
+  weightDecay: number;
+}
+
+/**
+ * 6.5 One step of AdamW (Loshchilov & Hutter, 2019): Adam with weight decay
+ * DECOUPLED from the gradient. The moments see only the loss gradient g;
+ * the decay shrinks w directly, scaled by lr but not by the adaptive 1/√v̂:
+ *
+ *   m ← beta1·m + (1 − beta1)·g
+ *   v ← beta2·v + (1 − beta2)·g²
+ *   m̂ = m / (1 − beta1ᵗ),   v̂ = v / (1 − beta2ᵗ)
+ *   w ← w − lr·( m̂ / (√v̂ + eps) + weightDecay·w )       (w on the right is the OLD w)
+ *
+ * This is `optim.AdamW` (and PyTorch's). It is NOT Adam + L2, which adds
+ * weightDecay·w to g before the moments: there the decay is divided by √v̂,
+ * so weights with large gradients are barely decayed. Same conventions as
+ * adamStep: t ≥ 1 (an Error otherwise), new arrays, inputs untouched.
+ */
+export function adamwStep(
+  w: readonly number[],
+  g: readonly number[],
+  m: readonly number[],
+  v: readonly number[],
+  t: number,
+  hyper: AdamWHyper,
+): { w: number[]; m: number[]; v: number[] } {
+  // BEGIN SOLUTION hint: exactly adamStep's m, v and hats from g alone; then subtract lr·(adaptive step + weightDecay·w)
+  if (!Number.isInteger(t) || t < 1) throw new Error(`adamwStep: t must be an integer ≥ 1 (the step number), got ${t}`);
+  const { lr, beta1, beta2, eps, weightDecay } = hyper;
+  const mNew = m.map((mi, i) => beta1 * mi + (1 - beta1) * g[i]);
+  const vNew = v.map((vi, i) => beta2 * vi + (1 - beta2) * g[i] ** 2);
+  const c1 = 1 - beta1 ** t;
+  const c2 = 1 - beta2 ** t;
+  const wNew = w.map((wi, i) => wi - lr * (mNew[i] / c1 / (Math.sqrt(vNew[i] / c2) + eps) + weightDecay * wi));
+  return { w: wNew, m: mNew, v: vNew };
   // END SOLUTION
 }

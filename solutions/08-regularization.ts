@@ -161,3 +161,82 @@ export function mcDropoutStats(predictions: readonly (readonly (readonly number[
   return { mean, std, predicted };
   // END SOLUTION
 }
+
+/**
+ * 8.6 Inverted dropout at evaluation time (model.eval()): every unit is
+ * kept and NOTHING is scaled, because training already divided the kept
+ * units by 1 − p. Returns a new array equal to x, whatever p is (p is taken
+ * only to say it does not matter). Scaling by (1 − p) here is the classic
+ * mistake: that belongs to the original, non-inverted dropout.
+ */
+export function dropoutEval(x: readonly number[], p: number): number[] {
+  // BEGIN SOLUTION hint: at eval time inverted dropout is the identity: return a copy of x
+  void p; // the scaling happened during training
+  return x.slice();
+  // END SOLUTION
+}
+
+/**
+ * 8.7 The L1 penalty and its subgradient, in the same per-sample form as 8.3:
+ *
+ *   value = (λ / n) · Σ |w|
+ *   ∂value/∂w = (λ / n) · sign(w),    with sign(0) = 0
+ *
+ * |w| has no derivative at 0; any number in [−λ/n, λ/n] is a subgradient
+ * there, and 0 (PyTorch's and kernel-lib's choice: sign(0) = 0) is the one
+ * to return, so that weights already at 0 stay there. No weights give 0.
+ */
+export function l1PenaltyWithGrad(weights: readonly (readonly number[])[], lambda: number, n = 1): PenaltyResult {
+  // BEGIN SOLUTION hint: Math.sign(0) is already 0; add |w| to a running sum and write (λ/n)·Math.sign(w)
+  const scale = lambda / n;
+  let total = 0;
+  const grads = weights.map((row) => row.map((v) => {
+    total += Math.abs(v);
+    return scale * Math.sign(v);
+  }));
+  return { value: scale * total, grads };
+  // END SOLUTION
+}
+
+export interface SmoothedLoss {
+  /** The mean loss over the N samples. */
+  loss: number;
+  /** ∂loss/∂logits[i][k], same shape as logits. */
+  dlogits: number[][];
+}
+
+/**
+ * 8.8 Softmax cross-entropy with label smoothing (Szegedy et al., 2016), the
+ * mean over N samples of K classes. The one-hot target of sample i is
+ * softened to q[i][k] = (1 − ε)·1[k = labels[i]] + ε/K, and
+ *
+ *   loss = −(1/N) Σᵢ Σₖ q[i][k] · log softmax(logits[i])[k]
+ *   dlogits[i][k] = (softmax(logits[i])[k] − q[i][k]) / N
+ *
+ * Compute log softmax stably: with M = maxₖ logits[i][k],
+ * log softmax[k] = (logits[i][k] − M) − log Σⱼ exp(logits[i][j] − M), so
+ * logits of 1000 give finite results. ε = 0 is the plain cross-entropy.
+ * Matches F.crossEntropy(logits, labels, { labelSmoothing: ε }). Throws
+ * an Error for ε outside [0, 1] or a label outside 0 … K − 1.
+ */
+export function labelSmoothingCrossEntropy(logits: readonly (readonly number[])[], labels: readonly number[], smoothing = 0): SmoothedLoss {
+  // BEGIN SOLUTION hint: per row: subtract the max, log-sum-exp, then q·logp for the loss and softmax − q for the gradient
+  if (!(smoothing >= 0 && smoothing <= 1)) throw new Error(`labelSmoothingCrossEntropy: smoothing must be in [0, 1], got ${smoothing}`);
+  const n = logits.length;
+  let loss = 0;
+  const dlogits = logits.map((row, i) => {
+    const k = row.length;
+    const label = labels[i];
+    if (!Number.isInteger(label) || label < 0 || label >= k) throw new Error(`labelSmoothingCrossEntropy: label ${label} of sample ${i} is not a class 0 … ${k - 1}`);
+    const top = Math.max(...row);
+    const logSum = Math.log(row.reduce((s, z) => s + Math.exp(z - top), 0));
+    return row.map((z, c) => {
+      const logp = z - top - logSum;
+      const q = (c === label ? 1 - smoothing : 0) + smoothing / k;
+      loss -= (q * logp) / n;
+      return (Math.exp(logp) - q) / n;
+    });
+  });
+  return { loss, dlogits };
+  // END SOLUTION
+}

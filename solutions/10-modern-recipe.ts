@@ -2,7 +2,7 @@
  * Lesson 10 exercises: the modern recipe and the training doctor.
  * Replace each `notImplemented(…)` with your code, then run `npm run check -- 10`.
  */
-import { Generator, init, nn } from "kernel-lib";
+import { F, Generator, init, nn, noGrad, optim, tensor } from "kernel-lib";
 
 /** What the doctor reads about one training run (all numbers measured by you or by `Monitor`). */
 export interface TrainingReport {
@@ -181,5 +181,53 @@ export function recipeModel(sizes: readonly number[], options: RecipeOptions = {
   }
   layers.push(new nn.Linear(sizes[sizes.length - 2], sizes[sizes.length - 1], { generator }));
   return new nn.Sequential(...layers);
+  // END SOLUTION
+}
+
+/**
+ * 10.4 End to end: build and train a network on handwritten digits, then
+ * predict. `xTrain` holds 7×7 digit images, one row of 49 grey levels 0…16
+ * per image (MNIST averaged over 4×4 blocks); `yTrain` their labels 0…9.
+ * Train a classifier with kernel-lib (any model and optimizer: the lesson's
+ * recipe is a good start) and return the predicted label of every row of
+ * `xPredict`.
+ *
+ * Graded by running it: trained on 1,500 digits with seed 0, it must
+ * reach at least 90% accuracy on 500 digits it never saw, and within the
+ * grader's limit of 10 s of CPU time for the whole call. Everything random
+ * must come from `new Generator(seed)` (initial weights, shuffling,
+ * dropout), so the same seed gives the same predictions.
+ */
+export function trainAndPredict(xTrain: readonly (readonly number[])[], yTrain: readonly number[], xPredict: readonly (readonly number[])[], seed: number): number[] {
+  // BEGIN SOLUTION hint: scale the inputs to [0, 1]; recipeModel([49, 64, 10], { generator }), optim.AdamW, ~15 epochs of shuffled mini-batches with F.crossEntropy; model.eval() before predicting
+  const generator = new Generator(seed);
+  const scale = (rows: readonly (readonly number[])[]) => tensor(rows.map((r) => r.map((v) => v / 16)));
+  const x = scale(xTrain);
+  const labels = [...yTrain];
+  const model = recipeModel([xTrain[0].length, 64, 10], { dropout: 0.1, generator });
+  const optimizer = new optim.AdamW(model.parameters(), { lr: 3e-3, weightDecay: 1e-2 });
+  const batchSize = 50;
+  model.train();
+  for (let epoch = 0; epoch < 15; epoch++) {
+    const order = Array.from({ length: labels.length }, (_, i) => i);
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(generator.uniform() * (i + 1));
+      [order[i], order[j]] = [order[j], order[i]];
+    }
+    for (let start = 0; start + batchSize <= order.length; start += batchSize) {
+      const idx = order.slice(start, start + batchSize);
+      optimizer.zeroGrad();
+      F.crossEntropy(model.call(x.indexSelect(0, idx)), idx.map((i) => labels[i])).backward();
+      optimizer.step();
+    }
+  }
+  model.eval();
+  const logits = noGrad(() => model.call(scale(xPredict)));
+  const [n, k] = logits.shape;
+  return Array.from({ length: n }, (_, i) => {
+    let best = 0;
+    for (let c = 1; c < k; c++) if (logits.data[i * k + c] > logits.data[i * k + best]) best = c;
+    return best;
+  });
   // END SOLUTION
 }

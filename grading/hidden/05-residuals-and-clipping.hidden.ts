@@ -1,9 +1,10 @@
 /** Hidden cases for exercises/05-residuals-and-clipping.ts: fresh gradients, exact thresholds, deeper stacks. */
 import type * as Ex from "@exercise/05-residuals-and-clipping";
 import { hiddenCases, threw } from "../../tools/grader/hidden-api";
+import { guarded } from "./guard";
 import { matrix, normals } from "./inputs";
 
-export default hiddenCases<typeof Ex>("05-residuals-and-clipping", [
+export default hiddenCases<typeof Ex>("05-residuals-and-clipping", guarded<typeof Ex>("05-residuals-and-clipping", [
   {
     name: "clipGradNorm on fresh gradients (returned norm and clipped values)",
     points: 2, rtol: 1e-10,
@@ -40,4 +41,17 @@ export default hiddenCases<typeof Ex>("05-residuals-and-clipping", [
     points: 1, rtol: 1e-10,
     run: (ex) => ex.backpropNorms(Array.from({ length: 6 }, (_, k) => matrix(9511 + k, 4, 4, 0.2)), normals(9520, 4), true),
   },
-]);
+  {
+    name: "clipGradNorm of all-zero gradients (norm 0: nothing to scale, no NaN)",
+    points: 1, rtol: 0, atol: 0,
+    run: (ex) => {
+      const grads = [[0, 0], [0]];
+      return { norm: ex.clipGradNorm(grads, 1), grads };
+    },
+  },
+  {
+    name: "residualBackward with inputs exactly at 0 (relu′(0) = 0)",
+    points: 1, rtol: 1e-12, atol: 1e-15,
+    run: (ex) => ex.residualBackward([0, -0, 2, 0], matrix(9530, 4, 4), [0, 0, 0, 0], normals(9531, 4)),
+  },
+]));

@@ -2,6 +2,7 @@
 import type * as Ex from "@exercise/09-transfer-learning";
 import { Generator, nn, noGrad, randn } from "kernel-lib";
 import { hiddenCases, threw } from "../../tools/grader/hidden-api";
+import { guarded } from "./guard";
 
 function model(): nn.Sequential {
   const g = new Generator(9901);
@@ -11,7 +12,7 @@ function model(): nn.Sequential {
   );
 }
 
-export default hiddenCases<typeof Ex>("09-transfer-learning", [
+export default hiddenCases<typeof Ex>("09-transfer-learning", guarded<typeof Ex>("09-transfer-learning", [
   {
     name: "setTrainable on a 4-layer model, and a typo refused",
     points: 2,
@@ -58,4 +59,4 @@ export default hiddenCases<typeof Ex>("09-transfer-learning", [
     points: 1,
     run: (ex) => ex.gridConfigs({ a: [1, 2], b: ["x"], c: [true, false, true] }),
   },
-]);
+]));

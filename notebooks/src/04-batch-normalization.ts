@@ -597,7 +597,10 @@ console.log(`the buggy pass moved the running means of the first BN layer by up 
 // 1. `batchNormForward(x, gamma, beta, eps)`: the four equations; return the output and a cache for the backward pass;
 // 2. `batchNormBackward(dout, cache)`: $\partial L/\partial x$, $\partial L/\partial\gamma$, $\partial L/\partial\beta$, graded against kernel-lib's autograd of `F.batchNorm` and against finite differences;
 // 3. `updateRunningStats(runningMean, runningVar, x, momentum)`: PyTorch's update, with the unbiased variance;
-// 4. `foldBatchNorm(linear, bn)`: the folded weight and bias, graded against a real `Linear → BatchNorm1d` in eval mode.
+// 4. `foldBatchNorm(linear, bn)`: the folded weight and bias, graded against a real `Linear → BatchNorm1d` in eval mode;
+// 5. `batchNormEval(x, bn)`: evaluation mode, with the running statistics (a batch of one works);
+// 6. `layerNormForward(x, gamma, beta, eps)`: the statistics per sample instead of per feature, as `nn.LayerNorm`;
+// 7. `gradientCheck(f, x, analytic, h)`: the central-difference check this lesson ran on `F.batchNorm`, written yourself.
 //
 // Check your work from a terminal in the repository folder:
 //

@@ -519,15 +519,16 @@ show(charts.line(curves, { x: "epoch", y: "train loss", color: "optimizer", xTyp
 // %% [markdown] slide
 // ## Exercises
 //
-// Open `exercises/06-optimizers.ts` and write one step of four optimizers on plain arrays (each returns new arrays and
+// Open `exercises/06-optimizers.ts` and write one step of five optimizers on plain arrays (each returns new arrays and
 // leaves its inputs untouched):
 //
 // 1. `momentumStep(w, g, v, { lr, momentum })`: $v \leftarrow \alpha v + \eta g$, $w \leftarrow w - v$.
 // 2. `nesterovStep(w, v, gradAt, { lr, momentum })`: the same with the gradient taken at the look-ahead point $w - \alpha v$.
 // 3. `rmspropStep(w, g, s, { lr, rho, eps })`: $s \leftarrow \rho s + (1-\rho) g^2$, $w \leftarrow w - \eta\, g/(\sqrt s + \epsilon)$.
 // 4. `adamStep(w, g, m, v, t, { lr, beta1, beta2, eps })`: one Adam step with bias correction at step $t$ (1 for the first step).
+// 5. `adamwStep(w, g, m, v, t, { …, weightDecay })`: AdamW, the decay decoupled from the gradient (not Adam + L2).
 //
-// The grader checks them against hand-computed values and against kernel-lib's `optim.SGD`, `optim.RMSprop` and `optim.Adam`
+// The grader checks them against hand-computed values and against kernel-lib's `optim.SGD`, `optim.RMSprop`, `optim.Adam` and `optim.AdamW`
 // over many steps. From a terminal at the root of the repository:
 //
 // ```

@@ -758,13 +758,17 @@ show(charts.line(
 //
 // Open `exercises/08-regularization.ts`; everything works on plain arrays:
 //
-// 1. `dropoutForward(x, p, generator)` — inverted dropout with a seeded mask; must match `F.dropout` draw for draw (5 pts);
-// 2. `dropoutBackward(dOut, mask)` — checked against autograd (2 pts);
-// 3. `l2PenaltyWithGrad(weights, λ, n)` — $(\lambda/n)\sum\lVert W\rVert_F^2$ and its gradient, against `regularization.l2Penalty` (3 pts);
+// 1. `dropoutForward(x, p, generator)` — inverted dropout with a seeded mask; must match `F.dropout` draw for draw (4 pts);
+// 2. `dropoutBackward(dOut, mask)` — checked against autograd (1 pt);
+// 3. `l2PenaltyWithGrad(weights, λ, n)` — $(\lambda/n)\sum\lVert W\rVert_F^2$ and its gradient, against `regularization.l2Penalty` (2 pts);
 // 4. `EarlyStopper` — patience, `minDelta`, best epoch, a deep copy of the best weights and `restore()`; graded on the
-//    tutorial's simulated curves (best 82, stop at 92) and tricky cases (4 pts);
+//    tutorial's simulated curves (best 82, stop at 92) and tricky cases (5 pts);
 // 5. `mcDropoutStats(predictions)` — mean, population std and predicted class over T stochastic passes, against
-//    `regularization.mcDropoutPredict` (4 pts).
+//    `regularization.mcDropoutPredict` (5 pts);
+// 6. `dropoutEval(x, p)` — dropout at evaluation time (1 pt);
+// 7. `l1PenaltyWithGrad(weights, λ, n)` — the L1 penalty and its subgradient, 0 at 0 (2 pts);
+// 8. `labelSmoothingCrossEntropy(logits, labels, ε)` — softmax cross-entropy with label smoothing, stable for
+//    large logits, against `F.crossEntropy` and its autograd (6 pts).
 //
 // From a terminal at the root of the repository:
 //

@@ -443,11 +443,14 @@ show(charts.gradientNorms(
 // 1. **`diagnose(report)`** — the training doctor on a plain `TrainingReport` (losses, gradient norms,
 //    dead fractions): return every finding in order — diverged, unstable, exploding / vanishing gradients,
 //    dead units, not learning, lr too low, overfitting — or `["healthy"]`. Mind the edge cases: NaN,
-//    zero norms, ties, no validation set. *(10 pts)*
+//    zero norms, ties, no validation set. *(6 pts)*
 // 2. **`warmupCosineSchedule(lr, budget)`** — the learning rate of every optimizer step for a budget of
 //    epochs × steps, checked against `optim.schedules`. *(4 pts)*
 // 3. **`recipeModel(sizes, options)`** — assemble the recipe's `nn.Sequential` for any list of layer
 //    sizes, with He-initialized, bias-free hidden layers and the right order. *(5 pts)*
+// 4. **`trainAndPredict(xTrain, yTrain, xPredict, seed)`** — end to end: build and train a network on
+//    7×7 digits and predict; graded by running it: at least 90% on 500 unseen digits from seed 0, within
+//    the grader's 10 s of CPU, the same predictions from the same seed. *(6 pts)*
 
 // %% [markdown] fragment
 // The cell below builds the `TrainingReport` of every run of section 4 and asks **your** `diagnose` about

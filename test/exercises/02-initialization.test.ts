@@ -1,7 +1,12 @@
 import { describe } from "vitest";
 import { Generator, init, tensor, zeros, type Tensor } from "kernel-lib";
-import * as ex from "@exercise/02-initialization";
+import * as exercise from "@exercise/02-initialization";
 import { expectClose, expectEqual, graded } from "./grading";
+import { asGraded } from "./submission";
+import { expectInputsUntouched, expectThrows } from "./contracts";
+
+/** The submission as graded: shortcuts refused, arguments checked for changes (submission.ts). */
+const ex = asGraded(exercise, "02-initialization");
 
 type Scheme = "xavier" | "he" | "lecun";
 
@@ -43,6 +48,44 @@ function engineStats(X: number[][], weights: number[][][], activation: "relu" | 
   });
 }
 
+/** The draws initialize_ should make with the student's own fans and initStd/uniformBound (null when those are missing or throw). */
+function drawsWithYourScale(shape: number[], scheme: Scheme, distribution: "uniform" | "normal"): Float32Array | null {
+  try {
+    const { fanIn, fanOut } = ex.fans(shape);
+    const scale = distribution === "uniform" ? ex.uniformBound(scheme, fanIn, fanOut) : ex.initStd(scheme, fanIn, fanOut);
+    if (!Number.isFinite(scale)) return null;
+    const g = new Generator(7);
+    const out = new Float32Array(shape.reduce((a, b) => a * b, 1));
+    for (let i = 0; i < out.length; i++) out[i] = distribution === "uniform" ? -scale + 2 * scale * g.uniform() : scale * g.normal();
+    return out;
+  } catch {
+    return null;
+  }
+}
+
+/** The student's own initStd / uniformBound, NaN when missing or throwing (then only the reference's values count). */
+function yourInitStd(scheme: Scheme, fanIn: number, fanOut: number): number {
+  try {
+    return ex.initStd(scheme, fanIn, fanOut);
+  } catch {
+    return NaN;
+  }
+}
+
+function yourUniformBound(scheme: Scheme, fanIn: number, fanOut: number): number {
+  try {
+    return ex.uniformBound(scheme, fanIn, fanOut);
+  } catch {
+    return NaN;
+  }
+}
+
+function closeEnough(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (Math.abs(a[i] - b[i]) > 1e-7 + 1e-5 * Math.abs(b[i])) return false;
+  return true;
+}
+
 function randomMatrix(rows: number, cols: number, std: number, g: Generator): number[][] {
   return Array.from({ length: rows }, () => Array.from({ length: cols }, () => std * g.normal()));
 }
@@ -60,6 +103,12 @@ describe("02 initialization", () => {
         what: `fans of a weight of shape [${shape.join(", ")}]`, input: { shape },
         hint: "the layout is [out, in, kernel…]: fanIn uses shape[1], fanOut shape[0], both times the kernel size",
       });
+    }
+  });
+
+  graded("fans refuses a 1-D or 0-D shape (a bias has no fans)", 1, () => {
+    for (const shape of [[10], []]) {
+      expectThrows(`fans([${shape.join(", ")}])`, () => ex.fans(shape), "the doc promises an Error for fewer than 2 dimensions: check shape.length first");
     }
   });
 
@@ -90,8 +139,12 @@ describe("02 initialization", () => {
       ["he", 256, 128, Math.sqrt(6 / 256)],
       ["lecun", 100, 10, Math.sqrt(3 / 100)],
     ];
-    for (const [scheme, fanIn, fanOut, expected] of cases) {
-      expectClose(ex.uniformBound(scheme, fanIn, fanOut), expected, {
+    for (const [scheme, fanIn, fanOut, reference] of cases) {
+      // Graded on its own: √3 times YOUR initStd is accepted too, so an initStd mistake costs only initStd's points.
+      const got = ex.uniformBound(scheme, fanIn, fanOut);
+      const yours = Math.sqrt(3) * yourInitStd(scheme, fanIn, fanOut);
+      const expected = Math.abs(got - yours) <= 1e-12 * Math.abs(yours) ? yours : reference;
+      expectClose(got, expected, {
         what: `uniformBound("${scheme}", ${fanIn}, ${fanOut})`, input: { scheme, fanIn, fanOut }, rtol: 1e-12,
         hint: "U(−a, a) has variance a²/3, so a = √3 · std (e.g. Xavier: √(6 / (fanIn + fanOut)))",
       });
@@ -107,8 +160,12 @@ describe("02 initialization", () => {
           const returned = ex.initialize_(mine, scheme, distribution, new Generator(7));
           const what = `initialize_(zeros([${shape.join(", ")}]), "${scheme}", "${distribution}", new Generator(7))`;
           expectEqual(returned === mine, true, { what: `${what} returns the same tensor`, hint: "fill weight.data in place and return weight itself" });
+          // Graded on its own: a mistake in your fans/initStd/uniformBound costs only their points,
+          // so the draws made with YOUR scale are accepted as well as kernel-lib's.
           const reference = engineInit[scheme][distribution](zeros(shape), new Generator(7));
-          expectClose(mine, reference, {
+          const yours = drawsWithYourScale(shape, scheme, distribution);
+          const target = yours !== null && closeEnough(mine.data, yours) ? yours : reference.data;
+          expectClose(mine, target, {
             what, input: { shape, scheme, distribution }, rtol: 1e-5, atol: 1e-7,
             hint: distribution === "uniform"
               ? "one generator.uniform() per entry in storage order: −a + 2a·u with a = uniformBound(scheme, fanIn, fanOut) and the fans of the convolution shape"
@@ -124,10 +181,13 @@ describe("02 initialization", () => {
     const { mean, std } = moments(w.data);
     let maxAbs = 0;
     for (let i = 0; i < w.data.length; i++) maxAbs = Math.max(maxAbs, Math.abs(w.data[i]));
-    expectClose(std, Math.sqrt(2 / 300), { what: "std of a He-uniform [200, 300] weight", rtol: 0.02, hint: "the std should be √(2 / fanIn) with fanIn = 300 (shape[1])" });
+    // Graded on its own: the bound of YOUR uniformBound is accepted when your draws follow it.
+    const yours = yourUniformBound("he", 300, 200);
+    const bound = Math.abs(maxAbs - yours) <= 0.01 * yours && Number.isFinite(yours) ? yours : Math.sqrt(6 / 300);
+    expectClose(std, bound / Math.sqrt(3), { what: "std of a He-uniform [200, 300] weight", rtol: 0.02, hint: "the std should be √(2 / fanIn) with fanIn = 300 (shape[1])" });
     expectClose(mean, 0, { what: "mean of a He-uniform [200, 300] weight", atol: 2e-3 });
-    expectEqual(maxAbs <= Math.sqrt(6 / 300) && maxAbs > 0.99 * Math.sqrt(6 / 300), true, {
-      what: `every |w| ≤ √(6 / 300) = ${Math.sqrt(6 / 300).toFixed(4)} and the largest close to it (got ${maxAbs.toFixed(4)})`,
+    expectEqual(maxAbs <= bound && maxAbs > 0.99 * bound, true, {
+      what: `every |w| ≤ the bound ${bound.toFixed(4)} (√(6 / 300) = 0.1414) and the largest close to it (got ${maxAbs.toFixed(4)})`,
     });
   });
 
@@ -163,5 +223,16 @@ describe("02 initialization", () => {
       });
     }
     expectEqual(ex.stackActivationStats(X, [], "relu"), [], { what: "no layers", hint: "return an empty list" });
+  });
+
+  graded("stackActivationStats: a unit negative in every row is not dead (dead means exactly 0)", 1, () => {
+    // Positive inputs and a column of negative weights: with "linear" that unit is < 0 everywhere, but alive.
+    const X = [[1, 2], [0.5, 1], [3, 0.25]];
+    const W = [[1, -1, 0], [2, -0.5, 0]];
+    const got = expectInputsUntouched("stackActivationStats", { X, weights: [W] }, () => ex.stackActivationStats(X, [W], "linear"));
+    expectEqual(got.map((s) => s.deadUnits), [1], {
+      what: "dead units of a linear layer whose unit 1 is negative for every sample and unit 2 exactly 0", input: { X, W, activation: "linear" },
+      hint: "count a column only when every value is exactly 0 (=== 0), not ≤ 0: a negative output still carries gradient",
+    });
   });
 });

@@ -1,7 +1,12 @@
 import { describe } from "vitest";
 import { Generator, clipGradNorm_, clipGradValue_, nn, noGrad, tensor, type Tensor } from "kernel-lib";
-import * as ex from "@exercise/05-residuals-and-clipping";
+import * as exercise from "@exercise/05-residuals-and-clipping";
 import { GradingError, expectClose, expectEqual, graded } from "./grading";
+import { asGraded } from "./submission";
+import { expectInputsUntouched } from "./contracts";
+
+/** The submission as graded: shortcuts refused, arguments checked for changes (submission.ts). */
+const ex = asGraded(exercise, "05-residuals-and-clipping");
 
 const gen = new Generator(505);
 const randomArray = (n: number, scale = 1) => Array.from({ length: n }, () => gen.normal() * scale);
@@ -114,7 +119,7 @@ describe("05 residuals and clipping", () => {
     }
   });
 
-  graded("residualBackward: dx, dW, db against autograd and finite differences", 3, () => {
+  graded("residualBackward: dx, dW, db against autograd and finite differences", 5, () => {
     const d = 5;
     const x = randomArray(d), W = randomMatrix(d, d, 0.5), b = randomArray(d, 0.1), dy = randomArray(d);
     const got = ex.residualBackward(x, W, b, dy);
@@ -123,21 +128,37 @@ describe("05 residuals and clipping", () => {
     expectClose(got.dx, engine.dx, { what: "dx vs autograd", input, rtol: 1e-10, hint: "dx = dy (the skip path) + the masked Wᵀ·dy; mask with 1[x > 0]" });
     expectClose(got.dW.flat(), engine.dW, { what: "dW vs autograd (row i = output i)", input, rtol: 1e-10, hint: "dW[i][j] = dy_i · relu(x_j): the outer product of dy and relu(x)" });
     expectClose(got.db, engine.db, { what: "db vs autograd", input, rtol: 1e-12, hint: "the bias is added directly: db = dy" });
-    // Central differences of L = Σ dy_i·y_i with respect to each x_j.
+    // Central differences of L = Σ dy_i·y_i with respect to each x_j, through the graders' own forward
+    // (graded on its own: a bug in your residualForward does not cost residualBackward's points).
     const h = 1e-6;
-    const L = (xs: number[]) => ex.residualForward(xs, W, b).reduce((s, yi, i) => s + yi * dy[i], 0);
+    const forward = (xs: number[]) => xs.map((xi, i) => xi + b[i] + W[i].reduce((s, w, j) => s + w * Math.max(0, xs[j]), 0));
+    const L = (xs: number[]) => forward(xs).reduce((s, yi, i) => s + yi * dy[i], 0);
     const numeric = x.map((_, j) => {
       const plus = [...x], minus = [...x];
       plus[j] += h;
       minus[j] -= h;
       return (L(plus) - L(minus)) / (2 * h);
     });
-    expectClose(got.dx, numeric, { what: "dx vs finite differences of your residualForward", input, rtol: 1e-5, atol: 1e-7 });
+    expectClose(got.dx, numeric, { what: "dx vs finite differences of the block", input, rtol: 1e-5, atol: 1e-7 });
     const skipOnly = ex.residualBackward([-1, -2], [[5, 6], [7, 8]], [0, 0], [0.3, -0.7]);
     expectClose(skipOnly.dx, [0.3, -0.7], { what: "dx when every relu is off (x < 0)", input: { x: [-1, -2], dy: [0.3, -0.7] }, rtol: 1e-12, hint: "with F flat, only the identity path remains: dx = dy" });
   });
 
-  graded("backpropNorms: carrying a gradient down through Jacobians, with and without skips", 3, () => {
+  graded("residualBackward: relu′(0) = 0 at an input exactly 0, inputs untouched", 1, () => {
+    const x = [0, 1, -1];
+    const W = [[1, 2, 3], [4, 5, 6], [7, 8, 9]];
+    const b = [0, 0, 0];
+    const dy = [1, 1, 1];
+    const got = expectInputsUntouched("residualBackward", { x, W, b, dy }, () => ex.residualBackward(x, W, b, dy));
+    // dx_0 = dy_0 + 1[x_0 > 0]·(…) = 1 with the convention relu′(0) = 0 (autograd's choice).
+    expectClose(got.dx, [1, 1 + 15, 1], {
+      what: "dx with x = [0, 1, −1]", input: { x, W, dy }, rtol: 1e-12,
+      hint: "use relu′(0) = 0: mask with x > 0 (strictly), not x ≥ 0",
+    });
+    expectClose(got.dW.flat(), [0, 1, 0, 0, 1, 0, 0, 1, 0], { what: "dW with x = [0, 1, −1]", input: { x, dy }, rtol: 1e-12 });
+  });
+
+  graded("backpropNorms: carrying a gradient down through Jacobians, with and without skips", 4, () => {
     const halves = Array.from({ length: 4 }, () => [[0.5, 0], [0, 0.5]]);
     expectClose(ex.backpropNorms(halves, [3, 4], false), [2.5, 1.25, 0.625, 0.3125], { what: "plain layers with J = 0.5·I", input: { jacobians: "4 × 0.5·I", g: [3, 4] }, rtol: 1e-12, hint: "each layer multiplies the norm by 0.5; return the norm after every layer" });
     const zeros = Array.from({ length: 3 }, () => [[0, 0], [0, 0]]);

@@ -1,7 +1,12 @@
 import { describe } from "vitest";
 import { Generator, optim, tensor, type Tensor } from "kernel-lib";
-import * as ex from "@exercise/06-optimizers";
+import * as exercise from "@exercise/06-optimizers";
 import { GradingError, expectClose, graded } from "./grading";
+import { asGraded } from "./submission";
+import { expectInputsUntouched } from "./contracts";
+
+/** The submission as graded: shortcuts refused, arguments checked for changes (submission.ts). */
+const ex = asGraded(exercise, "06-optimizers");
 
 const gen = new Generator(606);
 const randomArray = (n: number, scale = 1) => Array.from({ length: n }, () => gen.normal() * scale);
@@ -53,7 +58,7 @@ describe("06 optimizers", () => {
     expectUntouched([[1, -2], [0.5, 0.5], [0, 0]], [w, g, v], "momentumStep's arguments");
   });
 
-  graded("momentumStep follows optim.SGD(momentum) for 50 steps", 2, () => {
+  graded("momentumStep follows optim.SGD(momentum) for 50 steps", 1, () => {
     const w0 = randomArray(4);
     const hyper = { lr: 0.05, momentum: 0.9 };
     let state = { w: [...w0], v: [0, 0, 0, 0] };
@@ -68,7 +73,7 @@ describe("06 optimizers", () => {
     }
   });
 
-  graded("nesterovStep takes the gradient at the look-ahead point", 3, () => {
+  graded("nesterovStep takes the gradient at the look-ahead point", 4, () => {
     const calls: number[][] = [];
     const gradAt = (point: number[]) => {
       calls.push([...point]);
@@ -98,7 +103,7 @@ describe("06 optimizers", () => {
     }
   });
 
-  graded("rmspropStep: by hand and against optim.RMSprop", 2, () => {
+  graded("rmspropStep: by hand and against optim.RMSprop", 3, () => {
     const w = [1, -1], g = [2, 0.1], s = [0, 0];
     const out = ex.rmspropStep(w, g, s, { lr: 0.01, rho: 0.9, eps: 1e-8 });
     const sExpected = [0.1 * 4, 0.1 * 0.01];
@@ -120,7 +125,7 @@ describe("06 optimizers", () => {
     }
   });
 
-  graded("adamStep: the first steps by hand, with bias correction", 2, () => {
+  graded("adamStep: the first steps by hand, with bias correction", 3, () => {
     const hyper = { lr: 0.001, beta1: 0.9, beta2: 0.999, eps: 1e-8 };
     const out = ex.adamStep([0.5, -0.5], [2, -0.001], [0, 0], [0, 0], 1, hyper);
     expectClose(out.m, [0.2, -0.0001], { what: "m after step 1", input: { g: [2, -0.001] }, rtol: 1e-12, hint: "m ← beta1·m + (1 − beta1)·g; return the raw m, not m̂" });
@@ -135,7 +140,7 @@ describe("06 optimizers", () => {
     expectThrows(() => ex.adamStep([1], [1], [0], [0], 0, hyper), "adamStep at t = 0", "t counts steps from 1; refuse t < 1 with an Error");
   });
 
-  graded("adamStep follows optim.Adam for 100 steps of noisy gradients", 2, () => {
+  graded("adamStep follows optim.Adam for 100 steps of noisy gradients", 3, () => {
     const w0 = randomArray(5);
     const noise = Array.from({ length: 100 }, () => randomArray(5, 0.3));
     const gradFor = (p: number[], t: number) => p.map((pi, i) => pi * (i + 1) + noise[t][i]);
@@ -148,6 +153,39 @@ describe("06 optimizers", () => {
     const engine = engineRun((p) => new optim.Adam([p], { lr: 0.01 }), w0, gradFor, 100);
     for (const t of [0, 9, 99]) {
       expectClose(mine[t], engine[t], { what: `w after step ${t + 1} vs optim.Adam`, input: { w0, loss: "gradient (i+1)·w_i + noise" }, rtol: 1e-9, atol: 1e-12, hint: "pass t = 1, 2, … and keep feeding back the raw m and v you returned" });
+    }
+  });
+
+  graded("adamwStep: one step by hand; the decay is decoupled from the gradient", 3, () => {
+    const hyper = { lr: 0.1, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.1 };
+    // A huge gradient on w[0] and none on w[1]: AdamW still decays both by lr·λ·w.
+    const w = [1, -2], g = [100, 0], zeros = [0, 0];
+    const out = expectInputsUntouched("adamwStep", { w, g, m: zeros, v: zeros }, () => ex.adamwStep(w, g, zeros, zeros, 1, hyper));
+    expectClose(out.m, [10, 0], { what: "m after step 1", input: { g }, rtol: 1e-12, hint: "the moments see only g: m ← beta1·m + (1 − beta1)·g (no weightDecay·w in it)" });
+    expectClose(out.v, [10, 0], { what: "v after step 1", input: { g }, rtol: 1e-12, hint: "v ← beta2·v + (1 − beta2)·g², from g alone" });
+    expectClose(out.w, [1 - 0.1 * (100 / (100 + 1e-8) + 0.1), -2 - 0.1 * (0.1 * -2)], {
+      what: "w after step 1 (lr 0.1, weightDecay 0.1)", input: { w, g, ...hyper }, rtol: 1e-12,
+      hint: "w ← w − lr·(m̂/(√v̂ + eps) + weightDecay·w): the decay is NOT divided by √v̂ (that would be Adam + L2)",
+    });
+    expectThrows(() => ex.adamwStep([1], [1], [0], [0], 0, hyper), "adamwStep at t = 0", "t counts steps from 1; refuse t < 1 with an Error");
+  });
+
+  graded("adamwStep follows optim.AdamW for 50 steps, and differs from Adam + L2", 2, () => {
+    const w0 = randomArray(4, 2);
+    const gradFor = (p: number[]) => p.map((pi, i) => (i + 1) * 3 * pi);
+    const hyper = { lr: 0.05, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.2 };
+    let state = { w: [...w0], m: new Array<number>(4).fill(0), v: new Array<number>(4).fill(0) };
+    const mine: number[][] = [];
+    for (let t = 1; t <= 50; t++) {
+      state = ex.adamwStep(state.w, gradFor(state.w), state.m, state.v, t, hyper);
+      mine.push(state.w);
+    }
+    const engine = engineRun((p) => new optim.AdamW([p], { lr: 0.05, weightDecay: 0.2 }), w0, gradFor, 50);
+    for (const t of [0, 9, 49]) {
+      expectClose(mine[t], engine[t], {
+        what: `w after step ${t + 1} vs optim.AdamW`, input: { w0, loss: "gradient 3(i+1)·w_i", ...hyper }, rtol: 1e-9, atol: 1e-12,
+        hint: "decoupled: shrink w by lr·weightDecay·w outside the adaptive step; adding weightDecay·w to g instead is Adam + L2, a different optimizer",
+      });
     }
   });
 });

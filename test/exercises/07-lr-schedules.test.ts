@@ -1,7 +1,11 @@
 import { describe } from "vitest";
-import * as ex from "@exercise/07-lr-schedules";
+import * as exercise from "@exercise/07-lr-schedules";
 import { Generator, optim, tensor } from "kernel-lib";
 import { expectClose, graded } from "./grading";
+import { asGraded } from "./submission";
+
+/** The submission as graded: shortcuts refused, arguments checked for changes (submission.ts). */
+const ex = asGraded(exercise, "07-lr-schedules");
 
 /** An SGD optimizer over one dummy parameter, to drive kernel-lib's schedulers. */
 function sgd(lr: number): optim.SGD {
@@ -19,7 +23,7 @@ function lrsOf(scheduler: { step(): void; getLastLr(): number[] }, n: number): n
 }
 
 describe("07 learning-rate schedules", () => {
-  graded("stepDecay: the seed's schedule (0.001, halved every 30 epochs)", 2, () => {
+  graded("stepDecay: the seed's schedule (0.001, halved every 30 epochs)", 1, () => {
     const cases: [number, number][] = [[0, 0.001], [5, 0.001], [29, 0.001], [30, 0.0005], [59, 0.0005], [60, 0.00025], [90, 0.000125], [99, 0.000125]];
     for (const [epoch, expected] of cases) {
       expectClose(ex.stepDecay(0.001, epoch, 30, 0.5), expected, {
@@ -103,7 +107,7 @@ describe("07 learning-rate schedules", () => {
     }
   });
 
-  graded("oneCycle: start, peak and end of the cycle", 2, () => {
+  graded("oneCycle: start, peak and end of the cycle", 3, () => {
     const maxLr = 0.4;
     const totalSteps = 100;
     expectClose(ex.oneCycle(0, maxLr, totalSteps), maxLr / 25, { what: "oneCycle at step 0", input: { t: 0, maxLr, totalSteps }, rtol: 1e-12, hint: "the cycle starts at maxLr / divFactor (25 by default)" });
@@ -112,7 +116,7 @@ describe("07 learning-rate schedules", () => {
   });
 
   graded("oneCycle matches optim.lrScheduler.OneCycleLR step by step", 2, () => {
-    const configs: { maxLr: number; totalSteps: number; options: ex.OneCycleOptions }[] = [
+    const configs: { maxLr: number; totalSteps: number; options: exercise.OneCycleOptions }[] = [
       { maxLr: 0.4, totalSteps: 100, options: {} },
       { maxLr: 0.05, totalSteps: 37, options: { pctStart: 0.25, divFactor: 10, finalDivFactor: 100 } },
       { maxLr: 1, totalSteps: 10, options: { pctStart: 0.5 } },

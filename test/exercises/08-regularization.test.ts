@@ -1,7 +1,12 @@
 import { describe } from "vitest";
-import * as ex from "@exercise/08-regularization";
+import * as exercise from "@exercise/08-regularization";
 import { F, Generator, nn, regularization, tensor } from "kernel-lib";
 import { expectClose, expectEqual, graded } from "./grading";
+import { asGraded } from "./submission";
+import { expectInputsUntouched, expectThrows } from "./contracts";
+
+/** The submission as graded: shortcuts refused, arguments checked for changes (submission.ts). */
+const ex = asGraded(exercise, "08-regularization");
 
 /** n standard-normal numbers from a seeded generator. */
 function randomArray(n: number, seed: number): number[] {
@@ -23,7 +28,7 @@ describe("08 regularization", () => {
     expectClose(out, x.map((v, i) => v * expectedMask[i]), { what: "dropout output", input: { p }, rtol: 1e-12, hint: "out[i] = x[i] · mask[i]" });
   });
 
-  graded("dropoutForward equals F.dropout with the same generator; p = 0 and p = 1", 2, () => {
+  graded("dropoutForward equals F.dropout with the same generator; p = 0 and p = 1", 1, () => {
     const x = randomArray(64, 2);
     for (const p of [0.1, 0.5, 0.8]) {
       const { out } = ex.dropoutForward(x, p, new Generator(7));
@@ -45,7 +50,7 @@ describe("08 regularization", () => {
     expectClose(mean, 2, { what: "mean output for x = 2 everywhere (p = 0.5)", rtol: 0.03, hint: "kept units must be scaled by 1/(1 − p) so that E[out] = x" });
   });
 
-  graded("dropoutBackward: dL/dx = dL/dout · mask, checked against autograd", 2, () => {
+  graded("dropoutBackward: dL/dx = dL/dout · mask, checked against autograd", 1, () => {
     const x = randomArray(50, 4);
     const dOut = randomArray(50, 5);
     const g = new Generator(11);
@@ -56,7 +61,7 @@ describe("08 regularization", () => {
     expectClose(got, xt.grad!, { what: "dL/dx of dropout (p = 0.4)", input: { p: 0.4 }, rtol: 1e-12, hint: "dropped units get 0 gradient, kept ones get dOut · 1/(1 − p)" });
   });
 
-  graded("l2PenaltyWithGrad: value λΣw² and gradient 2λw, against regularization.l2Penalty", 2, () => {
+  graded("l2PenaltyWithGrad: value λΣw² and gradient 2λw, against regularization.l2Penalty", 1, () => {
     const w1 = randomArray(12, 6);
     const w2 = randomArray(5, 7);
     const lambda = 0.03;
@@ -115,6 +120,30 @@ describe("08 regularization", () => {
     expectEqual(t.restore(), [[1]], { what: "a deep copy of the weights", hint: "copy each inner array: [...w], not just the outer list" });
   });
 
+  graded("EarlyStopper.restore returns a copy: changing it leaves the saved weights alone", 1, () => {
+    const s = new ex.EarlyStopper({ patience: 2 });
+    s.step(1, [[1, 2], [3]]);
+    const first = s.restore();
+    first![0][0] = 99;
+    first!.push([4]);
+    expectEqual(s.restore(), [[1, 2], [3]], {
+      what: "restore() after the caller changed what an earlier restore() returned",
+      hint: "return a fresh copy (bestWeights.map((w) => [...w])), not bestWeights itself: the caller may train on it",
+    });
+  });
+
+  graded("mcDropoutStats: a tie goes to the first class; N = 1 and one pass", 1, () => {
+    const predictions = [[[0.4, 0.4, 0.2]], [[0.2, 0.2, 0.6]]]; // means 0.3, 0.3, 0.4 → class 2; ties below
+    const tie = [[[0.25, 0.5, 0.5]], [[0.75, 0.5, 0.5]]]; // means 0.5, 0.5, 0.5: every class ties
+    const got = expectInputsUntouched("mcDropoutStats", { predictions }, () => ex.mcDropoutStats(predictions));
+    expectEqual(got.predicted, [2], { what: "predicted class for one sample", input: predictions });
+    expectEqual(ex.mcDropoutStats(tie).predicted, [0], {
+      what: "predicted class when every class has mean 0.5", input: tie,
+      hint: "on ties take the FIRST class: replace the best only when strictly greater (>), not ≥",
+    });
+    expectEqual(ex.mcDropoutStats([[[0.3, 0.3]]]).predicted, [0], { what: "predicted class of one pass with a tie", input: [[[0.3, 0.3]]] });
+  });
+
   graded("mcDropoutStats: mean, population std and predicted class", 2, () => {
     const predictions = [
       [[0.7, 0.3], [0.2, 0.8]],
@@ -141,5 +170,57 @@ describe("08 regularization", () => {
     const got = ex.mcDropoutStats(passes);
     expectClose(got.mean.flat(), reference.mean, { what: "mean of 8 MC-dropout passes", rtol: 1e-5, atol: 1e-7 });
     expectClose(got.std.flat(), reference.std, { what: "std of 8 MC-dropout passes", rtol: 1e-4, atol: 1e-6, hint: "population std (unbiased: false)" });
+  });
+
+  graded("dropoutEval: at evaluation time inverted dropout is the identity", 1, () => {
+    const x = [0.5, -2, 3, 0];
+    for (const p of [0.5, 0.2]) {
+      const got = expectInputsUntouched("dropoutEval", { x }, () => ex.dropoutEval(x, p));
+      const layer = new nn.Dropout(p);
+      layer.eval();
+      expectClose(got, Array.from(layer.call(tensor(x, { dtype: "float64" })).data), {
+        what: `dropoutEval with p = ${p}`, input: { x, p }, rtol: 0, atol: 0,
+        hint: "no scaling at eval: training already divided the kept units by 1 − p (multiplying by 1 − p is the non-inverted variant)",
+      });
+    }
+    expectEqual(ex.dropoutEval(x, 0.5) !== x, true, { what: "dropoutEval returns a new array", hint: "return x.slice() or [...x]" });
+  });
+
+  graded("l1PenaltyWithGrad: λΣ|w|, subgradient sign(w) with sign(0) = 0", 2, () => {
+    const w = [[1, -2, 0], [0.5]];
+    const got = expectInputsUntouched("l1PenaltyWithGrad", { weights: w }, () => ex.l1PenaltyWithGrad(w, 0.1));
+    expectClose(got.value, 0.1 * 3.5, { what: "penalty of [[1, −2, 0], [0.5]] with λ = 0.1", input: { weights: w }, rtol: 1e-12, hint: "λ · Σ |w|" });
+    expectClose(got.grads.flat(), [0.1, -0.1, 0, 0.1], {
+      what: "subgradient", input: { weights: w }, rtol: 1e-12, atol: 0,
+      hint: "λ·sign(w), and exactly 0 at w = 0 (the subgradient kernel-lib and PyTorch use): weights at 0 stay there",
+    });
+    const perSample = ex.l1PenaltyWithGrad([[4, -4]], 0.5, 20);
+    expectClose([perSample.value, ...perSample.grads.flat()], [0.2, 0.025, -0.025], { what: "per-sample form with n = 20", input: { weights: [[4, -4]], lambda: 0.5, n: 20 }, rtol: 1e-12, hint: "divide by n" });
+    expectClose(ex.l1PenaltyWithGrad([], 1).value, 0, { what: "no weights", rtol: 0, atol: 0 });
+  });
+
+  graded("labelSmoothingCrossEntropy matches F.crossEntropy with labelSmoothing, and its autograd", 4, () => {
+    const logits = Array.from({ length: 5 }, (_, i) => randomArray(4, 80 + i).map((v) => 2 * v));
+    const labels = [0, 3, 1, 1, 2];
+    for (const smoothing of [0, 0.1, 0.3]) {
+      const z = tensor(logits, { dtype: "float64", requiresGrad: true });
+      const loss = F.crossEntropy(z, labels, { labelSmoothing: smoothing });
+      loss.backward();
+      const got = expectInputsUntouched("labelSmoothingCrossEntropy", { logits, labels }, () => ex.labelSmoothingCrossEntropy(logits, labels, smoothing));
+      expectClose(got.loss, loss.item(), { what: `loss with smoothing ${smoothing}`, input: { logits, labels, smoothing }, rtol: 1e-10, hint: "q = (1 − ε)·onehot + ε/K (ε/K on EVERY class, the true one too); loss = −mean Σ q·log softmax" });
+      expectClose(got.dlogits.flat(), Array.from(z.grad!.data), { what: `dlogits with smoothing ${smoothing}`, input: { logits, labels, smoothing }, rtol: 1e-9, atol: 1e-14, hint: "(softmax − q) / N" });
+    }
+  });
+
+  graded("labelSmoothingCrossEntropy is stable for large logits and refuses bad labels", 2, () => {
+    const logits = [[1000, 0, -1000], [-500, 500, 499]];
+    const got = ex.labelSmoothingCrossEntropy(logits, [0, 2], 0.1);
+    const z = tensor(logits, { dtype: "float64", requiresGrad: true });
+    const loss = F.crossEntropy(z, [0, 2], { labelSmoothing: 0.1 });
+    loss.backward();
+    expectClose(got.loss, loss.item(), { what: "loss for logits of ±1000", input: { logits, labels: [0, 2] }, rtol: 1e-10, hint: "subtract each row's maximum before exp: log softmax = (z − M) − log Σ exp(z − M)" });
+    expectClose(got.dlogits.flat(), Array.from(z.grad!.data), { what: "dlogits for logits of ±1000", input: { logits }, rtol: 1e-9, atol: 1e-14 });
+    expectThrows("labelSmoothingCrossEntropy with label 3 of 3 classes", () => ex.labelSmoothingCrossEntropy([[1, 2, 3]], [3], 0), "check 0 ≤ label < K");
+    expectThrows("labelSmoothingCrossEntropy with smoothing 1.5", () => ex.labelSmoothingCrossEntropy([[1, 2, 3]], [0], 1.5), "ε must be in [0, 1]");
   });
 });

@@ -1,7 +1,11 @@
 import { describe } from "vitest";
 import { Generator, nn, noGrad, randn, type Tensor } from "kernel-lib";
-import * as ex from "@exercise/09-transfer-learning";
+import * as exercise from "@exercise/09-transfer-learning";
 import { GradingError, expectClose, expectEqual, graded } from "./grading";
+import { asGraded } from "./submission";
+
+/** The submission as graded: shortcuts refused, arguments checked for changes (submission.ts). */
+const ex = asGraded(exercise, "09-transfer-learning");
 
 /** Passes when `fn` throws an Error of its own (a "not implemented yet" error is passed on, so stubs fail). */
 function expectThrows(fn: () => unknown, what: string, hint: string): void {
@@ -41,10 +45,10 @@ function runFirst(model: nn.Sequential, k: number, x: Tensor): Tensor {
 }
 
 /** The grader's own replay of the sampling rule of 9.4. */
-function replay(space: Record<string, ex.ParamSpace>, n: number, g: Generator): ex.Config[] {
-  const out: ex.Config[] = [];
+function replay(space: Record<string, exercise.ParamSpace>, n: number, g: Generator): exercise.Config[] {
+  const out: exercise.Config[] = [];
   for (let t = 0; t < n; t++) {
-    const c: ex.Config = {};
+    const c: exercise.Config = {};
     for (const [key, p] of Object.entries(space)) {
       const u = g.uniform();
       if (p.kind === "logUniform") c[key] = p.low * (p.high / p.low) ** u;
@@ -83,7 +87,7 @@ describe("09 transfer learning", () => {
     expectThrows(() => ex.setTrainable(model, ["0.0.w"], false), 'a prefix that is only part of a name ("0.0.w")', 'prefixes end at a "." boundary');
   });
 
-  graded("countParameters: trainable, frozen and total entries", 2, () => {
+  graded("countParameters: trainable, frozen and total entries", 3, () => {
     const model = lessonModel();
     expectEqual(ex.countParameters(model), { trainable: 35 + 24 + 15, frozen: 0, total: 74 }, { what: "counts of a fresh 6→5→4→3 model", hint: "count entries (p.size), not tensors" });
     (model.at(0) as nn.Sequential).requiresGrad_(false);
@@ -94,7 +98,7 @@ describe("09 transfer learning", () => {
     expectEqual(ex.countParameters(noBias), { trainable: 784 * 128 + 256 + 1290, frozen: 0, total: 784 * 128 + 256 + 1290 }, { what: "a model with a bias-free Linear and a BatchNorm1d", hint: "batch norm's γ and β are parameters; its running statistics are buffers, not parameters" });
   });
 
-  graded("newHeadOnBody: copied layers, a new head, the same hidden features", 2, () => {
+  graded("newHeadOnBody: copied layers, a new head, the same hidden features", 3, () => {
     const source = sourceNet();
     const model = ex.newHeadOnBody(source, 4, 2, { generator: new Generator(0) });
     expectEqual(model instanceof nn.Sequential, true, { what: "the result is an nn.Sequential" });
@@ -142,7 +146,7 @@ describe("09 transfer learning", () => {
   });
 
   graded("sampleConfigs replays the specified draws exactly", 3, () => {
-    const space: Record<string, ex.ParamSpace> = {
+    const space: Record<string, exercise.ParamSpace> = {
       lr: { kind: "logUniform", low: 1e-4, high: 1e-1 },
       dropout: { kind: "uniform", low: 0, high: 0.5 },
       layers: { kind: "int", low: 1, high: 4 },
@@ -182,7 +186,7 @@ describe("09 transfer learning", () => {
     expectThrows(() => ex.sampleConfigs({ p: { kind: "choice", values: [] } }, 1, g), "an empty choice", "nothing to choose from: throw");
   });
 
-  graded("gridConfigs: every combination, first key slowest", 3, () => {
+  graded("gridConfigs: every combination, first key slowest", 2, () => {
     const got = ex.gridConfigs({ lr: [0.1, 0.01], units: [32, 64] });
     expectEqual(got, [{ lr: 0.1, units: 32 }, { lr: 0.1, units: 64 }, { lr: 0.01, units: 32 }, { lr: 0.01, units: 64 }], { what: "gridConfigs({ lr: [0.1, 0.01], units: [32, 64] })", hint: "nested loops: the last key changes fastest" });
     const big = ex.gridConfigs({ a: [1, 2, 3], b: ["x", "y"], c: [true, false], d: [0] });

@@ -1,7 +1,13 @@
 import { describe } from "vitest";
 import { Generator, nn, noGrad, optim, randn } from "kernel-lib";
-import * as ex from "@exercise/10-modern-recipe";
+import * as exercise from "@exercise/10-modern-recipe";
 import { GradingError, expectClose, expectEqual, graded } from "./grading";
+import { asGraded } from "./submission";
+import { expectInputsUntouched } from "./contracts";
+import digits from "./digits-7x7.json";
+
+/** The submission as graded: shortcuts refused, arguments checked for changes (submission.ts). */
+const ex = asGraded(exercise, "10-modern-recipe");
 
 /** Passes when `fn` throws an Error of its own (a "not implemented yet" error is passed on, so stubs fail). */
 function expectThrows(fn: () => unknown, what: string, hint: string): void {
@@ -17,7 +23,7 @@ function expectThrows(fn: () => unknown, what: string, hint: string): void {
 const LN10 = Math.log(10);
 
 /** A healthy 10-class run: losses fall, validation follows, gradients level, no dead units. */
-function healthy(): ex.TrainingReport {
+function healthy(): exercise.TrainingReport {
   return {
     trainLoss: [1.2, 0.6, 0.4, 0.3, 0.25],
     valLoss: [1.0, 0.6, 0.45, 0.4, 0.38],
@@ -27,11 +33,11 @@ function healthy(): ex.TrainingReport {
   };
 }
 
-const check = (report: ex.TrainingReport, expected: ex.Finding[], what: string, hint?: string) =>
+const check = (report: exercise.TrainingReport, expected: exercise.Finding[], what: string, hint?: string) =>
   expectEqual(ex.diagnose(report), expected, { what, input: report, hint });
 
 describe("10 modern recipe", () => {
-  graded("diagnose: a healthy run, and divergence", 2, () => {
+  graded("diagnose: a healthy run, and divergence", 1, () => {
     check(healthy(), ["healthy"], "a healthy run", "no rule applies, so return [\"healthy\"]");
     check({ ...healthy(), trainLoss: [2.3, NaN] }, ["diverged"], "a NaN training loss", "return [\"diverged\"] alone");
     check({ ...healthy(), trainLoss: [2.3, 5, Infinity], gradientNorms: [0, 0, 0] }, ["diverged"], "an infinite loss with zero gradients", "diverged comes first and alone");
@@ -39,14 +45,14 @@ describe("10 modern recipe", () => {
     check({ ...healthy(), valLoss: [1, -Infinity] }, ["diverged"], "a non-finite validation loss");
   });
 
-  graded("diagnose: instability and exploding gradients", 2, () => {
+  graded("diagnose: instability and exploding gradients", 1, () => {
     check({ ...healthy(), trainLoss: [2.2, 40, 2.0, 1.5, 1.0] }, ["unstable"], "a loss spike above 1.5·ln C", "compare the largest training loss with 1.5·ln(numClasses)");
     check({ ...healthy(), trainLoss: [1.5 * LN10 - 0.01, 1, 0.5], valLoss: [1.0, 0.6, 0.45] }, ["healthy"], "a first loss just below 1.5·ln C", "strictly greater than 1.5·ln C is unstable");
     check({ ...healthy(), gradientNorms: [0.5, 250, 0.4] }, ["exploding-gradients"], "a gradient norm of 250", "any norm > 100 explodes");
     check({ ...healthy(), gradientNorms: [20, 1, 0.1] }, ["exploding-gradients"], "first/last ratio 200", "ratio = first / last > 100");
   });
 
-  graded("diagnose: vanishing gradients, dead units, not learning, lr too low", 3, () => {
+  graded("diagnose: vanishing gradients, dead units, not learning, lr too low", 2, () => {
     const stuck = [2.31, 2.305, 2.303];
     check({ ...healthy(), trainLoss: stuck, valLoss: [2.31, 2.31, 2.31], gradientNorms: [3e-6, 1e-4, 1.1] }, ["vanishing-gradients", "not-learning"], "a deep sigmoid net: tiny first-layer gradient, loss at ln 10", "ratio < 0.01 is vanishing; last loss ≥ 0.9·ln C is not learning");
     check({ ...healthy(), trainLoss: stuck, valLoss: [2.31, 2.31, 2.31], gradientNorms: [0.4, 0.2, 0.35] }, ["not-learning", "lr-too-low"], "a stuck run whose gradients flow", "not-learning with none of unstable / exploding / vanishing / dead units means the steps are too small");
@@ -58,7 +64,7 @@ describe("10 modern recipe", () => {
     check({ ...healthy(), gradientNorms: [1e-5] }, ["healthy"], "a single layer: no ratio to compute", "the ratio rules need at least two norms");
   });
 
-  graded("diagnose: overfitting", 2, () => {
+  graded("diagnose: overfitting", 1, () => {
     const train = [2.0, 1.2, 0.7, 0.4, 0.2, 0.1, 0.05];
     check({ ...healthy(), trainLoss: train, valLoss: [2.0, 1.3, 0.9, 0.8, 0.85, 0.95, 1.1] }, ["overfitting"], "validation loss back up 37% while training loss falls", "b = argmin of valLoss; last > 1.1·valLoss[b] and last train < train[b]");
     check({ ...healthy(), trainLoss: train, valLoss: [2.0, 1.3, 0.9, 0.8, 0.82, 0.84, 0.87] }, ["healthy"], "validation loss up less than 10%", "use 1.1·valLoss[b] as the threshold");
@@ -131,5 +137,23 @@ describe("10 modern recipe", () => {
     expectThrows(() => ex.recipeModel([784]), "sizes [784]", "need at least inputs and classes");
     expectThrows(() => ex.recipeModel([784, 0, 10]), "a hidden layer of size 0", "sizes must be positive integers");
     expectThrows(() => ex.recipeModel([784, 64, 10], { dropout: 1 }), "dropout = 1", "dropout must be in [0, 1)");
+  });
+
+  graded("trainAndPredict: trained on 1,500 digits with seed 0, at least 90% right on 500 unseen ones", 5, () => {
+    const predicted = expectInputsUntouched("trainAndPredict", { xTrain: digits.xTrain, yTrain: digits.yTrain, xPredict: digits.xVal }, () => ex.trainAndPredict(digits.xTrain, digits.yTrain, digits.xVal, 0));
+    expectEqual(predicted.length, digits.xVal.length, { what: "one prediction per row of xPredict" });
+    const accuracy = predicted.filter((p, i) => p === digits.yVal[i]).length / predicted.length;
+    expectEqual(accuracy >= 0.9, true, {
+      what: `validation accuracy ≥ 90% (got ${(100 * accuracy).toFixed(1)}%)`,
+      hint: "scale the inputs to [0, 1], a hidden layer with batch norm, AdamW with lr around 3e-3, about 15 epochs of shuffled mini-batches, and model.eval() before predicting",
+    });
+  });
+
+  graded("trainAndPredict: the same seed gives the same predictions", 1, () => {
+    const run = () => ex.trainAndPredict(digits.xTrain.slice(0, 200), digits.yTrain.slice(0, 200), digits.xVal.slice(0, 50), 3);
+    expectEqual(run(), run(), {
+      what: "predictions of two runs with seed 3 (200 training digits)",
+      hint: "draw everything random (weights, shuffling, dropout) from new Generator(seed): never Math.random or the default generator",
+    });
   });
 });

@@ -4,6 +4,7 @@
  * tools/grader). Exercise graders import these through "./grading".
  */
 import type { Tensor } from "kernel-lib";
+import { describeInput, difference, formatPair, symptom } from "./feedback";
 
 /** CS231n's measure: |a − b| / max(|a|, |b|), with 0 when both are 0. */
 export function relativeError(a: number, b: number): number {
@@ -46,7 +47,10 @@ export function closeMismatch(g: readonly number[], e: readonly number[], option
     const ok = Number.isFinite(g[i]) ? Math.abs(g[i] - e[i]) <= atol || err <= rtol : Object.is(g[i], e[i]);
     if (!ok) {
       const where = e.length > 1 ? ` at position ${i}` : "";
-      return `expected ${fmt(e[i])} but got ${fmt(g[i])}${where} (relative error ${err.toExponential(2)}, allowed ${rtol.toExponential(0)})`;
+      const [shownE, shownG] = formatPair(e[i], g[i]);
+      const diff = difference(e[i], g[i]);
+      const cause = symptom(g, e);
+      return `expected ${shownE} but got ${shownG}${where} (${diff ? `${diff}, ` : ""}relative error ${err.toExponential(2)}, allowed ${rtol.toExponential(0)})${cause ? `\n  likely cause: ${cause}` : ""}`;
     }
   }
   return null;
@@ -66,8 +70,10 @@ export function equalMismatch(got: string | undefined, expected: string | undefi
 export class GradingError extends Error {
   constructor(options: Omit<CloseOptions, "rtol" | "atol">, detail: string) {
     const lines = [`${options.what}: ${detail}`];
-    if (options.input !== undefined) lines.push(`  input: ${preview(options.input)}`);
-    if (options.hint) lines.push(`  hint: ${options.hint}`);
+    const position = /at position (\d+)/.exec(detail);
+    if (options.input !== undefined) lines.push(`  input: ${describeInput(options.input, position ? Number(position[1]) : null)}`);
+    // When the mismatch itself names a likely cause, the check's fixed hint is a reminder of the formula, not the diagnosis.
+    if (options.hint) lines.push(`  ${detail.includes("likely cause:") ? "the formula" : "hint"}: ${options.hint}`);
     super(lines.join("\n"));
     this.name = "GradingError";
   }
@@ -80,18 +86,4 @@ export function flatValues(x: Numeric, label: string, what: string): number[] {
   const maybeTensor = x as Tensor;
   if (maybeTensor.data !== undefined && maybeTensor.shape !== undefined) return Array.from(maybeTensor.data);
   return Array.from(x as ArrayLike<number>);
-}
-
-function fmt(v: number): string {
-  return Number.isInteger(v) ? String(v) : v.toPrecision(6);
-}
-
-function preview(v: unknown): string {
-  const s = JSON.stringify(v, (_k, val: unknown) => {
-    if (ArrayBuffer.isView(val)) return Array.from(val as unknown as ArrayLike<number>);
-    const t = val as Tensor | null;
-    if (t !== null && typeof t === "object" && "shape" in t && "data" in t) return { shape: t.shape, values: Array.from(t.data) };
-    return val;
-  });
-  return s.length > 300 ? `${s.slice(0, 300)}…` : s;
 }
