@@ -15,7 +15,7 @@ export async function runAll(sandbox: Sandbox, exercises: readonly string[], con
       const exercise = next;
       if (Date.now() >= deadline) continue; // the scorer reports these as not run
       runs.set(exercise, await runExercise({
-        exercise, courseDir: sandbox.courseDir, scratchDir: sandbox.scratchDir, job: sandbox.job(exercise), limits: config.limits, deadline,
+        exercise, courseDir: sandbox.courseDir, scratchParent: sandbox.base, job: sandbox.job(exercise), limits: config.limits, deadline,
       }));
     }
   };
