@@ -4,6 +4,7 @@
  * at the same time, and score what was observed against the manifest.
  * Whatever happens inside the sandbox, the result is a complete report.
  */
+import { join } from "node:path";
 import { loadConfig, type GraderConfig } from "./config";
 import { courseImage } from "./image";
 import { referenceManifest } from "./reference";
@@ -32,7 +33,9 @@ export async function gradeSubmission(path: string, options: GradeOptions = {}):
   const config = options.config ?? loadConfig();
   const image = await courseImage();
   const manifest = await referenceManifest(image, config);
-  const submission = readSubmission(path, image.exercises);
+  const submission = readSubmission(path, image.exercises, join(image.dir, "unzip.js"));
+  // A zip that was refused: every test says why, not "not in the submission".
+  const refusal = submission.files.size === 0 ? submission.problems.find((p) => p.startsWith("the zip could not be read")) ?? null : null;
   const notes: string[] = [...submission.problems];
   if (submission.ignoredCount > 0) {
     const shown = submission.ignored.slice(0, 20).join(", ");
@@ -43,7 +46,7 @@ export async function gradeSubmission(path: string, options: GradeOptions = {}):
 
   const sandbox = await makeSandbox(image, submission.files);
   try {
-    const typeErrors = options.typecheck === false ? Promise.resolve(new Map<string, string[]>()) : typecheck(submission.files);
+    const typeErrors = options.typecheck === false || submission.files.size === 0 ? Promise.resolve(new Map<string, string[]>()) : typecheck(submission.files);
     const runs = await runAll(sandbox, image.exercises, config, started);
     const types = await typeErrors;
     if (types.has("*")) notes.push(types.get("*")![0]);
@@ -53,7 +56,9 @@ export async function gradeSubmission(path: string, options: GradeOptions = {}):
     const studentOutput = new Map<string, string>();
     for (const exercise of image.exercises) {
       const syntax = sandbox.syntaxErrors.get(exercise);
-      const reason = !submission.files.has(exercise)
+      const reason = refusal !== null
+        ? refusal
+        : !submission.files.has(exercise)
         ? `exercises/${exercise}.ts is not in the submission`
         : syntax
           ? `exercises/${exercise}.ts does not compile: ${syntax.message}`

@@ -4,6 +4,7 @@
  * node_modules/.cache/course-grader:
  *
  *   harness.js        the sandbox process (tools/grader/child)
+ *   unzip.js          the zip reader's process (unzip-worker.ts)
  *   kernel-lib.js     kernel-lib's sources in one file
  *   support.js        exercises/support.ts
  *   tests/NN.test.js  each public grader, its imports of vitest, ./grading,
@@ -43,6 +44,9 @@ function inputs(): string[] {
     ...walk(join(root, "tools/grader/child")),
     join(root, "tools/grader/hidden-api.ts"),
     join(root, "tools/grader/image.ts"),
+    join(root, "tools/grader/submission.ts"),
+    join(root, "tools/grader/zip.ts"),
+    join(root, "tools/grader/unzip-worker.ts"),
     ...walk(join(root, "grading/hidden")),
     join(root, "exercises/support.ts"),
     join(root, "tsconfig.json"),
@@ -88,6 +92,7 @@ export async function courseImage(): Promise<CourseImage> {
     mkdirSync(join(tmp, "hidden"), { recursive: true });
     await bundle(join(root, "tools/grader/child/harness.ts"), join(tmp, "harness.js"), [], { vitest: join(root, "tools/grader/child/test-api.ts") });
     await bundle(join(root, "kernel-lib/src/index.ts"), join(tmp, "kernel-lib.js"), []);
+    await bundle(join(root, "tools/grader/unzip-worker.ts"), join(tmp, "unzip.js"), []);
     writeFileSync(join(tmp, "support.js"), await transpile(readFileSync(join(root, "exercises/support.ts"), "utf8"), "support.ts"));
     const provided = externals(/^(vitest|\.\/grading|kernel-lib|@exercise\/.*)$/);
     for (const name of exercises) {
