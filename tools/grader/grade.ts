@@ -46,7 +46,7 @@ export async function gradeSubmission(path: string, options: GradeOptions = {}):
 
   const sandbox = await makeSandbox(image, submission.files);
   try {
-    const typeErrors = options.typecheck === false || submission.files.size === 0 ? Promise.resolve(new Map<string, string[]>()) : typecheck(submission.files);
+    const typeErrors = options.typecheck === false || submission.files.size === 0 ? Promise.resolve(new Map<string, string[]>()) : typecheck(submission.files, { heapMiB: config.limits.typecheckHeapMiB, ms: config.limits.typecheckMs });
     const runs = await runAll(sandbox, image.exercises, config, started);
     const types = await typeErrors;
     if (types.has("*")) notes.push(types.get("*")![0]);
