@@ -18,6 +18,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { build, transform, type Plugin } from "esbuild";
+import { inPlaceParameters, type InPlaceTable } from "./signatures";
 
 export const root = resolve(__dirname, "../..");
 
@@ -28,6 +29,8 @@ export interface CourseImage {
   exercises: string[];
   /** Compiled hidden cases per exercise (null when an exercise has none). */
   hidden: Record<string, string | null>;
+  /** Per exercise, which parameters of its functions the stub declares writable (signatures.ts). */
+  inPlace: Record<string, InPlaceTable>;
 }
 
 const TARGET = "node20";
@@ -112,7 +115,12 @@ export async function courseImage(): Promise<CourseImage> {
     const file = join(dir, `hidden/${name}.hidden.js`);
     hidden[name] = existsSync(file) ? readFileSync(file, "utf8") : null;
   }
-  return { dir, hash, exercises, hidden };
+  const inPlace: Record<string, InPlaceTable> = {};
+  for (const name of exercises) {
+    const stub = join(root, "exercises", `${name}.ts`);
+    inPlace[name] = existsSync(stub) ? inPlaceParameters(readFileSync(stub, "utf8")) : {};
+  }
+  return { dir, hash, exercises, hidden, inPlace };
 }
 
 /** A syntax error in a submitted file, with its position. */

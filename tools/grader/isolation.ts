@@ -92,14 +92,30 @@ export function descendants(pid: number): number[] {
   return out;
 }
 
-/** SIGKILL a sandbox: its session's process group and everything below it (the PID namespace dies with its first process). */
+/**
+ * SIGKILL a sandbox: the processes below `pid` first (with a PID namespace,
+ * the first of them is the namespace's init, whose death ends every process
+ * in it), so that `unshare` reaps them and then exits the same way; then,
+ * shortly after, the whole session's process group, for anything left.
+ * Killing all at once would leave zombies for the machine's init to reap.
+ */
 export function killSandbox(pid: number): void {
-  const below = descendants(pid);
-  for (const target of [-pid, pid, ...below]) {
+  const kill = (target: number) => {
     try {
       process.kill(target, "SIGKILL");
     } catch {
       // already gone
     }
+  };
+  const below = descendants(pid);
+  if (below.length === 0) {
+    kill(-pid);
+    kill(pid);
+    return;
   }
+  for (const p of below) kill(p);
+  setTimeout(() => {
+    kill(-pid);
+    kill(pid);
+  }, 500).unref();
 }

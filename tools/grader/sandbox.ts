@@ -56,6 +56,7 @@ export async function makeSandbox(image: CourseImage, sources: ReadonlyMap<strin
       testBundle: join(courseDir, "tests", `${exercise}.test.js`),
       exercises,
       hiddenSource: image.hidden[exercise] ?? null,
+      inPlace: image.inPlace,
     }),
     remove: () => rmSync(base, { recursive: true, force: true }),
   };

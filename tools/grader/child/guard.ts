@@ -3,10 +3,13 @@
  * function (and class constructor) is called through a guard, so that
  *
  *   - student code never holds the test's own arrays and objects: it gets
- *     deep copies, and what it changed in them during the call is written
- *     back when it returns (so in-place contracts such as `clipGradNorm`
- *     and in-place bugs behave exactly as under Vitest, but nothing can be
- *     changed later, behind the test's back);
+ *     deep copies. Where the stub declares a parameter writable (a mutable
+ *     array type, as `clipGradNorm(grads: number[][], …)`; see
+ *     ../signatures.ts), what the call changed in the copy is written back
+ *     when it returns, so that in-place contract works as under Vitest;
+ *     every other argument is a FROZEN copy: changing it throws (a clear
+ *     failure, as the in-place checks under Vitest give), and the test's own
+ *     values, from which it may compute what it checks, stay untouched;
  *   - what it returns reaches the test as plain data: arrays, typed arrays
  *     and plain objects are copied (getters read once, Proxies read through
  *     once), so a value cannot change between two reads;
@@ -39,6 +42,9 @@ class Copier {
   readonly copies = new Map<object, object>();
   private nodes = 0;
 
+  /** `frozen`: arrays and plain objects of the copy are frozen (typed arrays cannot be: they are copies only). */
+  constructor(private readonly frozen = false) {}
+
   copy(value: unknown): unknown {
     if (typeof value !== "object" || value === null) return value;
     const known = this.copies.get(value);
@@ -55,7 +61,7 @@ class Copier {
       this.copies.set(value, c);
       const n = value.length;
       for (let i = 0; i < n; i++) c.push(this.copy(value[i]));
-      return c;
+      return this.frozen ? Object.freeze(c) : c;
     }
     if (isPlainObject(value)) {
       const c: Plain = Object.getPrototypeOf(value) === null ? Object.create(null) : {};
@@ -63,7 +69,7 @@ class Copier {
       for (const key of Object.keys(value)) {
         Object.defineProperty(c, key, { value: this.copy((value as Plain)[key]), enumerable: true, writable: true, configurable: true });
       }
-      return c;
+      return this.frozen ? Object.freeze(c) : c;
     }
     return value; // an engine object, a generator, a Map…: shared, by design
   }
@@ -125,17 +131,28 @@ export function toPlain(value: unknown, what = "the returned value"): unknown {
   return out;
 }
 
-/** `fn` called with copies of its arguments (written back afterwards) and its result made plain. */
-function guardFunction(fn: Function, name: string): Function {
-  const call = (args: unknown[], invoke: (a: unknown[]) => unknown): unknown => {
-    const copier = new Copier();
-    const copied = args.map((a) => copier.copy(a));
-    let result: unknown;
+/** A TypeError thrown by writing into a frozen copy. */
+const FROZEN_WRITE = /read[ -]only|not extensible|Cannot (assign|add|delete|define|redefine)/;
+
+/** `fn` called with copies of its arguments (see the module comment) and its result made plain. */
+function guardFunction(fn: Function, name: string, inPlace: readonly boolean[]): Function {
+  const withCopies = <T>(args: unknown[], invoke: (a: unknown[]) => T): T => {
+    const writable = new Copier(false);
+    const frozen = new Copier(true);
+    const copied = args.map((a, i) => (inPlace[i] === true ? writable : frozen).copy(a));
     try {
-      result = invoke(copied);
+      return invoke(copied);
+    } catch (e) {
+      if (e instanceof TypeError && FROZEN_WRITE.test(e.message)) {
+        throw new TypeError(`${name} changed an argument it must leave unchanged (${e.message}); copy it first, e.g. with .map or [...x]`);
+      }
+      throw e;
     } finally {
-      writeBack(copier.copies);
+      writeBack(writable.copies);
     }
+  };
+  const call = (args: unknown[], invoke: (a: unknown[]) => unknown): unknown => {
+    const result = withCopies(args, invoke);
     if (result instanceof Promise) return result.then((r) => toPlain(r, `the value returned by ${name}`));
     return toPlain(result, `the value returned by ${name}`);
   };
@@ -143,13 +160,7 @@ function guardFunction(fn: Function, name: string): Function {
     // Instances are the student's objects (their methods are graded code): only the constructor's arguments are copied.
     return new Proxy(fn, {
       construct(target, args, newTarget) {
-        const copier = new Copier();
-        const copied = args.map((a) => copier.copy(a));
-        try {
-          return Reflect.construct(target, copied, newTarget) as object;
-        } finally {
-          writeBack(copier.copies);
-        }
+        return withCopies(args, (a) => Reflect.construct(target, a, newTarget) as object);
       },
       apply(target, thisArg, args) {
         return call(args, (a) => Reflect.apply(target, thisArg, a));
@@ -165,12 +176,12 @@ function guardFunction(fn: Function, name: string): Function {
 }
 
 /** A frozen view of an exercise module whose functions are guarded (see the module comment). */
-export function guardModule(mod: unknown): unknown {
+export function guardModule(mod: unknown, inPlace: Readonly<Record<string, readonly boolean[]>>): unknown {
   if (typeof mod !== "object" || mod === null) return mod;
   const view: Plain = {};
   for (const key of Object.keys(mod)) {
     const v = (mod as Plain)[key];
-    view[key] = typeof v === "function" ? guardFunction(v, key) : toPlain(v, `the export ${key}`);
+    view[key] = typeof v === "function" ? guardFunction(v, key, inPlace[key] ?? []) : toPlain(v, `the export ${key}`);
   }
   return Object.freeze(view);
 }

@@ -36,6 +36,8 @@ export interface Job {
   exercises: Record<string, string>;
   /** The hidden cases' compiled code: never written into the sandbox. */
   hiddenSource: string | null;
+  /** Per exercise, per exported function, which parameters the stub declares writable (signatures.ts). */
+  inPlace: Record<string, Record<string, boolean[]>>;
 }
 
 const readFileSync = fs.readFileSync;
@@ -120,7 +122,7 @@ const guardedModules = new Map<string, unknown>();
 
 /** The exercise module as graders and hidden cases see it: its functions called through guard.ts. */
 function gradedExercise(name: string): unknown {
-  if (!guardedModules.has(name)) guardedModules.set(name, guardModule(loadExercise(name)));
+  if (!guardedModules.has(name)) guardedModules.set(name, guardModule(loadExercise(name), job.inPlace[name] ?? {}));
   return guardedModules.get(name);
 }
 
