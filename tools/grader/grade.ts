@@ -9,7 +9,11 @@ import { loadConfig, type GraderConfig } from "./config";
 import { courseImage } from "./image";
 import { referenceManifest } from "./reference";
 import { toGradescope, type ExerciseNotes, type GradescopeResults, type Report } from "./results";
-import { runAll } from "./run-all";
+import { runAll, runAlone } from "./run-all";
+import { sameExpected } from "./score";
+import type { Manifest } from "./reference";
+import type { ExerciseRun } from "./run-exercise";
+import type { Sandbox } from "./sandbox";
 import { makeSandbox } from "./sandbox";
 import { scoreExercise } from "./score";
 import { readSubmission } from "./submission";
@@ -48,6 +52,7 @@ export async function gradeSubmission(path: string, options: GradeOptions = {}):
   try {
     const typeErrors = options.typecheck === false || submission.files.size === 0 ? Promise.resolve(new Map<string, string[]>()) : typecheck(submission.files, { heapMiB: config.limits.typecheckHeapMiB, ms: config.limits.typecheckMs });
     const runs = await runAll(sandbox, image.exercises, config, started);
+    await recheckDrifted(sandbox, runs, manifest, config, started);
     const types = await typeErrors;
     if (types.has("*")) notes.push(types.get("*")![0]);
 
@@ -79,5 +84,35 @@ export async function gradeSubmission(path: string, options: GradeOptions = {}):
     return { report, results: toGradescope(report, config), studentOutput };
   } finally {
     sandbox.remove();
+  }
+}
+
+/**
+ * A public test that passed in the sandbox but computed other expected values
+ * than the reference run did (its inputs drifted: a generator shared with an
+ * earlier test that failed early and drew less, or a restart after a crash;
+ * or the submission changed what they are computed from) is run again ALONE
+ * in a fresh process, and then checked against the reference's lone run.
+ * Either way, the expected values a test is scored against come from the
+ * manifest, never from the submission's sandbox.
+ */
+async function recheckDrifted(sandbox: Sandbox, runs: Map<string, ExerciseRun>, manifest: Manifest, config: GraderConfig, started: number): Promise<void> {
+  const drifted: { exercise: string; index: number }[] = [];
+  for (const [exercise, run] of runs) {
+    const units = manifest.exercises[exercise] ?? [];
+    if (run.integrity !== null) continue;
+    units.forEach((unit, index) => {
+      const outcome = run.outcomes.get(index);
+      if (unit.kind !== "test" || !outcome?.ok) return;
+      const ref = unit.reference ?? [];
+      if (outcome.records.length !== ref.length || outcome.records.some((r, j) => !sameExpected(r, ref[j]))) drifted.push({ exercise, index });
+    });
+  }
+  if (drifted.length === 0) return;
+  const alone = await runAlone(sandbox, drifted, config, started);
+  for (const { exercise, index } of drifted) {
+    const run = runs.get(exercise)!;
+    run.isolated.add(index);
+    run.outcomes.set(index, alone.get(`${exercise}#${index}`) ?? { ok: false, message: "did not finish when run alone (the submission's time was up)", records: [] });
   }
 }

@@ -19,7 +19,7 @@ import type { GraderConfig } from "./config";
 import type { AssertionRecord } from "./child/channel";
 import type { Observed } from "./hidden-api";
 import { root, type CourseImage } from "./image";
-import { runAll } from "./run-all";
+import { runAll, runAlone } from "./run-all";
 import { makeSandbox } from "./sandbox";
 
 export interface ManifestUnit {
@@ -31,6 +31,8 @@ export interface ManifestUnit {
   checks?: number;
   /** Public tests: those comparisons as the reference run made them (the expected sides are what a submission is checked against). */
   reference?: AssertionRecord[];
+  /** Public tests: the comparisons of the test run ALONE in a fresh process (for a submission's test whose inputs drifted, see grade.ts). */
+  alone?: AssertionRecord[];
   /** Hidden cases: the reference output and tolerances. */
   expected?: Observed;
   rtol?: number;
@@ -43,7 +45,7 @@ export interface Manifest {
 }
 
 /** Changes whenever what the manifest holds changes (old cached manifests are then ignored). */
-const MANIFEST_FORMAT = "manifest-2: reference comparisons";
+const MANIFEST_FORMAT = "manifest-3: reference comparisons, in sequence and alone";
 
 export function solutionSources(image: CourseImage): Map<string, string> {
   return new Map(image.exercises.map((n) => [n, readFileSync(join(root, "solutions", `${n}.ts`), "utf8")]));
@@ -81,6 +83,15 @@ export async function referenceManifest(image: CourseImage, config: GraderConfig
         if (!m) problems.push(`${exercise} › ${u.name}: a test without "(N pts)" in its name (use graded())`);
         return { kind: "test", name: u.name, points: m ? Number(m[1]) : 0, checks: outcome?.records.length ?? 0, reference: outcome?.records ?? [] };
       });
+    }
+    // Every public test also alone, in a fresh process: what a drifted test of a submission is checked against.
+    const lone = image.exercises.flatMap((exercise) => (manifest.exercises[exercise] ?? []).flatMap((u, index) => (u.kind === "test" ? [{ exercise, index }] : [])));
+    const aloneOutcomes = await runAlone(sandbox, lone, { ...config, limits }, Date.now());
+    for (const { exercise, index } of lone) {
+      const outcome = aloneOutcomes.get(`${exercise}#${index}`);
+      const unit = manifest.exercises[exercise][index];
+      if (!outcome?.ok) problems.push(`${exercise} › ${unit.name} (run alone): ${outcome?.message ?? "did not finish"}`);
+      unit.alone = outcome?.records ?? [];
     }
     if (problems.length > 0) throw new Error(`The reference solutions do not pass their own graders in the sandbox:\n  ${problems.join("\n  ")}`);
     mkdirSync(join(root, "node_modules/.cache/course-grader"), { recursive: true });

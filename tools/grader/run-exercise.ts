@@ -32,6 +32,8 @@ export interface ExerciseRun {
   units: UnitInfo[] | null;
   /** Outcome per unit index; a missing index never finished. */
   outcomes: Map<number, UnitOutcome>;
+  /** Units whose outcome comes from running them alone (see runUnitAlone): scored against the reference's lone run. */
+  isolated: Set<number>;
   /** Set when the run cannot be trusted (a forged line on the channel): the exercise scores 0. */
   integrity: string | null;
   /** Why the public tests could not be loaded, if so. */
@@ -48,7 +50,7 @@ export interface RunRequest {
   courseDir: string;
   /** Where each sandbox process gets a private scratch folder of its own (removed when it ends). */
   scratchParent: string;
-  job: Omit<Job, "nonce" | "from">;
+  job: Omit<Job, "nonce" | "from" | "to">;
   limits: Limits;
   /** Date.now() after which nothing new starts (the submission's clock). */
   deadline: number;
@@ -96,10 +98,25 @@ interface Attempt {
   done: boolean;
 }
 
+/**
+ * Runs unit `index` alone, in a fresh sandbox process (nothing of the other
+ * units' state, such as a generator they share, reaches it); its outcome, or
+ * undefined if it did not finish.
+ */
+export async function runUnitAlone(req: RunRequest, index: number): Promise<UnitOutcome | undefined> {
+  const run: ExerciseRun = {
+    exercise: req.exercise, units: null, outcomes: new Map(), isolated: new Set(), integrity: null, loadError: null,
+    stdout: "", stderr: "", droppedOutput: 0, elapsedMs: 0,
+  };
+  const attempt = await runOnce(req, run, index, Math.min(req.deadline, Date.now() + req.limits.fileMs), index + 1);
+  if (run.integrity !== null) return { ok: false, message: `integrity check failed: ${run.integrity}`, records: [] };
+  return run.outcomes.get(index) ?? (attempt.ending ? { ok: false, message: attempt.ending, records: [] } : undefined);
+}
+
 export async function runExercise(req: RunRequest): Promise<ExerciseRun> {
   const started = Date.now();
   const run: ExerciseRun = {
-    exercise: req.exercise, units: null, outcomes: new Map(), integrity: null, loadError: null,
+    exercise: req.exercise, units: null, outcomes: new Map(), isolated: new Set(), integrity: null, loadError: null,
     stdout: "", stderr: "", droppedOutput: 0, elapsedMs: 0,
   };
   const fileDeadline = Math.min(req.deadline, started + req.limits.fileMs);
@@ -132,7 +149,7 @@ function firstMissing(run: ExerciseRun, from: number): number | null {
   return null;
 }
 
-function runOnce(req: RunRequest, run: ExerciseRun, from: number, fileDeadline: number): Promise<Attempt> {
+function runOnce(req: RunRequest, run: ExerciseRun, from: number, fileDeadline: number, to: number | null = null): Promise<Attempt> {
   const nonce = randomBytes(24).toString("hex");
   const { limits } = req;
   const iso = isolation();
@@ -249,7 +266,7 @@ function runOnce(req: RunRequest, run: ExerciseRun, from: number, fileDeadline: 
   });
 
   child.stdin!.on("error", () => undefined);
-  child.stdin!.end(JSON.stringify({ ...req.job, nonce, from } satisfies Job));
+  child.stdin!.end(JSON.stringify({ ...req.job, nonce, from, to } satisfies Job));
 
   return new Promise((resolvePromise) => {
     child.on("close", (code, signal) => {

@@ -22,7 +22,7 @@ export interface Sandbox {
   /** Exercises whose file did not compile, with the error. */
   syntaxErrors: Map<string, TranspileError>;
   /** The job for one exercise (the runner adds the nonce and where to start). */
-  job(exercise: string): Omit<Job, "nonce" | "from">;
+  job(exercise: string): Omit<Job, "nonce" | "from" | "to">;
   remove(): void;
 }
 

@@ -47,6 +47,15 @@ export function recheckAgainst(got: AssertionRecord, ref: AssertionRecord): stri
   }
 }
 
+/** True when two records of the same comparison have the same expected side (value, tolerances, pattern). */
+export function sameExpected(a: AssertionRecord, b: AssertionRecord): boolean {
+  if (a.k !== b.k) return false;
+  if (a.k === "close" && b.k === "close") return JSON.stringify(a.e) === JSON.stringify(b.e) && a.rtol === b.rtol && a.atol === b.atol;
+  if (a.k === "equal" && b.k === "equal") return a.e === b.e;
+  if (a.k === "match" && b.k === "match") return a.source === b.source && a.flags === b.flags && a.not === b.not;
+  return false;
+}
+
 /** Why a re-checked comparison fails, or null. */
 export function recheck(r: AssertionRecord): string | null {
   switch (r.k) {
@@ -75,7 +84,7 @@ function verdict(unit: ManifestUnit, run: ExerciseRun, index: number): string | 
   if (unit.kind === "hidden") {
     return compareObserved(outcome.out as Observed, unit.expected as Observed, { rtol: unit.rtol, atol: unit.atol });
   }
-  const reference = unit.reference ?? [];
+  const reference = (run.isolated.has(index) ? unit.alone : unit.reference) ?? [];
   if (outcome.records.length !== reference.length) {
     return `the test made ${outcome.records.length} of the ${reference.length} checks it makes for the reference solution, so it cannot pass`;
   }

@@ -28,6 +28,8 @@ export interface Job {
   exercise: string;
   /** Skip the units before this index (the grader resumes after a unit that hung or crashed). */
   from: number;
+  /** Stop before this index (null: run to the end); the grader runs one unit alone with from = i, to = i + 1. */
+  to: number | null;
   /** Absolute paths inside the sandbox. */
   kernelLib: string;
   support: string;
@@ -167,7 +169,8 @@ async function main(): Promise<void> {
     for (const c of suite.cases) units.push({ kind: "hidden", name: c.name, points: c.points, rtol: c.rtol, atol: c.atol, run: () => observe(c.run(gradedExercise(job.exercise) as never)) });
   }
   channel.send({ t: "units", units: units.map(({ run: _run, ...listing }) => listing) });
-  for (let i = job.from; i < units.length; i++) {
+  const end = job.to === null ? units.length : Math.min(job.to, units.length);
+  for (let i = job.from; i < end; i++) {
     channel.send({ t: "start", i });
     if (importError !== null) {
       channel.send({ t: "end", i, ok: false, msg: `your exercises/${job.exercise}.ts failed to load: ${messageOf(importError)}` });
