@@ -7,6 +7,7 @@
 import { join } from "node:path";
 import { loadConfig, type GraderConfig } from "./config";
 import { courseImage } from "./image";
+import { isolation } from "./isolation";
 import { referenceManifest } from "./reference";
 import { toGradescope, type ExerciseNotes, type GradescopeResults, type Report } from "./results";
 import { runAll, runAlone } from "./run-all";
@@ -45,6 +46,8 @@ export async function gradeSubmission(path: string, options: GradeOptions = {}):
     const shown = submission.ignored.slice(0, 20).join(", ");
     notes.push(`ignored ${submission.ignoredCount} file(s) that are not exercise files (only exercises/NN-topic.ts are graded): ${shown}${submission.ignoredCount > 20 ? ", …" : ""}`);
   }
+  const reduced = isolation().missing;
+  if (reduced !== null) notes.push(`process isolation is reduced on this grader: ${reduced}`);
   const missing = image.exercises.filter((e) => !submission.files.has(e));
   if (missing.length > 0) notes.push(`no file for: ${missing.join(", ")}`);
 

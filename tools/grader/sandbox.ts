@@ -7,9 +7,9 @@
  * read `course/` and nothing else; where they run as another uid (isolation.ts)
  * `course/` is made readable to it, and stays read-only.
  */
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import type { Job } from "./child/harness";
 import { transpile, TranspileError, type CourseImage } from "./image";
 import { isolation } from "./isolation";
@@ -26,8 +26,23 @@ export interface Sandbox {
   remove(): void;
 }
 
+/** True when every folder from / down to `dir` may be entered by other users (o+x). */
+function traversable(dir: string): boolean {
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    if ((statSync(d).mode & 0o001) === 0) return false;
+    if (dirname(d) === d) return true;
+  }
+}
+
+/** Where sandboxes go: the temporary folder, or /tmp when a sandbox running as another uid could not reach that. */
+function sandboxParent(): string {
+  if (!isolation().otherUid || traversable(tmpdir())) return tmpdir();
+  if (traversable("/tmp")) return "/tmp";
+  throw new Error(`sandbox processes run as uid 65534 and cannot reach ${tmpdir()} or /tmp: make one of them world-traversable (chmod o+x on each folder above it)`);
+}
+
 export async function makeSandbox(image: CourseImage, sources: ReadonlyMap<string, string>): Promise<Sandbox> {
-  const base = mkdtempSync(join(tmpdir(), "course-grade-"));
+  const base = mkdtempSync(join(sandboxParent(), "course-grade-"));
   const courseDir = join(base, "course");
   mkdirSync(join(courseDir, "tests"), { recursive: true });
   mkdirSync(join(courseDir, "exercises"), { recursive: true });
