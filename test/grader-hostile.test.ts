@@ -361,3 +361,21 @@ describe("isolation is measured and reported", () => {
     expect(existsSync(root)).toBe(true);
   }, 60_000);
 });
+
+describe("run_autograder", () => {
+  it("writes a failure results.json when the grader could not write one", async () => {
+    const { RUN_AUTOGRADER } = await import("../tools/release/autograder");
+    const ag = mkdtempSync(join(ownTmp, "autograder-"));
+    mkdirSync(join(ag, "source"));
+    mkdirSync(join(ag, "bin"));
+    // An npm that dies at once, as a grader killed before it wrote anything would.
+    writeFileSync(join(ag, "bin/npm"), "#!/bin/sh\nkill -9 $$\n", { mode: 0o755 });
+    writeFileSync(join(ag, "run_autograder"), RUN_AUTOGRADER, { mode: 0o755 });
+    const r = spawnSync(join(ag, "run_autograder"), [], { env: { ...process.env, AUTOGRADER_ROOT: ag, PATH: `${join(ag, "bin")}:${process.env.PATH}` }, encoding: "utf8", timeout: 60_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const results = JSON.parse(readFileSync(join(ag, "results/results.json"), "utf8")) as { score: number; output: string };
+    expect(checkResults(results)).toEqual([]);
+    expect(results.score).toBe(0);
+    expect(results.output).toMatch(/stopped before it could grade this submission \(exit status 137\)/);
+  }, 60_000);
+});
