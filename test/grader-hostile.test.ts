@@ -379,3 +379,13 @@ describe("run_autograder", () => {
     expect(results.output).toMatch(/stopped before it could grade this submission \(exit status 137\)/);
   }, 60_000);
 });
+
+describe("type errors are warnings, checked against the stub's declared types (issue 16, point 6)", () => {
+  it("an export whose signature no longer fits the stub is named, and the code is still graded", async () => {
+    const dir = submission({ [L07]: { from: "solutions", edit: (s) => s.replace("export function stepDecay(lr0: number,", "export function stepDecay(lr0: string,").replace("return lr0 * gamma", "return Number(lr0) * gamma") } });
+    const g = await grade(dir, { typecheck: true });
+    const notes = g.report.exercises.find((e) => e.exercise === L07)!.notes.join("\n");
+    expect(notes).toMatch(/type errors \(warnings; the code was still run\): your exports do not match the stub's declared types: Types of property 'stepDecay' are incompatible/);
+    expect(points(g, L07)).toBe(maxPoints(g, L07));
+  }, 240_000);
+});
