@@ -143,7 +143,7 @@ function guardFunction(fn: Function, name: string, inPlace: readonly boolean[]):
     try {
       return invoke(copied);
     } catch (e) {
-      if (e instanceof TypeError && FROZEN_WRITE.test(e.message)) {
+      if (e instanceof TypeError && frozen.copies.size > 0 && FROZEN_WRITE.test(e.message) && !/freezes/.test(e.message)) {
         throw new TypeError(`${name} changed an argument it must leave unchanged (${e.message}); copy it first, e.g. with .map or [...x]`);
       }
       throw e;
