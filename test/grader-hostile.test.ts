@@ -9,8 +9,7 @@
  * is: a live process whose command line mentions that folder.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { deflateRawSync } from "node:zlib";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
@@ -21,13 +20,12 @@ import { checkResults, toGradescope } from "../tools/grader/results";
 import { scoreExercise } from "../tools/grader/score";
 import type { ManifestUnit } from "../tools/grader/reference";
 import type { ExerciseRun } from "../tools/grader/run-exercise";
+import { ownTmpdir, processesMentioning, waitUntil } from "./helpers/processes";
 
 const root = resolve(__dirname, "..");
 const TSX = join(root, "node_modules/.bin/tsx");
-const ownTmp = mkdtempSync(join(tmpdir(), "grader-hostile-"));
-chmodSync(ownTmp, 0o755); // sandboxes run as another uid and must be able to enter it
 const savedTmp = process.env.TMPDIR;
-process.env.TMPDIR = ownTmp;
+const ownTmp = ownTmpdir("grader-hostile-");
 afterAll(() => {
   if (savedTmp === undefined) delete process.env.TMPDIR;
   else process.env.TMPDIR = savedTmp;
@@ -36,34 +34,6 @@ afterAll(() => {
 const config = loadConfig({ limits: { unitCpuMs: 3_000, unitMs: 20_000, fileMs: 60_000, submissionMs: 150_000, heapMiB: 256, rssMiB: 768, parallel: 2 } });
 const iso = isolation();
 const fullIsolation = iso.level === "namespaces" && iso.otherUid;
-
-/** Live processes whose command line mentions `marker`. */
-function processesMentioning(marker: string): string[] {
-  const found: string[] = [];
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
-    try {
-      const cmd = readFileSync(`/proc/${entry}/cmdline`, "utf8");
-      if (!cmd.includes(marker)) continue;
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      if (stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z") found.push(`${entry}: ${cmd.split("\0").join(" ")}`);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return found;
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitUntil(condition: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (condition()) return true;
-    await sleep(100);
-  }
-  return condition();
-}
 
 afterEach(async () => {
   // Sandboxes, type checks and child graders all live under ownTmp: none may survive a test.

@@ -13,6 +13,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { ForeignKernelspecError } from "../tools/notebook/errors";
 import { runNotebookFile } from "../tools/notebook/run-notebook";
 import { trackedProcessGroups } from "../tools/notebook/process-guard";
+import { isRunning, waitUntil } from "./helpers/processes";
 
 const ROOT = path.join(__dirname, "..");
 const FIXTURES = path.join(__dirname, "fixtures", "notebooks");
@@ -35,24 +36,6 @@ function processesRunning(argv: readonly string[]): number[] {
     }
   }
   return found;
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
-  } catch {
-    return false;
-  }
-}
-
-async function waitUntil(condition: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (condition()) return true;
-    await sleep(100);
-  }
-  return condition();
 }
 
 /** A `sleep` argument no other process on the machine uses: the detached child is found by its command line. */
