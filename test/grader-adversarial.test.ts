@@ -79,7 +79,12 @@ const cases: Case[] = [
   { name: "partly correct: stepDecay wrong, oneCycle missing", submission: () => fromFixture("partly-correct"), passes: (r) => ex07(r) && !/stepDecay|oneCycle/.test(r.name) },
   {
     name: "a syntax error in one exercise", submission: () => fromFixture("syntax-error"), passes: ex07, typecheck: true,
-    check: (g) => expect(messages(g, "01-why-deep-is-hard")).toMatch(/does not compile: exercises\/01-why-deep-is-hard\.ts:3:\d+/),
+    check: (g) => {
+      expect(messages(g, "01-why-deep-is-hard")).toMatch(/does not compile: exercises\/01-why-deep-is-hard\.ts:3:\d+/);
+      // The summary students see lists the lesson with 0 and the compiler's file:line:column; no "type warnings" for code that never ran.
+      expect(g.results.output).toMatch(/01-why-deep-is-hard +0 \/ \d+[^\n]*\n +! syntax error: exercises\/01-why-deep-is-hard\.ts:3:\d+: /);
+      expect(notes(g, "01-why-deep-is-hard")).not.toMatch(/type errors/);
+    },
   },
   {
     name: "type errors only (graded in full, reported as warnings)", submission: () => fromFixture("type-error-only"), passes: ex07, typecheck: true,

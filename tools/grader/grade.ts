@@ -76,7 +76,8 @@ export async function gradeSubmission(path: string, options: GradeOptions = {}):
       const exNotes: string[] = [];
       if (syntax) exNotes.push(`syntax error: ${syntax.message}`);
       const te = types.get(exercise);
-      if (te) exNotes.push(`type errors (warnings; the code was still run): ${te.slice(0, 5).join("; ")}${te.length > 5 ? `; … ${te.length - 5} more` : ""}`);
+      // tsc's own view of a file that does not compile repeats the syntax error, and that code was not run.
+      if (te && !syntax) exNotes.push(`type errors (warnings; the code was still run): ${te.slice(0, 5).join("; ")}${te.length > 5 ? `; … ${te.length - 5} more` : ""}`);
       if (run?.integrity) exNotes.push(`integrity: ${run.integrity}`);
       if (run?.loadError) exNotes.push(run.loadError);
       if (run && run.droppedOutput > 0) exNotes.push(`printed ${run.droppedOutput} bytes more than the ${32} KiB kept per stream`);
