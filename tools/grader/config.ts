@@ -22,6 +22,10 @@ export interface Limits {
   rssMiB: number;
   /** Sandbox processes running at once. */
   parallel: number;
+  /** V8 heap cap of the type check (tsc), MiB: a "type bomb" makes tsc allocate without end. */
+  typecheckHeapMiB: number;
+  /** Wall-clock limit of the type check (ms). */
+  typecheckMs: number;
 }
 
 /** Gradescope's visibility values. */
@@ -40,7 +44,7 @@ export interface GraderConfig {
 }
 
 export const DEFAULT_CONFIG: GraderConfig = {
-  limits: { unitCpuMs: 10_000, unitMs: 30_000, fileMs: 90_000, submissionMs: 240_000, heapMiB: 1024, rssMiB: 2048, parallel: 2 },
+  limits: { unitCpuMs: 10_000, unitMs: 30_000, fileMs: 90_000, submissionMs: 240_000, heapMiB: 1024, rssMiB: 2048, parallel: 2, typecheckHeapMiB: 768, typecheckMs: 120_000 },
   publicVisibility: "visible",
   hiddenVisibility: "after_published",
   visibility: "visible",

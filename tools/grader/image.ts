@@ -4,6 +4,7 @@
  * node_modules/.cache/course-grader:
  *
  *   harness.js        the sandbox process (tools/grader/child)
+ *   unzip.js          the zip reader's process (unzip-worker.ts)
  *   kernel-lib.js     kernel-lib's sources in one file
  *   support.js        exercises/support.ts
  *   tests/NN.test.js  each public grader, its imports of vitest, ./grading,
@@ -17,6 +18,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { build, transform, type Plugin } from "esbuild";
+import { inPlaceParameters, type InPlaceTable } from "./signatures";
 
 export const root = resolve(__dirname, "../..");
 
@@ -27,6 +29,8 @@ export interface CourseImage {
   exercises: string[];
   /** Compiled hidden cases per exercise (null when an exercise has none). */
   hidden: Record<string, string | null>;
+  /** Per exercise, which parameters of its functions the stub declares writable (signatures.ts). */
+  inPlace: Record<string, InPlaceTable>;
 }
 
 const TARGET = "node20";
@@ -43,6 +47,9 @@ function inputs(): string[] {
     ...walk(join(root, "tools/grader/child")),
     join(root, "tools/grader/hidden-api.ts"),
     join(root, "tools/grader/image.ts"),
+    join(root, "tools/grader/submission.ts"),
+    join(root, "tools/grader/zip.ts"),
+    join(root, "tools/grader/unzip-worker.ts"),
     ...walk(join(root, "grading/hidden")),
     join(root, "exercises/support.ts"),
     join(root, "tsconfig.json"),
@@ -88,6 +95,7 @@ export async function courseImage(): Promise<CourseImage> {
     mkdirSync(join(tmp, "hidden"), { recursive: true });
     await bundle(join(root, "tools/grader/child/harness.ts"), join(tmp, "harness.js"), [], { vitest: join(root, "tools/grader/child/test-api.ts") });
     await bundle(join(root, "kernel-lib/src/index.ts"), join(tmp, "kernel-lib.js"), []);
+    await bundle(join(root, "tools/grader/unzip-worker.ts"), join(tmp, "unzip.js"), []);
     writeFileSync(join(tmp, "support.js"), await transpile(readFileSync(join(root, "exercises/support.ts"), "utf8"), "support.ts"));
     const provided = externals(/^(vitest|\.\/grading|kernel-lib|@exercise\/.*)$/);
     for (const name of exercises) {
@@ -107,7 +115,12 @@ export async function courseImage(): Promise<CourseImage> {
     const file = join(dir, `hidden/${name}.hidden.js`);
     hidden[name] = existsSync(file) ? readFileSync(file, "utf8") : null;
   }
-  return { dir, hash, exercises, hidden };
+  const inPlace: Record<string, InPlaceTable> = {};
+  for (const name of exercises) {
+    const stub = join(root, "exercises", `${name}.ts`);
+    inPlace[name] = existsSync(stub) ? inPlaceParameters(readFileSync(stub, "utf8")) : {};
+  }
+  return { dir, hash, exercises, hidden, inPlace };
 }
 
 /** A syntax error in a submitted file, with its position. */

@@ -60,30 +60,36 @@ export function toGradescope(report: Report, config: GraderConfig): GradescopeRe
   return {
     score: tidy(report.results.reduce((s, r) => s + r.earned, 0)),
     execution_time: Math.round(report.executionSeconds * 10) / 10,
-    output: summary(report),
+    output: summary(report, config.hiddenVisibility === "visible"),
     visibility: config.visibility,
     stdout_visibility: config.stdoutVisibility,
     tests,
   };
 }
 
-/** The per-exercise table, the notes, and what failed (hidden cases by name only). */
-export function summary(report: Report): string {
-  const lines = ["Points per exercise (public tests + hidden tests)", ""];
+/**
+ * The per-exercise table, the notes, and what failed (hidden cases by name
+ * only). With `showHidden` false (hidden results not yet visible, as
+ * configured), it shows public points only and nothing of the hidden cases'
+ * outcome: the top-level output is always visible.
+ */
+export function summary(report: Report, showHidden = true): string {
+  const lines = [showHidden ? "Points per exercise (public tests + hidden tests)" : "Public tests per exercise (the hidden tests' results are shown when grades are published)", ""];
   let earned = 0;
   let total = 0;
   for (const { exercise, notes } of report.exercises) {
     const rs = report.results.filter((r) => r.exercise === exercise);
     const sum = (kind: "test" | "hidden", f: (r: UnitResult) => number) => tidy(rs.filter((r) => r.kind === kind).reduce((s, r) => s + f(r), 0));
-    const e = tidy(rs.reduce((s, r) => s + r.earned, 0));
-    const t = tidy(rs.reduce((s, r) => s + r.points, 0));
+    const shown = showHidden ? rs : rs.filter((r) => r.kind === "test");
+    const e = tidy(shown.reduce((s, r) => s + r.earned, 0));
+    const t = tidy(shown.reduce((s, r) => s + r.points, 0));
     earned += e;
     total += t;
     const filled = t === 0 ? 0 : Math.round((10 * e) / t);
-    lines.push(`  ${exercise.padEnd(28)} ${String(e).padStart(5)} / ${String(t).padEnd(5)} ${"█".repeat(filled)}${"░".repeat(10 - filled)}  (public ${sum("test", (r) => r.earned)}/${sum("test", (r) => r.points)}, hidden ${sum("hidden", (r) => r.earned)}/${sum("hidden", (r) => r.points)})`);
+    lines.push(`  ${exercise.padEnd(28)} ${String(e).padStart(5)} / ${String(t).padEnd(5)} ${"█".repeat(filled)}${"░".repeat(10 - filled)}  ${showHidden ? `(public ${sum("test", (r) => r.earned)}/${sum("test", (r) => r.points)}, hidden ${sum("hidden", (r) => r.earned)}/${sum("hidden", (r) => r.points)})` : `(+ ${sum("hidden", (r) => r.points)} hidden)`}`);
     for (const n of notes) lines.push(`      ! ${n.split("\n").join("\n        ")}`);
   }
-  lines.push(`  ${"total".padEnd(28)} ${String(tidy(earned)).padStart(5)} / ${tidy(total)}`);
+  lines.push(`  ${(showHidden ? "total" : "total (public)").padEnd(28)} ${String(tidy(earned)).padStart(5)} / ${tidy(total)}`);
   if (report.notes.length > 0) lines.push("", "About the submission:", ...report.notes.map((n) => `  - ${n}`));
   const failed = report.results.filter((r) => !r.passed && r.kind === "test");
   if (failed.length > 0 && failed.length <= 30) {

@@ -8,12 +8,14 @@
  * its own: the sandbox is started again from the next unit, until the
  * exercise's time is up.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { chownSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import type { AssertionRecord, ChildMessage, UnitListing } from "./child/channel";
 import type { Job } from "./child/harness";
 import type { Limits } from "./config";
+import { descendants, isolation, killSandbox, SANDBOX_UID } from "./isolation";
 
 export type UnitInfo = UnitListing;
 
@@ -30,6 +32,8 @@ export interface ExerciseRun {
   units: UnitInfo[] | null;
   /** Outcome per unit index; a missing index never finished. */
   outcomes: Map<number, UnitOutcome>;
+  /** Units whose outcome comes from running them alone (see runUnitAlone): scored against the reference's lone run. */
+  isolated: Set<number>;
   /** Set when the run cannot be trusted (a forged line on the channel): the exercise scores 0. */
   integrity: string | null;
   /** Why the public tests could not be loaded, if so. */
@@ -44,8 +48,9 @@ export interface ExerciseRun {
 export interface RunRequest {
   exercise: string;
   courseDir: string;
-  scratchDir: string;
-  job: Omit<Job, "nonce" | "from">;
+  /** Where each sandbox process gets a private scratch folder of its own (removed when it ends). */
+  scratchParent: string;
+  job: Omit<Job, "nonce" | "from" | "to">;
   limits: Limits;
   /** Date.now() after which nothing new starts (the submission's clock). */
   deadline: number;
@@ -53,39 +58,36 @@ export interface RunRequest {
 
 const KEEP_OUTPUT = 32 * 1024;
 
-let sandboxPrefix: string[] | undefined;
-
-/** `unshare --net` when this machine allows it (no network inside the sandbox), else nothing (see the README's weaknesses). */
-export function networkIsolation(): string[] {
-  if (sandboxPrefix === undefined) {
-    const tryPrefix = (args: string[]) => spawnSync("unshare", [...args, "--", process.execPath, "-e", "0"], { stdio: "ignore", timeout: 10_000 }).status === 0;
-    sandboxPrefix = tryPrefix(["--net"]) ? ["unshare", "--net"] : tryPrefix(["--user", "--map-root-user", "--net"]) ? ["unshare", "--user", "--map-root-user", "--net"] : [];
-  }
-  return sandboxPrefix;
-}
-
-/** CPU time (user + system) a process has used, in ms (0 once it is gone). */
+/** CPU time (user + system) a process and its descendants have used, in ms (0 once they are gone). */
 function cpuMs(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
-  } catch {
-    return 0;
+  let total = 0;
+  for (const p of [pid, ...descendants(pid)]) {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      total += ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+    } catch {
+      // gone
+    }
   }
+  return total;
 }
 
 /** Linux reports CPU times in clock ticks: 100 per second on every common configuration. */
 const CLOCK_TICKS = 100;
 
-/** Resident memory of a process in MiB (0 once it is gone). */
+/** Resident memory of a process and its descendants in MiB (0 once they are gone). */
 function rssMiB(pid: number): number {
-  try {
-    const m = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-    return m ? Number(m[1]) / 1024 : 0;
-  } catch {
-    return 0;
+  let total = 0;
+  for (const p of [pid, ...descendants(pid)]) {
+    try {
+      const m = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${p}/status`, "utf8"));
+      total += m ? Number(m[1]) / 1024 : 0;
+    } catch {
+      // gone
+    }
   }
+  return total;
 }
 
 interface Attempt {
@@ -96,10 +98,25 @@ interface Attempt {
   done: boolean;
 }
 
+/**
+ * Runs unit `index` alone, in a fresh sandbox process (nothing of the other
+ * units' state, such as a generator they share, reaches it); its outcome, or
+ * undefined if it did not finish.
+ */
+export async function runUnitAlone(req: RunRequest, index: number): Promise<UnitOutcome | undefined> {
+  const run: ExerciseRun = {
+    exercise: req.exercise, units: null, outcomes: new Map(), isolated: new Set(), integrity: null, loadError: null,
+    stdout: "", stderr: "", droppedOutput: 0, elapsedMs: 0,
+  };
+  const attempt = await runOnce(req, run, index, Math.min(req.deadline, Date.now() + req.limits.fileMs), index + 1);
+  if (run.integrity !== null) return { ok: false, message: `integrity check failed: ${run.integrity}`, records: [] };
+  return run.outcomes.get(index) ?? (attempt.ending ? { ok: false, message: attempt.ending, records: [] } : undefined);
+}
+
 export async function runExercise(req: RunRequest): Promise<ExerciseRun> {
   const started = Date.now();
   const run: ExerciseRun = {
-    exercise: req.exercise, units: null, outcomes: new Map(), integrity: null, loadError: null,
+    exercise: req.exercise, units: null, outcomes: new Map(), isolated: new Set(), integrity: null, loadError: null,
     stdout: "", stderr: "", droppedOutput: 0, elapsedMs: 0,
   };
   const fileDeadline = Math.min(req.deadline, started + req.limits.fileMs);
@@ -132,17 +149,23 @@ function firstMissing(run: ExerciseRun, from: number): number | null {
   return null;
 }
 
-function runOnce(req: RunRequest, run: ExerciseRun, from: number, fileDeadline: number): Promise<Attempt> {
+function runOnce(req: RunRequest, run: ExerciseRun, from: number, fileDeadline: number, to: number | null = null): Promise<Attempt> {
   const nonce = randomBytes(24).toString("hex");
   const { limits } = req;
+  const iso = isolation();
+  // A scratch folder of this process only: nothing one process writes (a hidden case's inputs) can reach another.
+  const scratchDir = mkdtempSync(join(req.scratchParent, "scratch-"));
+  if (iso.otherUid) chownSync(scratchDir, SANDBOX_UID, SANDBOX_UID);
   const args = [
-    ...networkIsolation(), process.execPath,
-    "--experimental-permission", `--allow-fs-read=${req.courseDir}`, `--allow-fs-write=${req.scratchDir}`,
+    ...iso.prefix, process.execPath,
+    "--experimental-permission", `--allow-fs-read=${req.courseDir}`, `--allow-fs-write=${scratchDir}`,
     `--max-old-space-size=${limits.heapMiB}`, "--disallow-code-generation-from-strings", "--no-warnings",
     `${req.courseDir}/harness.js`,
   ];
+  // detached: a session of its own, so no signal to the grader's process group reaches it and none of its reaches the grader's.
   const child = spawn(args[0], args.slice(1), {
-    cwd: req.scratchDir,
+    cwd: scratchDir,
+    detached: true,
     env: { KERNEL_LIB_BACKEND: "js", TZ: "UTC", LANG: "C.UTF-8" },
     stdio: ["pipe", "pipe", "pipe", "pipe"],
   });
@@ -151,7 +174,7 @@ function runOnce(req: RunRequest, run: ExerciseRun, from: number, fileDeadline: 
   let killedFor: string | null = null;
   const kill = (why: string) => {
     if (killedFor === null) killedFor = why;
-    child.kill("SIGKILL");
+    if (child.pid !== undefined) killSandbox(child.pid);
   };
 
   let unitTimer: NodeJS.Timeout | null = null;
@@ -243,13 +266,16 @@ function runOnce(req: RunRequest, run: ExerciseRun, from: number, fileDeadline: 
   });
 
   child.stdin!.on("error", () => undefined);
-  child.stdin!.end(JSON.stringify({ ...req.job, nonce, from } satisfies Job));
+  child.stdin!.end(JSON.stringify({ ...req.job, nonce, from, to } satisfies Job));
 
   return new Promise((resolvePromise) => {
     child.on("close", (code, signal) => {
       if (unitTimer) clearTimeout(unitTimer);
       clearTimeout(fileTimer);
       clearInterval(memoryTimer);
+      // Whatever it left behind dies with it, and its scratch folder goes.
+      if (child.pid !== undefined) killSandbox(child.pid);
+      rmSync(scratchDir, { recursive: true, force: true });
       if (!attempt.done) {
         const oom = /heap out of memory|Allocation failed/i.test(run.stderr);
         attempt.ending = killedFor && killedFor !== "integrity"

@@ -2,10 +2,13 @@
  * Scores what the grader observed against the manifest. A public test earns
  * its points only when ALL of these hold:
  *   - the sandbox reported it finished without an error;
- *   - every comparison it reported passes when the grader re-checks it here,
- *     with the same functions as test/exercises/grading.ts (a caught or
- *     swallowed assertion error still fails);
- *   - it made as many comparisons as the reference run (nothing skipped).
+ *   - it made as many comparisons as the reference run (nothing skipped), of
+ *     the same kinds;
+ *   - every value it reported passes when the grader re-checks it here
+ *     against the EXPECTED value of the same comparison in the reference run
+ *     (from the manifest, never the one computed in the sandbox), with the
+ *     same functions as test/exercises/grading.ts (a caught or swallowed
+ *     assertion error still fails).
  * A hidden case earns its points when its output matches the reference's
  * output (compared here, never in the sandbox).
  */
@@ -25,6 +28,32 @@ export interface UnitResult {
   passed: boolean;
   /** Why it failed (empty when it passed). */
   message: string;
+}
+
+/**
+ * The student's side of `got` checked against the reference's side of `ref`
+ * (expected value, tolerances, pattern), or why it cannot be.
+ */
+export function recheckAgainst(got: AssertionRecord, ref: AssertionRecord): string | null {
+  switch (ref.k) {
+    case "close":
+      return got.k === "close" ? recheck({ ...ref, g: got.g }) : "the test made a different kind of check than for the reference solution";
+    case "equal":
+      return got.k === "equal" ? recheck({ ...ref, g: got.g }) : "the test made a different kind of check than for the reference solution";
+    case "match":
+      return got.k === "match" ? recheck({ ...ref, s: got.s }) : "the test made a different kind of check than for the reference solution";
+    default:
+      return "an unknown kind of comparison";
+  }
+}
+
+/** True when two records of the same comparison have the same expected side (value, tolerances, pattern). */
+export function sameExpected(a: AssertionRecord, b: AssertionRecord): boolean {
+  if (a.k !== b.k) return false;
+  if (a.k === "close" && b.k === "close") return JSON.stringify(a.e) === JSON.stringify(b.e) && a.rtol === b.rtol && a.atol === b.atol;
+  if (a.k === "equal" && b.k === "equal") return a.e === b.e;
+  if (a.k === "match" && b.k === "match") return a.source === b.source && a.flags === b.flags && a.not === b.not;
+  return false;
 }
 
 /** Why a re-checked comparison fails, or null. */
@@ -55,12 +84,17 @@ function verdict(unit: ManifestUnit, run: ExerciseRun, index: number): string | 
   if (unit.kind === "hidden") {
     return compareObserved(outcome.out as Observed, unit.expected as Observed, { rtol: unit.rtol, atol: unit.atol });
   }
-  for (const r of outcome.records) {
-    const detail = recheck(r);
-    if (detail !== null) return `a check failed but its error did not reach the test runner (it was caught or hidden): ${detail}`;
+  const reference = (run.isolated.has(index) ? unit.alone : unit.reference) ?? [];
+  if (outcome.records.length !== reference.length) {
+    return `the test made ${outcome.records.length} of the ${reference.length} checks it makes for the reference solution, so it cannot pass`;
   }
-  if (outcome.records.length !== unit.checks) {
-    return `the test made ${outcome.records.length} of the ${unit.checks} checks it makes for the reference solution, so it cannot pass`;
+  for (let j = 0; j < reference.length; j++) {
+    const detail = recheckAgainst(outcome.records[j], reference[j]);
+    if (detail !== null) {
+      // The sandbox agreed with itself but not with the reference: its expected value was not the course's.
+      const sandboxSaid = recheck(outcome.records[j]) === null;
+      return sandboxSaid ? `${detail} (checked by the grader against the reference solution's expected value)` : `a check failed but its error did not reach the test runner (it was caught or hidden): ${detail}`;
+    }
   }
   return null;
 }

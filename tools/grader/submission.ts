@@ -4,10 +4,16 @@
  * `NN-topic.ts` at the top) whose name is one of the course's exercises.
  * Everything else — tests, configs, package.json, solutions, node_modules,
  * symlinks — is ignored and listed, so the report can say so.
+ *
+ * A zip is untrusted input (zip.ts): crafted zips are refused, and only the
+ * small exercise files are inflated. The grader reads zips in a child
+ * process with a clock and a memory cap (`unzip-worker.ts`), so no zip can
+ * stall it.
  */
+import { spawnSync } from "node:child_process";
 import { lstatSync, readFileSync, readdirSync } from "node:fs";
 import { join, relative } from "node:path";
-import { unzipSync } from "fflate";
+import { listZip, readEntry, ZipRefused } from "./zip";
 
 export interface Submission {
   /** exercise name → TypeScript source. */
@@ -23,6 +29,10 @@ const MAX_FILE_BYTES = 512 * 1024;
 const MAX_ZIP_BYTES = 50 * 1024 * 1024;
 const MAX_ENTRIES = 20_000;
 const MAX_IGNORED_LISTED = 200;
+/** All exercise files together: what a zip may make the grader inflate. */
+const MAX_TOTAL_INFLATED = 16 * 1024 * 1024;
+/** The time and heap a zip may take to read. */
+export const UNZIP_LIMITS = { ms: 10_000, heapMiB: 256 };
 
 /** Which exercise a submitted path is, or null. */
 function exerciseOf(path: string, exercises: ReadonlySet<string>): string | null {
@@ -80,8 +90,8 @@ function* walkFolder(dir: string, base = dir): Generator<{ path: string; read: (
   }
 }
 
-/** The exercise files of a folder or zip submission. */
-export function readSubmission(path: string, exerciseNames: readonly string[]): Submission {
+/** The exercise files of a folder or zip submission; a zip is read in a time-limited child when `unzipWorker` (the bundled unzip-worker.ts) is given. */
+export function readSubmission(path: string, exerciseNames: readonly string[], unzipWorker?: string): Submission {
   const exercises = new Set(exerciseNames);
   const st = lstatSync(path);
   if (st.isDirectory()) {
@@ -89,31 +99,52 @@ export function readSubmission(path: string, exerciseNames: readonly string[]): 
     if (sub.ignoredCount > MAX_ENTRIES) sub.problems.push(`${sub.ignoredCount} files besides the exercises`);
     return sub;
   }
-  if (!st.isFile()) return { files: new Map(), ignored: [], ignoredCount: 0, problems: [`${path} is neither a folder nor a zip file`] };
-  if (st.size > MAX_ZIP_BYTES) return { files: new Map(), ignored: [], ignoredCount: 0, problems: [`the zip is larger than ${MAX_ZIP_BYTES / 1024 / 1024} MiB`] };
-  const listed: { path: string; size: number }[] = [];
-  let zipped: Record<string, Uint8Array>;
-  try {
-    // The filter decides from the central directory, before anything is inflated: only small exercise files are.
-    zipped = unzipSync(new Uint8Array(readFileSync(path)), {
-      filter: (f) => {
-        listed.push({ path: f.name, size: f.originalSize });
-        return listed.length <= MAX_ENTRIES && exerciseOf(f.name, exercises) !== null && f.originalSize <= MAX_FILE_BYTES && f.size <= MAX_FILE_BYTES;
-      },
-    });
-  } catch (e) {
-    return { files: new Map(), ignored: [], ignoredCount: 0, problems: [`the zip could not be read: ${(e as Error).message}`] };
+  const refused = (why: string): Submission => ({ files: new Map(), ignored: [], ignoredCount: 0, problems: [why] });
+  if (!st.isFile()) return refused(`${path} is neither a folder nor a zip file`);
+  if (st.size > MAX_ZIP_BYTES) return refused(`the zip is larger than ${MAX_ZIP_BYTES / 1024 / 1024} MiB`);
+  if (unzipWorker === undefined) return readZip(path, exerciseNames);
+  const r = spawnSync(process.execPath, [`--max-old-space-size=${UNZIP_LIMITS.heapMiB}`, unzipWorker, path], {
+    input: JSON.stringify(exerciseNames), encoding: "utf8", timeout: UNZIP_LIMITS.ms, killSignal: "SIGKILL", maxBuffer: 64 * 1024 * 1024,
+  });
+  if (r.status !== 0) {
+    const why = r.signal === "SIGKILL" ? `reading it took more than ${UNZIP_LIMITS.ms / 1000} s` : /heap out of memory/.test(r.stderr) ? `reading it needed more than ${UNZIP_LIMITS.heapMiB} MiB` : `the zip reader failed (${r.stderr.trim().split("\n").slice(-1)[0] ?? r.status})`;
+    return refused(`the zip could not be read: ${why}`);
   }
+  const parsed = JSON.parse(r.stdout) as Omit<Submission, "files"> & { files: [string, string][] };
+  return { ...parsed, files: new Map(parsed.files) };
+}
+
+/** Reads a zip submission in this process (unzip-worker.ts calls this). */
+export function readZip(path: string, exerciseNames: readonly string[]): Submission {
+  const exercises = new Set(exerciseNames);
+  const buf = readFileSync(path);
+  let entries;
+  try {
+    entries = listZip(buf, MAX_ENTRIES);
+  } catch (e) {
+    if (e instanceof ZipRefused) return { files: new Map(), ignored: [], ignoredCount: 0, problems: [`the zip could not be read: ${e.message}`] };
+    throw e;
+  }
+  let inflated = 0;
+  const problems: string[] = [];
   const sub = collect(
-    listed.filter((f) => !f.path.endsWith("/")).map((f) => ({
-      path: f.path, size: f.size,
+    entries.filter((f) => !f.name.endsWith("/")).map((f) => ({
+      path: f.name, size: f.size,
       read: () => {
-        const data = zipped[f.path];
-        return data !== undefined && data.length <= MAX_FILE_BYTES ? Buffer.from(data) : null;
+        if (f.size > MAX_FILE_BYTES || inflated + f.size > MAX_TOTAL_INFLATED) return null;
+        try {
+          const data = readEntry(buf, f);
+          inflated += data.length;
+          return data;
+        } catch (e) {
+          if (!(e instanceof ZipRefused)) throw e;
+          problems.push(e.message);
+          return null;
+        }
       },
     })),
     exercises,
   );
-  if (listed.length > MAX_ENTRIES) sub.problems.push(`the zip holds more than ${MAX_ENTRIES} entries; only the first were looked at`);
+  sub.problems.push(...problems);
   return sub;
 }

@@ -1,6 +1,7 @@
 /**
  * Type-checks a submission's exercise files with tsc against kernel-lib's
- * declarations, in a separate process, and returns the errors per exercise.
+ * declarations and the stubs' declared signatures, in a separate process with
+ * a heap cap and a clock, and returns the errors per exercise.
  * Type errors are warnings: the code still runs (it was transpiled without
  * types). kernel-lib's declarations are emitted once and cached.
  */
@@ -37,13 +38,42 @@ function kernelLibTypes(): string {
   return out;
 }
 
-/** Starts tsc on the given sources; resolves to the error lines per exercise (only exercises with errors appear). */
-export function typecheck(sources: ReadonlyMap<string, string>, timeoutMs = 120_000): Promise<Map<string, string[]>> {
+export interface TypecheckLimits {
+  heapMiB: number;
+  ms: number;
+}
+
+/** The `*` entry of a type check's result: why the check itself did not complete (the code is still run). */
+export const TYPECHECK_FAILED = "*";
+
+/**
+ * Starts tsc on the given sources, each next to its stub's declared types;
+ * resolves to the error lines per exercise (only exercises with errors
+ * appear), plus `*` with the reason when tsc did not finish: out of memory
+ * (its heap is capped), out of time, or killed. tsc runs in a session of its
+ * own with a parent-death signal, so it never outlives the grader.
+ */
+export function typecheck(sources: ReadonlyMap<string, string>, limits: TypecheckLimits = { heapMiB: 768, ms: 120_000 }): Promise<Map<string, string[]>> {
   const types = kernelLibTypes();
   const dir = mkdtempSync(join(tmpdir(), "course-typecheck-"));
   mkdirSync(join(dir, "exercises"));
+  mkdirSync(join(dir, "stubs"));
   copyFileSync(join(root, "exercises/support.ts"), join(dir, "exercises/support.ts"));
-  for (const [name, source] of sources) writeFileSync(join(dir, "exercises", `${name}.ts`), source);
+  copyFileSync(join(root, "exercises/support.ts"), join(dir, "stubs/support.ts"));
+  for (const [name, source] of sources) {
+    writeFileSync(join(dir, "exercises", `${name}.ts`), source);
+    // The submission's exports must fit the stub's declared signatures (what the graders call them with).
+    const stub = join(root, "exercises", `${name}.ts`);
+    if (existsSync(stub)) {
+      copyFileSync(stub, join(dir, "stubs", `${name}.ts`));
+      writeFileSync(join(dir, "exercises", `${name}${STUB_CHECK}.ts`), [
+        `import * as submitted from "./${name}";`,
+        `import type * as stub from "../stubs/${name}";`,
+        "export const matchesStub: typeof stub = submitted;",
+        "",
+      ].join("\n"));
+    }
+  }
   writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({
     compilerOptions: {
       target: "ES2022", module: "commonjs", moduleResolution: "node", lib: ["ES2022"], types: ["node"],
@@ -53,23 +83,59 @@ export function typecheck(sources: ReadonlyMap<string, string>, timeoutMs = 120_
     include: ["exercises"],
   }));
   return new Promise((resolvePromise) => {
-    const child = spawn(process.execPath, [TSC, "-p", "tsconfig.json", "--pretty", "false"], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+    const tscArgs = [`--max-old-space-size=${limits.heapMiB}`, TSC, "-p", "tsconfig.json", "--pretty", "false"];
+    const prefix = hasSetpriv() ? ["setpriv", "--pdeathsig", "KILL", "--"] : [];
+    const cmd = [...prefix, process.execPath, ...tscArgs];
+    const child = spawn(cmd[0], cmd.slice(1), { cwd: dir, stdio: ["ignore", "pipe", "pipe"], detached: true });
     let out = "";
+    let err = "";
     child.stdout.on("data", (c: Buffer) => (out.length < 1_000_000 ? (out += c.toString("utf8")) : undefined));
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.on("close", (_code, signal) => {
+    child.stderr.on("data", (c: Buffer) => (err.length < 100_000 ? (err += c.toString("utf8")) : undefined));
+    let stoppedFor: string | null = null;
+    const stop = (why: string) => {
+      stoppedFor ??= why;
+      try {
+        process.kill(-child.pid!, "SIGKILL");
+      } catch {
+        // gone
+      }
+    };
+    const timer = setTimeout(() => stop(`the type check did not finish in ${limits.ms / 1000} s`), limits.ms);
+    child.on("close", (code, signal) => {
       clearTimeout(timer);
       rmSync(dir, { recursive: true, force: true });
       const errors = new Map<string, string[]>();
-      if (signal) errors.set("*", [`the type check did not finish in ${timeoutMs / 1000} s`]);
-      for (const line of out.split("\n")) {
-        const m = /^exercises\/(\d\d-[\w-]+)\.ts\((\d+),(\d+)\): error (TS\d+): (.*)$/.exec(line.trim());
+      const oom = /heap out of memory|Reached heap limit|Allocation failed/.test(err);
+      const failed = stoppedFor
+        ?? (oom ? `the type check ran out of memory (tsc's heap is capped at ${limits.heapMiB} MiB): a type too complex to check`
+          : signal ? `the type check was stopped by ${signal}`
+            : code !== 0 && code !== 1 && code !== 2 ? `the type check failed (exit code ${code}): ${err.trim().split("\n").slice(-1)[0] ?? ""}` : null);
+      if (failed !== null) errors.set(TYPECHECK_FAILED, [`${failed}; no type warnings are reported, and the code was still run`]);
+      const lines = out.split("\n");
+      for (let k = 0; k < lines.length; k++) {
+        const m = /^exercises\/(\d\d-[\w-]+?)(\.stub-check)?\.ts\((\d+),(\d+)\): error (TS\d+): (.*)$/.exec(lines[k].trim());
         if (!m) continue;
         const list = errors.get(m[1]) ?? [];
-        list.push(`line ${m[2]}:${m[3]} ${m[4]}: ${m[5]}`);
+        if (m[2]) {
+          // The explanation is on the indented lines below: the first says which export, the last what differs.
+          const more: string[] = [];
+          while (k + 1 < lines.length && /^\s/.test(lines[k + 1])) more.push(lines[++k].trim());
+          const detail = more.length > 0 ? `${more[0]}${more.length > 1 ? ` ${more[more.length - 1]}` : ""}` : m[6];
+          list.push(`your exports do not match the stub's declared types: ${detail}`);
+        } else {
+          list.push(`line ${m[3]}:${m[4]} ${m[5]}: ${m[6]}`);
+        }
         errors.set(m[1], list);
       }
       resolvePromise(errors);
     });
   });
+}
+
+const STUB_CHECK = ".stub-check";
+
+let setprivKnown: boolean | undefined;
+function hasSetpriv(): boolean {
+  setprivKnown ??= spawnSync("setpriv", ["--pdeathsig", "KILL", "--", "true"], { stdio: "ignore" }).status === 0;
+  return setprivKnown;
 }

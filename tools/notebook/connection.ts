@@ -6,13 +6,17 @@
  * OS for free ones (bind port 0) and hold all five open at once so they are
  * distinct; there is a small window before the kernel binds them, which is the
  * same race jupyter_client accepts. The key is fresh random bytes per kernel,
- * and the file is private (0600) in a private temporary folder.
+ * and the file is private (0600) in a private temporary folder. The folder is
+ * registered with the process guard, so an exit or a signal removes it too;
+ * the client removes it as soon as the kernel has read it (after the
+ * handshake), so even a SIGKILLed runner leaves it behind only during start-up.
  */
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer, type AddressInfo, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { trackPath, untrackPath } from "./process-guard";
 
 export interface ConnectionInfo {
   transport: "tcp";
@@ -79,12 +83,16 @@ export async function createConnectionInfo(): Promise<ConnectionInfo> {
 /** Writes `info` to a private temporary file for `--config-path`. */
 export async function writeConnectionFile(info: ConnectionInfo): Promise<ConnectionFile> {
   const dir = await mkdtemp(path.join(tmpdir(), "notebook-kernel-"));
+  trackPath(dir);
   const file = path.join(dir, "connection.json");
   await writeFile(file, JSON.stringify(info, null, 2), { mode: 0o600 });
   return {
     path: file,
     info,
-    remove: () => rm(dir, { recursive: true, force: true }),
+    remove: async () => {
+      await rm(dir, { recursive: true, force: true });
+      untrackPath(dir);
+    },
   };
 }
 

@@ -30,6 +30,22 @@ export class KernelStartupError extends Error {
   }
 }
 
+/** The notebook asks for another kernel than the course's (metadata.kernelspec.name): refused before any kernel starts. */
+export class ForeignKernelspecError extends KernelStartupError {
+  override name = "ForeignKernelspecError";
+  constructor(
+    readonly notebook: string,
+    readonly kernelspec: string,
+    readonly expected: string,
+  ) {
+    super(
+      `${notebook}: refused: this notebook's kernelspec is "${kernelspec}" (metadata.kernelspec.name), and this runner runs only the course's TypeScript kernel "${expected}". ` +
+        `Run it with Jupyter and the "${kernelspec}" kernel, or, if it is a course notebook, set its kernel to "${expected}".`,
+      "",
+    );
+  }
+}
+
 /** The kernel process exited while a request was outstanding. */
 export class KernelDiedError extends Error {
   override name = "KernelDiedError";

@@ -203,10 +203,12 @@ export class KernelClient {
       await client.shutdown(0);
       throw err;
     }
+    // The kernel has read its connection file and bound its ports: the key need not stay on disk.
+    await connection.remove();
     return client;
   }
 
-  /** Kernel process id (also its process group id). */
+  /** Kernel process id (the node process running tslab). */
   get pid(): number {
     return this.kernel.pid;
   }

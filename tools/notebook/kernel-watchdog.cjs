@@ -1,27 +1,51 @@
-// Preloaded into the kernel process (`node --require kernel-watchdog.cjs ...`).
+// Preloaded into the kernel process (`node --require kernel-watchdog.cjs ...`)
+// when the kernel could not get a PID namespace of its own (see
+// kernel-process.ts; inside one, the runner's parent-death signal does this job).
 //
 // Why: the runner kills its kernels from exit and signal handlers, but a
 // runner that is SIGKILLed (or crashes natively) runs no handlers, and the
 // kernel, being in its own process group, would live on. This watchdog polls
-// the runner's pid and kills the kernel's whole process group once the runner
-// is gone. It cannot fire while a cell blocks the event loop, so it is a last
-// resort, not the main mechanism. Plain CommonJS because node loads it before
-// any TypeScript tooling.
+// the runner's pid and, once the runner is gone, kills every process below
+// the kernel (found through /proc, so children a cell spawned `detached`, in
+// sessions of their own, are found too), the kernel's process group and the
+// kernel. It runs in a worker thread, so it fires even while a cell keeps the
+// kernel's main thread busy (`while (true) {}`). Plain CommonJS because node
+// loads it before any TypeScript tooling.
 "use strict";
 const parentPid = Number(process.env.NOTEBOOK_RUNNER_PARENT_PID);
 if (Number.isInteger(parentPid) && parentPid > 1) {
-  const timer = setInterval(() => {
-    try {
-      process.kill(parentPid, 0);
-    } catch (err) {
-      if (err && err.code === "ESRCH") {
-        try {
-          process.kill(-process.pid, "SIGKILL");
-        } finally {
-          process.exit(1);
+  const { Worker } = require("node:worker_threads");
+  const watch = `
+    const { workerData } = require("node:worker_threads");
+    const fs = require("node:fs");
+    const below = (pid) => {
+      const out = [];
+      const stack = [pid];
+      while (stack.length > 0 && out.length < 10000) {
+        const p = stack.pop();
+        let tasks = [];
+        try { tasks = fs.readdirSync("/proc/" + p + "/task"); } catch { continue; }
+        for (const t of tasks) {
+          let kids = [];
+          try { kids = fs.readFileSync("/proc/" + p + "/task/" + t + "/children", "utf8").trim().split(/\\s+/).filter(Boolean).map(Number); } catch {}
+          for (const k of kids) { out.push(k); stack.push(k); }
         }
       }
-    }
-  }, 1000);
-  timer.unref();
+      return out;
+    };
+    const kill = (target) => { try { process.kill(target, "SIGKILL"); } catch {} };
+    setInterval(() => {
+      try {
+        process.kill(workerData.parent, 0);
+      } catch (err) {
+        if (err && err.code === "ESRCH") {
+          for (const p of below(workerData.group)) kill(p);
+          kill(-workerData.group);
+          kill(workerData.group);
+        }
+      }
+    }, 500);
+  `;
+  const worker = new Worker(watch, { eval: true, workerData: { parent: parentPid, group: process.pid } });
+  worker.unref();
 }

@@ -7,10 +7,16 @@
  * SIGINT/SIGTERM/SIGHUP handlers. The handlers are installed only while a
  * kernel is alive, so a host process (a test runner) keeps its own signal
  * behaviour otherwise. A runner killed with SIGKILL cannot run handlers; for
- * that case the kernel carries a watchdog (kernel-watchdog.cjs).
+ * that case the kernel carries a parent-death signal or a watchdog
+ * (kernel-process.ts, kernel-watchdog.cjs).
+ *
+ * It also removes files that must not outlive the runner (the kernels'
+ * connection folders, which hold their signing keys) on the same paths.
  */
+import { rmSync } from "node:fs";
 
 const liveGroups = new Set<number>();
+const livePaths = new Set<string>();
 const SIGNALS: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
 let installed = false;
 
@@ -26,6 +32,8 @@ export function killProcessGroup(pgid: number, signal: NodeJS.Signals = "SIGKILL
 function killAll(): void {
   for (const pgid of liveGroups) killProcessGroup(pgid);
   liveGroups.clear();
+  for (const p of livePaths) rmSync(p, { recursive: true, force: true });
+  livePaths.clear();
 }
 
 function onExit(): void {
@@ -63,7 +71,19 @@ export function trackProcessGroup(pgid: number): void {
 /** Forgets a process group once it is known to be dead. */
 export function untrackProcessGroup(pgid: number): void {
   liveGroups.delete(pgid);
-  if (liveGroups.size === 0) uninstall();
+  if (liveGroups.size === 0 && livePaths.size === 0) uninstall();
+}
+
+/** Registers a file or folder to be removed if the runner exits or is signalled. */
+export function trackPath(p: string): void {
+  livePaths.add(p);
+  install();
+}
+
+/** Forgets a path once it has been removed. */
+export function untrackPath(p: string): void {
+  livePaths.delete(p);
+  if (liveGroups.size === 0 && livePaths.size === 0) uninstall();
 }
 
 /** Process groups of kernels still running (for tests and diagnostics). */

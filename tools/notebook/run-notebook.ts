@@ -18,7 +18,8 @@
  * arrives on stderr, so failure messages quote the cell's printed output.
  */
 import path from "node:path";
-import { CellError, CellExecutionError, CellTimeoutError, KernelDiedError, KernelDiedInCellError, KernelStartupError } from "./errors";
+import { KERNEL_NAME } from "../course/kernelspec";
+import { CellError, CellExecutionError, CellTimeoutError, ForeignKernelspecError, KernelDiedError, KernelDiedInCellError, KernelStartupError } from "./errors";
 import { KernelClient, type ExecuteReply } from "./kernel-client";
 import { cellTags, ensureCellIds, readNotebook, writeNotebook, type CodeCell, type Notebook } from "./notebook";
 import { CellOutputs, DisplayRegistry } from "./outputs";
@@ -29,6 +30,13 @@ import { addVegaLiteSvgs } from "./vegalite-svg";
 export const ERROR_SETTLE_MS = 300;
 /** How often an aborted cell is re-sent before it counts as failed. */
 const ABORT_RETRIES = 3;
+
+/**
+ * Kernelspec names this runner executes: the course's kernel, and "tslab",
+ * the name `tslab install` gives the same kernel (notebooks saved before the
+ * course kernel had its own name carry it). Anything else is refused by name.
+ */
+export const ACCEPTED_KERNELSPECS: ReadonlySet<string> = new Set([KERNEL_NAME, "tslab"]);
 
 /** nbclient's convention: a cell tagged so may raise without failing the run. */
 export const RAISES_EXCEPTION_TAG = "raises-exception";
@@ -101,6 +109,13 @@ export async function executeNotebook(notebook: Notebook, options: RunNotebookOp
   const timeoutMs = options.cellTimeoutMs ?? DEFAULT_CELL_TIMEOUT_MS;
   const result: NotebookRunResult = { notebook: executed, failure: null, allowedErrors: [], kernelPid: null, durationMs: 0 };
   const finish = (): NotebookRunResult => ({ ...result, durationMs: Date.now() - started });
+
+  // A notebook written for another kernel (python3, …) is refused by name, instead of failing on TypeScript parse errors.
+  const spec = notebook.metadata.kernelspec;
+  const specName = typeof spec === "object" && spec !== null && !Array.isArray(spec) ? spec.name : undefined;
+  if (specName !== undefined && !ACCEPTED_KERNELSPECS.has(String(specName))) {
+    return { ...finish(), failure: new ForeignKernelspecError(label, String(specName), KERNEL_NAME) };
+  }
 
   let client: KernelClient;
   try {

@@ -31,10 +31,19 @@ npm run grade -- --prepare
 
 export const RUN_AUTOGRADER = `#!/usr/bin/env bash
 # Gradescope runs this for every submission; it must leave /autograder/results/results.json.
+# The grader writes a provisional results.json first and replaces it at the end; if it could
+# not even start (or its file is not valid JSON), this script writes a failure result itself.
 set -uo pipefail
-cd /autograder/source
-mkdir -p /autograder/results
-npm run --silent grade -- /autograder/submission --out /autograder/results/results.json
+AG="\${AUTOGRADER_ROOT:-/autograder}"
+RESULTS="$AG/results/results.json"
+cd "$AG/source"
+mkdir -p "$AG/results"
+npm run --silent grade -- "$AG/submission" --out "$RESULTS"
+status=$?
+if ! node -e 'JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))' "$RESULTS" 2>/dev/null; then
+  printf '{"score": 0, "execution_time": 0, "output": "The autograder stopped before it could grade this submission (exit status %s). Score 0: please resubmit, or ask your instructor.", "visibility": "visible", "stdout_visibility": "hidden", "tests": []}\n' "$status" > "$RESULTS"
+fi
+exit 0
 `;
 
 /** The course files git knows about (tracked or new, not ignored). */

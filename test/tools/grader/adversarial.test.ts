@@ -5,7 +5,7 @@
  * results.json. Limits are tightened (3 CPU-seconds per test, small memory)
  * so the suite stays quick; the attacks are the same at the default limits.
  */
-import { describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -14,9 +14,21 @@ import { loadConfig } from "../../../tools/grader/config";
 import { gradeSubmission, type Graded } from "../../../tools/grader/grade";
 import { checkResults } from "../../../tools/grader/results";
 import type { UnitResult } from "../../../tools/grader/score";
+import { ownTmpdir, processesMentioning, waitUntil } from "../../helpers/processes";
 
 const root = resolve(__dirname, "..", "..", "..");
 const fixtures = join(root, "test/fixtures/submissions");
+// Every sandbox of this file lives under a TMPDIR of its own: none may survive its test.
+const savedTmp = process.env.TMPDIR;
+const ownTmp = ownTmpdir("grader-adversarial-");
+afterAll(() => {
+  if (savedTmp === undefined) delete process.env.TMPDIR;
+  else process.env.TMPDIR = savedTmp;
+});
+afterEach(async () => {
+  expect(await waitUntil(() => processesMentioning(ownTmp).length === 0, 5_000), processesMentioning(ownTmp).join("\n")).toBe(true);
+});
+
 const config = loadConfig({ limits: { unitCpuMs: 3_000, unitMs: 20_000, fileMs: 60_000, submissionMs: 150_000, heapMiB: 256, rssMiB: 768, parallel: 2 } });
 
 /** Copies a fixture folder, dropping the ".fixture" suffix of its files. */
@@ -67,7 +79,12 @@ const cases: Case[] = [
   { name: "partly correct: stepDecay wrong, oneCycle missing", submission: () => fromFixture("partly-correct"), passes: (r) => ex07(r) && !/stepDecay|oneCycle/.test(r.name) },
   {
     name: "a syntax error in one exercise", submission: () => fromFixture("syntax-error"), passes: ex07, typecheck: true,
-    check: (g) => expect(messages(g, "01-why-deep-is-hard")).toMatch(/does not compile: exercises\/01-why-deep-is-hard\.ts:3:\d+/),
+    check: (g) => {
+      expect(messages(g, "01-why-deep-is-hard")).toMatch(/does not compile: exercises\/01-why-deep-is-hard\.ts:3:\d+/);
+      // The summary students see lists the lesson with 0 and the compiler's file:line:column; no "type warnings" for code that never ran.
+      expect(g.results.output).toMatch(/01-why-deep-is-hard +0 \/ \d+[^\n]*\n +! syntax error: exercises\/01-why-deep-is-hard\.ts:3:\d+: /);
+      expect(notes(g, "01-why-deep-is-hard")).not.toMatch(/type errors/);
+    },
   },
   {
     name: "type errors only (graded in full, reported as warnings)", submission: () => fromFixture("type-error-only"), passes: ex07, typecheck: true,

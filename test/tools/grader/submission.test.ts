@@ -50,7 +50,7 @@ describe("reading a submission", () => {
     expect(sub.ignored).toEqual(expect.arrayContaining(["/etc/cron.d/evil"]));
   });
 
-  it("never inflates more than an entry declares, and skips entries declared too large", () => {
+  it("never inflates more than an entry declares (such an entry is refused), and skips entries declared too large", () => {
     const big = new Uint8Array(8 * 1024 * 1024).fill(65);
     const zip = zipSync({ "exercises/01-why-deep-is-hard.ts": big, "exercises/07-lr-schedules.ts": big }, { level: 9 });
     const view = new DataView(zip.buffer);
@@ -63,7 +63,8 @@ describe("reading a submission", () => {
     const path = join(mkdtempSync(join(tmpdir(), "zip-")), "lying.zip");
     writeFileSync(path, zip);
     const sub = readSubmission(path, NAMES);
-    expect(sub.files.get("01-why-deep-is-hard")?.length).toBe(100);
+    expect(sub.files.has("01-why-deep-is-hard")).toBe(false);
+    expect(sub.problems.join("\n")).toMatch(/exercises\/01-why-deep-is-hard\.ts inflates to more than its declared 100 bytes/);
     expect(sub.files.has("07-lr-schedules")).toBe(false);
     expect(sub.ignored.join("\n")).toMatch(/07-lr-schedules\.ts \(larger than 512 KiB\)/);
   });

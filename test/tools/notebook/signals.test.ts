@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { isRunning, waitUntil } from "./helpers/processes";
 
 const ROOT = path.join(__dirname, "..", "..", "..");
 const HELPER = path.join(__dirname, "..", "..", "fixtures", "notebooks", "run-and-report-pid.ts");
@@ -36,30 +37,6 @@ async function waitUntilBusy(pid: number, timeoutMs = 30_000): Promise<void> {
     if (cpuTicks(pid) - start >= 50) return; // 0.5 s of CPU at 100 ticks/s
   }
   throw new Error(`kernel ${pid} never became busy`);
-}
-
-/** Running = exists and is not a zombie (PID 1 here may not reap orphans promptly). */
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
-  } catch {
-    return false;
-  }
-}
-
-async function waitUntil(condition: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (condition()) return true;
-    await sleep(100);
-  }
-  return condition();
 }
 
 /** Runners and kernels of the current test, killed afterwards if a test failed midway. */

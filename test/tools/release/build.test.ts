@@ -104,7 +104,7 @@ describe("the Gradescope autograder zip", () => {
     expect(names).toEqual(expect.arrayContaining(["setup.sh", "run_autograder", "source/package.json", "source/package-lock.json", "source/tools/grader/cli.ts", "source/grading/hidden/04-batch-normalization.hidden.ts", "source/solutions/04-batch-normalization.ts"]));
     expect(names.some((n) => n.includes("node_modules/"))).toBe(false);
     const run = new TextDecoder().decode(entries.run_autograder);
-    expect(run).toContain("npm run --silent grade -- /autograder/submission --out /autograder/results/results.json");
+    expect(run).toContain('npm run --silent grade -- "$AG/submission" --out "$RESULTS"');
     expect(new TextDecoder().decode(entries["setup.sh"])).toContain("npm run grade -- --prepare");
     writeFileSync(join(tmpdir(), "autograder-listing.txt"), names.join("\n"));
   });

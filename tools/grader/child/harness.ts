@@ -17,6 +17,7 @@ import { createRequire } from "node:module";
 import { lockdown } from "./lockdown";
 import { hardenLibrary } from "./harden";
 import { openChannel, type Channel, type UnitListing } from "./channel";
+import { guardModule } from "./guard";
 import * as testApi from "./test-api";
 import { observe, type HiddenSuite } from "../hidden-api";
 
@@ -27,6 +28,8 @@ export interface Job {
   exercise: string;
   /** Skip the units before this index (the grader resumes after a unit that hung or crashed). */
   from: number;
+  /** Stop before this index (null: run to the end); the grader runs one unit alone with from = i, to = i + 1. */
+  to: number | null;
   /** Absolute paths inside the sandbox. */
   kernelLib: string;
   support: string;
@@ -35,6 +38,8 @@ export interface Job {
   exercises: Record<string, string>;
   /** The hidden cases' compiled code: never written into the sandbox. */
   hiddenSource: string | null;
+  /** Per exercise, per exported function, which parameters the stub declares writable (signatures.ts). */
+  inPlace: Record<string, Record<string, boolean[]>>;
 }
 
 const readFileSync = fs.readFileSync;
@@ -49,6 +54,17 @@ closeBackDoors();
 
 const kernelLib = hardenLibrary(nodeRequire(job.kernelLib) as object);
 
+/**
+ * kernel-lib as the student's code sees it: without `backend`, whose
+ * `setKernels` (and thread settings) would change what every later test
+ * computes with: the API objects are frozen, the module state behind them is
+ * not. Seeding (`manualSeed`, `defaultGenerator`) stays: an exercise may seed
+ * for reproducibility, and reseeding can only change its own inputs, never an
+ * expected value (those come from the grader's manifest).
+ */
+const STUDENT_HIDDEN_EXPORTS = new Set(["backend"]);
+const studentKernelLib = Object.freeze(Object.fromEntries(Object.keys(kernelLib).filter((k) => !STUDENT_HIDDEN_EXPORTS.has(k)).map((k) => [k, (kernelLib as Record<string, unknown>)[k]])));
+
 /** Node modules an exercise may use; network, processes, workers, the inspector and the module system are not on the list. */
 const ALLOWED_BUILTINS = new Set(["assert", "buffer", "crypto", "events", "fs", "os", "path", "perf_hooks", "string_decoder", "timers", "url", "util"]);
 
@@ -59,8 +75,9 @@ function builtin(spec: string): unknown {
 }
 
 /** Evaluates CommonJS code with its own `require`, outside Node's module cache (nothing else can reach it). */
-function evaluate(file: string, displayName: string, requireFn: (spec: string) => unknown, code?: string): unknown {
-  const source = code ?? readFileSync(file, "utf8");
+function evaluate(file: string, displayName: string, requireFn: (spec: string) => unknown, code?: string, strict = false): unknown {
+  // Student modules run in strict mode, as under Vitest (ES modules are strict; esbuild's CommonJS output is not).
+  const source = `${strict ? '"use strict";' : ""}${code ?? readFileSync(file, "utf8")}`;
   const fn = compileFunction(source, ["exports", "require", "module", "__filename", "__dirname"], { filename: displayName });
   const mod = { exports: {} as unknown };
   fn.call(mod.exports, mod.exports, requireFn, mod, displayName, path.dirname(displayName));
@@ -71,7 +88,7 @@ const studentModules = new Map<string, { exports?: unknown; error?: unknown }>()
 let support: unknown = null;
 
 function loadSupport(): unknown {
-  support ??= evaluate(job.support, "exercises/support.ts", (spec) => (spec === "kernel-lib" ? kernelLib : builtin(spec)));
+  support ??= evaluate(job.support, "exercises/support.ts", (spec) => (spec === "kernel-lib" ? studentKernelLib : builtin(spec)), undefined, true);
   return support;
 }
 
@@ -87,7 +104,7 @@ function loadExercise(name: string): unknown {
   const entry: { exports?: unknown; error?: unknown } = {};
   studentModules.set(name, entry);
   try {
-    entry.exports = evaluate(file, `exercises/${name}.ts`, requireForExercise);
+    entry.exports = evaluate(file, `exercises/${name}.ts`, requireForExercise, undefined, true);
     return entry.exports;
   } catch (e) {
     entry.error = e;
@@ -96,18 +113,26 @@ function loadExercise(name: string): unknown {
 }
 
 function requireForExercise(spec: string): unknown {
-  if (spec === "kernel-lib") return kernelLib;
+  if (spec === "kernel-lib") return studentKernelLib;
   if (spec === "./support" || spec === "./support.ts") return loadSupport();
   const sibling = /^\.\/(\d\d-[\w-]+?)(?:\.ts)?$/.exec(spec);
   if (sibling) return loadExercise(sibling[1]);
   return builtin(spec);
 }
 
+const guardedModules = new Map<string, unknown>();
+
+/** The exercise module as graders and hidden cases see it: its functions called through guard.ts. */
+function gradedExercise(name: string): unknown {
+  if (!guardedModules.has(name)) guardedModules.set(name, guardModule(loadExercise(name), job.inPlace[name] ?? {}));
+  return guardedModules.get(name);
+}
+
 function requireForGrader(spec: string): unknown {
   if (spec === "vitest" || spec === "./grading") return testApi;
   if (spec === "kernel-lib") return kernelLib;
   const ex = /^@exercise\/(.+)$/.exec(spec);
-  if (ex) return loadExercise(ex[1]);
+  if (ex) return gradedExercise(ex[1]);
   return nodeRequire(spec.startsWith("node:") ? spec : `node:${spec}`);
 }
 
@@ -141,10 +166,11 @@ async function main(): Promise<void> {
   }
   if (job.hiddenSource !== null) {
     const suite = (evaluate("", `hidden/${job.exercise}.hidden.ts`, requireForGrader, job.hiddenSource) as { default: HiddenSuite }).default;
-    for (const c of suite.cases) units.push({ kind: "hidden", name: c.name, points: c.points, rtol: c.rtol, atol: c.atol, run: () => observe(c.run(loadExercise(job.exercise) as never)) });
+    for (const c of suite.cases) units.push({ kind: "hidden", name: c.name, points: c.points, rtol: c.rtol, atol: c.atol, run: () => observe(c.run(gradedExercise(job.exercise) as never)) });
   }
   channel.send({ t: "units", units: units.map(({ run: _run, ...listing }) => listing) });
-  for (let i = job.from; i < units.length; i++) {
+  const end = job.to === null ? units.length : Math.min(job.to, units.length);
+  for (let i = job.from; i < end; i++) {
     channel.send({ t: "start", i });
     if (importError !== null) {
       channel.send({ t: "end", i, ok: false, msg: `your exercises/${job.exercise}.ts failed to load: ${messageOf(importError)}` });
