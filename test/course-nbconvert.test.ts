@@ -9,10 +9,9 @@
 // our runner waits and re-sends, so the two differ there by design.
 import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { courseKernelSpec, KERNEL_NAME } from "../tools/course/kernelspec";
+import { KERNEL_NAME, writeKernelSpecFolder } from "../tools/course/kernelspec";
 import { parseNotebook, readNotebook, type Notebook } from "../tools/notebook/notebook";
 import type { Output } from "../tools/notebook/outputs";
 import { executeNotebook } from "../tools/notebook/run-notebook";
@@ -31,15 +30,16 @@ function nbconvertMissing(): string | null {
 const missing = nbconvertMissing();
 if (missing !== null) console.warn(`course-nbconvert: skipped, ${missing}; install it with: apt-get install jupyter-nbconvert python3-nbclient python3-ipykernel`);
 
-const work = mkdtempSync(path.join(tmpdir(), "course-nbconvert-"));
+// Inside the checkout (build/ is ignored by git): the course kernel runs the
+// tslab of the checkout that holds the notebook, and refuses a notebook outside one.
+mkdirSync(path.join(ROOT, "build"), { recursive: true });
+const work = mkdtempSync(path.join(ROOT, "build", "course-nbconvert-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** A JUPYTER_PATH folder holding the course kernelspec for this checkout (as `npm run kernel:install` writes it). */
 function kernelspecFolder(): string {
   const jupyterPath = path.join(work, "jupyter-path");
-  const dir = path.join(jupyterPath, "kernels", KERNEL_NAME);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, "kernel.json"), JSON.stringify(courseKernelSpec(ROOT)));
+  writeKernelSpecFolder(path.join(jupyterPath, "kernels", KERNEL_NAME));
   return jupyterPath;
 }
 

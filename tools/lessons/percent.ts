@@ -16,6 +16,7 @@
  * `tags=a,b` for cell tags.
  */
 import { createHash } from "node:crypto";
+import { KERNEL_DISPLAY_NAME, KERNEL_NAME } from "../course/kernelspec";
 import type { Cell, Notebook } from "../notebook/notebook";
 
 const HEADER = /^\/\/ %%(?:\s+\[(markdown|md)\])?(.*)$/;
@@ -70,14 +71,22 @@ function trimBlankEdges(lines: string[]): string[] {
   return lines.slice(a, b);
 }
 
-/** A fresh notebook for the tslab kernel with these cells. */
+/**
+ * A fresh notebook for the course kernel with these cells. The metadata is
+ * exactly what Jupyter writes on save: the kernelspec's name and display name
+ * (tools/course/kernelspec.ts) and tslab's kernel_info `language_info`
+ * (tslab/dist/jupyter.js), so opening and saving a lesson adds no metadata diff.
+ */
 export function toNotebook(cells: Cell[]): Notebook {
   return {
     nbformat: 4,
     nbformat_minor: 5,
     metadata: {
-      kernelspec: { name: "tslab", display_name: "TypeScript", language: "typescript" },
-      language_info: { name: "typescript", file_extension: ".ts", mimetype: "text/typescript", codemirror_mode: { name: "javascript", typescript: true } },
+      kernelspec: { name: KERNEL_NAME, display_name: KERNEL_DISPLAY_NAME, language: "typescript" },
+      language_info: {
+        name: "typescript", version: "3.7.2", mimetype: "text/typescript", file_extension: ".ts",
+        codemirror_mode: { mode: "typescript", name: "javascript", typescript: true },
+      },
     },
     cells,
   };

@@ -13,6 +13,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer, type AddressInfo, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { KERNEL_NAME } from "../course/kernelspec";
 
 export interface ConnectionInfo {
   transport: "tcp";
@@ -72,7 +73,7 @@ export async function createConnectionInfo(): Promise<ConnectionInfo> {
     hb_port: hb,
     key: randomBytes(32).toString("hex"),
     signature_scheme: "hmac-sha256",
-    kernel_name: "tslab",
+    kernel_name: KERNEL_NAME,
   };
 }
 
