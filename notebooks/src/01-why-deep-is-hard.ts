@@ -566,3 +566,14 @@ try {
 } catch (e) {
   console.log((e as Error).message);
 }
+
+// %% [markdown] skip
+// ### Check your exercises in the notebook
+//
+// Save `exercises/01-why-deep-is-hard.ts` and run the next cell: it grades the file with the same tests and points as
+// `npm run check -- 01` (it runs that command), and shows each test with expected vs got and a hint. Run it
+// again after every change. (`check` comes from `notebooks/check.ts`, next to the lessons.)
+
+// %% skip
+import { check } from "./check";
+await check("01");

@@ -233,8 +233,8 @@ show(table([
   { gradient: "dL/dγ", "relative error vs autograd": relErr(ours.dgamma, gammaB.grad!) },
   { gradient: "dL/dβ", "relative error vs autograd": relErr(ours.dbeta, betaB.grad!) },
 ], { digits: 2 }));
-const check = gradcheck((x, w, b) => F.batchNorm(x, null, null, w, b, { training: true }), [xB, gammaB, betaB]);
-console.log(`gradcheck of F.batchNorm against finite differences: ok = ${check.ok}, max relative error = ${check.maxRelativeError.toExponential(1)}`);
+const bnGradcheck = gradcheck((x, w, b) => F.batchNorm(x, null, null, w, b, { training: true }), [xB, gammaB, betaB]);
+console.log(`gradcheck of F.batchNorm against finite differences: ok = ${bnGradcheck.ok}, max relative error = ${bnGradcheck.maxRelativeError.toExponential(1)}`);
 console.log(`Σᵢ dL/dxᵢ per feature: ${ours.dx.sum(0).toFlatArray().map((v) => v.toExponential(0)).join(", ")}`);
 
 // %% [markdown] fragment
@@ -618,3 +618,14 @@ try {
 } catch (e) {
   console.log((e as Error).message);
 }
+
+// %% [markdown] skip
+// ### Check your exercises in the notebook
+//
+// Save `exercises/04-batch-normalization.ts` and run the next cell: it grades the file with the same tests and points as
+// `npm run check -- 04` (it runs that command), and shows each test with expected vs got and a hint. Run it
+// again after every change. (`check` comes from `notebooks/check.ts`, next to the lessons.)
+
+// %% skip
+import { check } from "./check";
+await check("04");

@@ -606,3 +606,14 @@ try {
 } catch (err) {
   console.log((err as Error).message);
 }
+
+// %% [markdown] skip
+// ### Check your exercises in the notebook
+//
+// Save `exercises/07-lr-schedules.ts` and run the next cell: it grades the file with the same tests and points as
+// `npm run check -- 07` (it runs that command), and shows each test with expected vs got and a hint. Run it
+// again after every change. (`check` comes from `notebooks/check.ts`, next to the lessons.)
+
+// %% skip
+import { check } from "./check";
+await check("07");

@@ -7,9 +7,9 @@
  * Exit status: 0 when every file compiled (failing tests are the normal state
  * while you work), 1 when a file does not compile or load (its lesson scores
  * 0), 2 for a bad argument. --json prints the CheckReport instead (a
- * notebook's `await check("04")` reads it: exercises/check.ts).
+ * notebook's `await check("04")` reads it: notebooks/check.ts).
  */
-import { formatText } from "./check-report";
+import { formatHtml, formatText } from "./check-report";
 import { runCheck } from "./check-run";
 import { runMain } from "../run-main";
 
@@ -28,7 +28,8 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`error: ${(err as Error).message}`);
     return 2;
   }
-  console.log(json ? JSON.stringify(report) : formatText(report));
+  // --json: the report with its text and HTML forms, for a notebook's check() (notebooks/check.ts).
+  console.log(json ? JSON.stringify({ ...report, text: formatText(report, { details: true }).trim(), html: formatHtml(report) }) : formatText(report));
   return report.lessons.some((l) => l.error !== null) ? 1 : 0;
 }
 
