@@ -41,7 +41,7 @@ const COURSE_ROOT = path.resolve(__dirname, "..");
 /** Runs `npm run check -- <lesson> --json` (without npm) and returns its report. */
 export function gradeNow(lesson: string): Promise<CheckOutput> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join("tools", "exercises", "check.ts"), "--json", lesson], {
+    const child = spawn(process.execPath, ["--import=tsx", path.join("tools", "exercises", "check.ts"), "--json", lesson], {
       cwd: COURSE_ROOT,
       stdio: ["ignore", "pipe", "pipe"],
     });

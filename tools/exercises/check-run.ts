@@ -141,7 +141,7 @@ async function runGraders(lessons: readonly string[], broken: ReadonlyMap<string
     }
     const results = join(dir, "results.json");
     const vitest = join(root, "node_modules", "vitest", "vitest.mjs");
-    const args = [vitest, "run", "--config", join(root, "tools", "exercises", "vitest.check.mts"), "--reporter", join(root, "tools", "exercises", "check-reporter.ts"),
+    const args = [vitest, "run", "--config", join(root, "tools", "exercises", "vitest-check.config.ts"), "--reporter", join(root, "tools", "exercises", "check-reporter.ts"),
       ...lessons.map((lesson) => `test/exercises/${lesson}.test.ts`)];
     const env = { ...process.env, CHECK_ROOT: root, CHECK_RESULTS: results, CHECK_STAND_INS: JSON.stringify(standIns) };
     const finished = await run(process.execPath, args, { cwd: root, env, timeoutMs: 600_000 });
