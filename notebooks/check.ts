@@ -21,7 +21,7 @@
  * ready-made from the command, as text and HTML).
  */
 import { spawn } from "node:child_process";
-import { readdirSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { RichOutput, show } from "kernel-lib";
 
@@ -35,14 +35,23 @@ export interface CheckOutput {
   html: string;
 }
 
-/** The course folder: this file lives in its notebooks/. */
-const COURSE_ROOT = path.resolve(__dirname, "..");
+/** The course folder holding this file: the nearest folder above it whose package.json is the course's. */
+function courseRoot(): string {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    try {
+      if (JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")).name === "deep-training-course") return dir;
+    } catch {
+      // no package.json here: keep looking
+    }
+    if (path.dirname(dir) === dir) throw new Error(`check(): ${__dirname} is not inside the course folder (no package.json named "deep-training-course" above it)`);
+  }
+}
 
 /** Runs `npm run check -- <lesson> --json` (without npm) and returns its report. */
 export function gradeNow(lesson: string): Promise<CheckOutput> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import=tsx", path.join("tools", "exercises", "check.ts"), "--json", lesson], {
-      cwd: COURSE_ROOT,
+      cwd: courseRoot(),
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
@@ -71,7 +80,7 @@ export async function check(lesson: string): Promise<void> {
   if (!/^\d\d?$/.test(lesson)) throw new Error(`check("${lesson}"): give the lesson's number, e.g. check("04")`);
   const number = lesson.padStart(2, "0");
   if (inCourseBuild()) {
-    const file = readdirSync(path.join(COURSE_ROOT, "exercises")).find((f) => f.startsWith(`${number}-`)) ?? `${number}-….ts`;
+    const file = readdirSync(path.join(courseRoot(), "exercises")).find((f) => f.startsWith(`${number}-`)) ?? `${number}-….ts`;
     const text = `Run this cell to grade your exercises/${file} (or \`npm run check -- ${number}\` in a terminal). The stored lesson shows this note instead: the course build has no answers of yours to grade.`;
     show(new RichOutput({ "text/html": `<p><i>${text.replace(/`([^`]*)`/g, "<code>$1</code>")}</i></p>`, "text/plain": text }));
     return;

@@ -366,7 +366,7 @@ for (let i = 0; i < 20000; i++) {
 console.log(`typical factor per layer: ${Math.exp(meanLog).toFixed(4)}; after 10 layers: ${Math.exp(10 * meanLog).toExponential(2)}`);
 
 // %% [markdown] fragment
-// The tutorial this demonstration comes from speaks of "about one millionth" after 10 layers — that is the
+// The tutorial *Learn AI Series (#40): Training Neural Networks – Practical Challenges* (scipio), where this demonstration comes from, speaks of "about one millionth" after 10 layers — that is the
 // best case $0.25^{10}$; with random pre-activations the typical product is ten times smaller again (here
 // $1.8 \cdot 10^{-7}$, and $\approx 10^{-7}$ on average). The first layer learns millions of times more slowly than the last.
 

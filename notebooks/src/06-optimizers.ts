@@ -157,7 +157,7 @@ show(table(escapes, { digits: 3 }));
 // ## 3. Nesterov's accelerated gradient
 //
 // Momentum will move the weights by about $\alpha v_{t-1}$ anyway. Nesterov's idea: compute the gradient **there**, at the
-// look-ahead point, rather than where we stand (the book's Figure 11-6 draws the two vectors):
+// look-ahead point, rather than where we stand (Figure 11-6 of Aurélien Géron's *Hands-On Machine Learning with Scikit-Learn, Keras, and TensorFlow* (chapter 11, "Training Deep Neural Networks") draws the two vectors):
 //
 // | | velocity | update |
 // |---|---|---|
@@ -428,7 +428,7 @@ show(charts.lossSurfaceTrajectories({ f: rosenbrock.f, paths: pathsOf(rosenbrock
 // %% [markdown] slide
 // ## 7. Which optimizer?
 //
-// The book's summary (Table 11-2; more stars = better):
+// Géron's summary (Table 11-2; more stars = better):
 //
 // | class | convergence speed | convergence quality |
 // |---|---|---|

@@ -328,10 +328,10 @@ show(charts.lrSchedule(shapes, { xTitle: "epoch", title: "Schedules with a shape
 // %% [markdown] subslide
 // ### The seed's table, reproduced
 //
-// The tutorial compares three schedules over 100 epochs from $\eta_0 = 0.001$: step decay halving every
+// The tutorial *Learn AI Series (#40): Training Neural Networks – Practical Challenges* (scipio) compares three schedules over 100 epochs from $\eta_0 = 0.001$: step decay halving every
 // 30 epochs, cosine annealing over 100 epochs with $\eta_{\min} = 10^{-6}$, and 10 epochs of linear warmup
 // followed by a cosine over the remaining 90 (same $\eta_{\min}$). Here they are with kernel-lib's
-// functions, printed with six decimals as the tutorial does.
+// functions, printed with six decimals as scipio's tutorial does.
 
 // %% fragment
 const seedEpochs = [0, 5, 10, 20, 30, 50, 70, 90, 99];
@@ -344,7 +344,7 @@ const seedRows = seedEpochs.map((e) => ({
 show(table(seedRows, { caption: "η at selected epochs (η₀ = 0.001)" }));
 
 // %% [markdown] fragment
-// Every entry equals what the tutorial's Python prints (for instance $0.000794$ for cosine at epoch 30,
+// Every entry equals what scipio's Python prints (for instance $0.000794$ for cosine at epoch 30,
 // $0.000883$ for warmup + cosine, $0.000125$ for step decay from epoch 90 on). Two details worth noticing:
 //
 // - the warmup rate is exactly $0$ at epoch 0: that first epoch trains nothing. PyTorch's `LinearLR` (and ours)

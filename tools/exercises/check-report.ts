@@ -124,14 +124,15 @@ export function formatHtml(report: CheckReport): string {
       parts.push(`<p style="color:#8a5a00"><b>Type errors</b> (warnings: the code still ran, but they are often the bug):</p><pre ${CODE}>${escapeHtml(l.typeWarnings.join("\n"))}</pre>`);
     }
     parts.push(`<table class="course-check-table"><thead><tr><th ${CELL}></th><th ${CELL}>test</th><th ${CELL}>points</th><th ${CELL}>expected</th><th ${CELL}>got</th><th ${CELL}>hint</th></tr></thead><tbody>`);
+    const code = (text: string): string => (text === "" ? "" : `<code ${CODE}>${escapeHtml(text)}</code>`);
     for (const t of l.tests) {
       const f = t.passed || l.error !== null ? null : parseFeedback(t.message);
-      const got = f === null ? "" : f.got ?? f.detail;
+      // A stub's message is its hint: "got" just says so, the hint column has the rest.
+      const got = f === null ? "" : f.got ?? (/ is not implemented yet\./.test(f.detail) ? "not implemented yet" : f.detail);
       const detail = f !== null && f.got !== null && f.input !== null ? `${got}\ninput: ${f.input}` : got;
       parts.push(
         `<tr><td ${CELL}>${t.passed ? "✓" : "✗"}</td><td ${CELL}>${escapeHtml(t.name)}</td><td ${CELL}>${t.earned} / ${t.points}</td>` +
-          `<td ${CELL}><code ${CODE}>${escapeHtml(f?.expected ?? "")}</code></td><td ${CELL}><code ${CODE}>${escapeHtml(detail)}</code></td>` +
-          `<td ${CELL}>${escapeHtml(f?.hint ?? "")}</td></tr>`,
+          `<td ${CELL}>${code(f?.expected ?? "")}</td><td ${CELL}>${f?.got === null ? escapeHtml(detail) : code(detail)}</td><td ${CELL}>${escapeHtml(f?.hint ?? "")}</td></tr>`,
       );
     }
     parts.push("</tbody></table></div>");
