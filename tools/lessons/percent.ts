@@ -20,6 +20,8 @@ import { KERNEL_DISPLAY_NAME, KERNEL_NAME } from "../course/kernelspec";
 import type { Cell, Notebook } from "../notebook/notebook";
 
 const HEADER = /^\/\/ %%(?:\s+\[(markdown|md)\])?(.*)$/;
+/** How a speaker-notes cell begins in the notebooks, so students see it is not lesson text. */
+export const INSTRUCTOR_NOTE = "**Instructor note.**";
 const SLIDE_TYPES = new Set(["slide", "subslide", "fragment", "skip", "notes", "-"]);
 
 export function parsePercent(source: string, file: string): Cell[] {
@@ -60,7 +62,10 @@ function makeCell(markdown: boolean, options: string, rawLines: string[], file: 
     if (l.trim() === "") return "";
     throw new Error(`${file}:${line + k + 1}: markdown lines must start with "// "`);
   });
-  return { cell_type: "markdown", source: text.join("\n"), metadata: metadata as Cell["metadata"] };
+  // Speaker notes are cells in the notebook too, where classic Notebook shows them as prose: say whose they are.
+  const isNotes = (metadata.slideshow as { slide_type?: string } | undefined)?.slide_type === "notes";
+  const source = isNotes && !text[0]?.startsWith(INSTRUCTOR_NOTE) ? [`${INSTRUCTOR_NOTE} ${text[0] ?? ""}`, ...text.slice(1)] : text;
+  return { cell_type: "markdown", source: source.join("\n"), metadata: metadata as Cell["metadata"] };
 }
 
 function trimBlankEdges(lines: string[]): string[] {
