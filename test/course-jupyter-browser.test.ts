@@ -21,6 +21,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { KERNEL_DISPLAY_NAME, KERNEL_NAME } from "../tools/course/kernelspec";
+import { toNotebook } from "../tools/lessons/percent";
 import { chromiumMissing, launchChromium } from "../tools/slides/browser";
 
 const ROOT = path.join(__dirname, "..");
@@ -217,6 +219,17 @@ describe.skipIf(missing !== null)(`the lessons in classic Jupyter Notebook${miss
       const cells = results.get(lesson)!.cells;
       expect(cells.length).toBeGreaterThan(10);
       for (const cell of cells) expect(cell.errors, `${lesson}: ${cell.source.slice(0, 80)}`).toEqual([]);
+    }
+  });
+
+  it("saving in Jupyter leaves the notebook's kernelspec and language_info exactly as the lesson builder wrote them", () => {
+    for (const lesson of LESSONS) {
+      const metadata = (file: string) => (JSON.parse(readFileSync(file, "utf8")) as { metadata: Record<string, unknown> }).metadata;
+      const saved = metadata(path.join(scratch, `${lesson}.ipynb`));
+      const committed = metadata(path.join(ROOT, "notebooks", `${lesson}.ipynb`));
+      expect(saved.kernelspec, lesson).toEqual({ name: KERNEL_NAME, display_name: KERNEL_DISPLAY_NAME, language: "typescript" });
+      expect({ kernelspec: saved.kernelspec, language_info: saved.language_info }).toEqual({ kernelspec: committed.kernelspec, language_info: committed.language_info });
+      expect(saved.language_info).toEqual(toNotebook([]).metadata.language_info);
     }
   });
 
