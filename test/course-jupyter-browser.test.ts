@@ -192,7 +192,11 @@ describe.skipIf(missing !== null)(`the lessons in classic Jupyter Notebook${miss
       results.set(lesson, { cells: (await page.evaluate(CELLS)) as CellView[], progress: seen.count });
       await page.screenshot({ path: path.join(ARTIFACTS, `${lesson}-run-all.png`), fullPage: false });
       // The first chart cell, and the check cell at the end.
-      await page.evaluate(`Jupyter.notebook.get_cells().find((c) => c.cell_type === "code" && c.output_area.outputs.some((o) => Object.keys(o.data || {}).some((m) => m.startsWith("application/vnd.vegalite"))))?.element[0].querySelector(".output_area:last-child").scrollIntoView()`);
+      await page.evaluate(`(() => {
+        const isChart = (o) => Object.keys(o.data || {}).some((m) => m.startsWith("application/vnd.vegalite"));
+        const cell = Jupyter.notebook.get_cells().find((c) => c.cell_type === "code" && c.output_area.outputs.some(isChart));
+        if (cell) cell.element[0].querySelectorAll(".output_area")[cell.output_area.outputs.findIndex(isChart)].scrollIntoView();
+      })()`);
       await page.screenshot({ path: path.join(ARTIFACTS, `${lesson}-chart.png`) });
       await page.evaluate(`Jupyter.notebook.get_cells().find((c) => c.get_text().includes("await check("))?.element[0].scrollIntoView()`);
       await page.screenshot({ path: path.join(ARTIFACTS, `${lesson}-check.png`) });
