@@ -10,8 +10,16 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { formatHtml, formatText, parseFeedback, type CheckReport } from "../tools/exercises/check-report";
 import { selectLessons, standInSource, syntaxError } from "../tools/exercises/check-run";
+import { KERNEL_DISPLAY_NAME, KERNEL_NAME, writeKernelSpecFolder } from "../tools/course/kernelspec";
 
 const ROOT = path.join(__dirname, "..");
+
+function nbconvertProbe(): string | null {
+  const probe = spawnSync("jupyter", ["nbconvert", "--version"], { encoding: "utf8", timeout: 30_000 });
+  if (probe.error) return `jupyter is not on PATH (${probe.error.message})`;
+  return probe.status === 0 ? null : `\`jupyter nbconvert --version\` failed: ${probe.stderr.trim()}`;
+}
+const nbconvertMissing = nbconvertProbe();
 
 describe("choosing and reading exercise files", () => {
   const all = ["01-why-deep-is-hard", "04-batch-normalization", "10-modern-recipe"];
@@ -126,4 +134,33 @@ describe("npm run check on a scratch copy of the course", () => {
     // It ran: the stub's own message, not a compile error, is the feedback.
     expect(bn.tests[0].message).toContain("batchNormForward is not implemented yet");
   });
+  it.skipIf(nbconvertMissing !== null)(`in a notebook, await check() grades the file as it is now: run twice around an edit, it sees the edit${nbconvertMissing === null ? "" : ` (skipped: ${nbconvertMissing})`}`, () => {
+    writeFileSync(exercise, stub);
+    const notebooks = path.join(course, "notebooks");
+    mkdirSync(notebooks, { recursive: true });
+    cpSync(path.join(ROOT, "notebooks", "check.ts"), path.join(notebooks, "check.ts"));
+    const solved = readFileSync(path.join(ROOT, "solutions", "04-batch-normalization.ts"), "utf8");
+    const cell = (id: string, source: string) => ({ cell_type: "code", execution_count: null, id, metadata: {}, outputs: [], source });
+    writeFileSync(path.join(notebooks, "check-twice.ipynb"), JSON.stringify({
+      cells: [
+        cell("first", 'import { check } from "./check";\nawait check("04");'),
+        cell("edit", `require("fs").writeFileSync(${JSON.stringify(exercise)}, ${JSON.stringify(solved)});`),
+        cell("second", 'await check("04");'),
+      ],
+      metadata: { kernelspec: { display_name: KERNEL_DISPLAY_NAME, language: "typescript", name: KERNEL_NAME } },
+      nbformat: 4, nbformat_minor: 5,
+    }));
+    const jupyter = path.join(work, "jupyter");
+    writeKernelSpecFolder(path.join(jupyter, "path", "kernels", KERNEL_NAME));
+    const env = { ...process.env, JUPYTER_PATH: path.join(jupyter, "path"), JUPYTER_DATA_DIR: path.join(jupyter, "data"), JUPYTER_CONFIG_DIR: path.join(jupyter, "config"), JUPYTER_RUNTIME_DIR: path.join(jupyter, "runtime") };
+    const run = spawnSync("jupyter", ["nbconvert", "--to", "notebook", "--execute", "--ExecutePreprocessor.timeout=180", "--output", "executed.ipynb", "check-twice.ipynb"], { cwd: notebooks, env, encoding: "utf8", timeout: 240_000 });
+    expect(run.status, run.stderr).toBe(0);
+    const executed = JSON.parse(readFileSync(path.join(notebooks, "executed.ipynb"), "utf8")) as { cells: { outputs: { data?: Record<string, string | string[]> }[] }[] };
+    const html = (i: number): string => [executed.cells[i].outputs[0]?.data?.["text/html"] ?? ""].flat().join("");
+    const text = (i: number): string => [executed.cells[i].outputs[0]?.data?.["text/plain"] ?? ""].flat().join("");
+    expect(html(0)).toContain("<b>exercises/04-batch-normalization.ts: 0 / 18 points</b>");
+    expect(html(0)).toContain('<table class="course-check-table">');
+    expect(text(0)).toContain("04-batch-normalization          0 / 18");
+    expect(html(2)).toContain("<b>exercises/04-batch-normalization.ts: 18 / 18 points</b> ✓ all tests pass");
+  }, 300_000);
 });
