@@ -223,7 +223,7 @@ show(table([
 // | **He / Kaiming** (2015) | $\sigma = \sqrt{2/n_\text{in}}$ | $U\big[-\sqrt{6/n_\text{in}}, +\sqrt{6/n_\text{in}}\big]$ | ReLU and variants |
 // | **LeCun** (1998) | $\sigma = \sqrt{1/n_\text{in}}$ | $U\big[-\sqrt{3/n_\text{in}}, +\sqrt{3/n_\text{in}}\big]$ | SELU (lesson 3) |
 //
-// (The slides write $\mathcal{N}(0, \sqrt{\cdot})$ with the standard deviation as second argument.) Aurélien Géron's *Hands-On Machine Learning with Scikit-Learn, Keras, and TensorFlow* (chapter 11, "Training Deep Neural Networks") states them in **Table 11-1**
+// (Sourav Karmakar's lecture notes *Additional Techniques for Training Neural Networks* write $\mathcal{N}(0, \sqrt{\cdot})$ with the standard deviation as second argument.) Aurélien Géron's *Hands-On Machine Learning with Scikit-Learn, Keras, and TensorFlow* (chapter 11, "Training Deep Neural Networks") states them in **Table 11-1**
 // in terms of the variance, with $\text{fan}_\text{avg} = (\text{fan}_\text{in} + \text{fan}_\text{out})/2$:
 //
 // | initialization | activation functions | $\sigma^2$ (normal) |
@@ -281,7 +281,7 @@ show(table(([["linear"], ["sigmoid"], ["tanh"], ["relu"], ["leakyRelu", 0.01], [
 //
 // $$W \sim U\Big[-\tfrac{1}{\sqrt{\text{fan\_in}}}, +\tfrac{1}{\sqrt{\text{fan\_in}}}\Big], \qquad \mathrm{Var}(W) = \frac{1}{3\,\text{fan\_in}} .$$
 //
-// One of the lecture slides says the biases start at 0. **They do not**, in PyTorch nor here: the bias
+// Karmakar's notes say the biases start at 0. **They do not**, in PyTorch nor here: the bias
 // is drawn from the same $U(\pm 1/\sqrt{\text{fan\_in}})$. This default is neither Glorot nor He — a third of LeCun's
 // variance — which is why the default-initialized deep ReLU networks of lesson 1 and of section 2 faded.
 // (Frameworks differ here: Keras' `Dense` starts from Glorot uniform with zero biases.) A wrong scale
@@ -299,7 +299,7 @@ show(table([
 // ### Re-initializing a model
 //
 // To use another scheme, overwrite the parameters in place after constructing the layers (the `_` suffix
-// means *in place*). The lecture's example, translated: a He-uniform hidden layer with a zero bias, and an
+// means *in place*). Karmakar's example, translated: a He-uniform hidden layer with a zero bias, and an
 // output layer drawn from $\mathcal{N}(0, 0.1^2)$, also with a zero bias.
 
 // %%

@@ -251,7 +251,7 @@ console.log(`Σᵢ dL/dxᵢ per feature: ${ours.dx.sum(0).toFlatArray().map((v) 
 //
 // $$\text{running} \leftarrow (1 - \text{momentum})\cdot\text{running} + \text{momentum}\cdot\text{batch statistic} \qquad\text{(PyTorch, kernel-lib: momentum = 0.1)}$$
 //
-// Keras and the slides write the same average the other way round,
+// Keras and Sourav Karmakar's lecture notes *Additional Techniques for Training Neural Networks* write the same average the other way round,
 // $\text{moving} \leftarrow \text{momentum}\cdot\text{moving} + (1 - \text{momentum})\cdot\text{batch}$ with
 // momentum 0.9 to 0.99: Keras' momentum is $1 -$ PyTorch's. Two details: the running **variance**
 // receives the **unbiased** batch variance ($\times\, m_B/(m_B - 1)$) while the forward pass uses the
@@ -294,7 +294,7 @@ try {
 // %% [markdown] slide
 // ## 6. Where to put it
 //
-// The pattern of the slides, for a hidden block of an MLP:
+// The pattern of Karmakar's notes, for a hidden block of an MLP:
 //
 // **`Linear(bias: false) → BatchNorm1d → ReLU → Dropout`**
 //
@@ -431,7 +431,7 @@ show(table([2, 4, 8, 16, 32, 64, 128, 256].map((m) => {
 // (each sample is perturbed by its batch-mates, a little like dropout), but with tiny batches it
 // dominates, and the training-time behaviour drifts away from the evaluation-time one (running statistics).
 //
-// Batch size does not decide everything, though. The slides' MNIST experiment, 100 epochs each:
+// Batch size does not decide everything, though. Karmakar's MNIST experiment, 100 epochs each:
 //
 // | batch size | train accuracy | validation accuracy | test accuracy | time |
 // |---|---|---|---|---|
@@ -483,7 +483,7 @@ show(table(norms.map(([name, f, axes]) => {
 }), { digits: 2 }));
 
 // %% [markdown] notes
-// The slides summarize: batch norm is most common in CNNs, layer norm in transformers, group norm when
+// Hédi Hadiji's slides *Deep Learning Class 5: Training Neural Networks* (CentraleSupélec) sum up: batch norm is most common in CNNs, layer norm in transformers, group norm when
 // channels can be grouped meaningfully (and when batches are small, e.g. detection and segmentation).
 
 // %% [markdown] slide
@@ -535,7 +535,7 @@ console.log(`test accuracy: ${diagnostics.accuracy(outBn, digits.yTest).toFixed(
 // statistics. (The opposite mistake, training in eval mode, normalizes with frozen statistics and never
 // updates them.) `fit`, `evaluate` and `predict` switch modes for you; a hand-written loop must call
 // `model.train()` before the training batches and `model.eval()` before evaluating, exactly like the
-// slides' PyTorch loops. Below, the BN network of section 8 evaluated correctly, then in training mode on
+// PyTorch loops of Karmakar's notes. Below, the BN network of section 8 evaluated correctly, then in training mode on
 // batches of 50 test images: once in their usual mixed order, once sorted by class.
 
 // %%

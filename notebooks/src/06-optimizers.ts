@@ -99,7 +99,7 @@ show(charts.lossSurfaceTrajectories({ f: quadratic.f, paths: sgdPaths.slice(0, 2
 
 // %%
 const [lrDemo, alpha] = [0.1, 0.9];
-let wHand = [...quadratic.start], vHand = [0, 0]; // the lecture's form, by hand
+let wHand = [...quadratic.start], vHand = [0, 0]; // the form of Karmakar's lecture notes, by hand
 const wEngine = tensor(quadratic.start, { dtype: "float64", requiresGrad: true });
 const sgdMomentum = new optim.SGD([wEngine], { lr: lrDemo, momentum: alpha }); // PyTorch's form
 let largestGap = 0;
@@ -179,7 +179,7 @@ show(table(escapes, { digits: 3 }));
 // "somewhere else": its parameter *is* the look-ahead point. The cell below checks it to rounding error.
 
 // %%
-let wNag = [...quadratic.start], vNag = [0, 0]; // the lecture's form: gradient at the look-ahead point
+let wNag = [...quadratic.start], vNag = [0, 0]; // Karmakar's form: gradient at the look-ahead point
 const pEngine = tensor(quadratic.start, { dtype: "float64", requiresGrad: true });
 const nesterov = new optim.SGD([pEngine], { lr: lrDemo, momentum: alpha, nesterov: true });
 let nagGap = 0;
@@ -190,7 +190,7 @@ for (let t = 0; t < 60; t++) {
   wNag = wNag.map((w, i) => w - vNag[i]);
   pEngine.grad = tensor(quadratic.grad(pEngine.data[0], pEngine.data[1]), { dtype: "float64" });
   nesterov.step();
-  // optim.SGD's parameter is the look-ahead point w − α·v of the lecture's form
+  // optim.SGD's parameter is the look-ahead point w − α·v of Karmakar's form
   nagGap = Math.max(nagGap, ...wNag.map((w, i) => Math.abs(w - alpha * vNag[i] - pEngine.data[i])));
 }
 console.log(`60 steps: largest |(w − α·v)(lecture form) − p(optim.SGD, nesterov)| = ${nagGap.toExponential(1)}`);

@@ -134,9 +134,9 @@ show(table(rateRuns.map(({ lr, log, model }) => {
 //   settle. That is a learning-rate *schedule*.
 
 // %% [markdown] subslide
-// ### The batch-size experiment from the slides
+// ### The batch-size experiment from Karmakar's lecture notes
 //
-// The slides train the same MNIST classifier for 100 epochs with two batch sizes:
+// In Sourav Karmakar's lecture notes *Additional Techniques for Training Neural Networks*, the same MNIST classifier trains for 100 epochs with two batch sizes:
 //
 // | batch size | train acc. | validation acc. | test acc. | time |
 // |---:|---:|---:|---:|---:|
@@ -145,7 +145,7 @@ show(table(rateRuns.map(({ lr, log, model }) => {
 //
 // After 100 epochs both end in the same place, but the batch-64 curves zig-zag much more
 // on the way (each epoch is 16× more steps, each one noisier), and the run takes longer on the
-// same hardware. The slides' conclusion: the oscillations come from the mini-batch
+// same hardware. Their conclusion: the oscillations come from the mini-batch
 // approximation, and decaying the learning rate is how to damp them toward the end.
 // (A zig-zag loss is also one of the signals for *raising* the batch size — lesson 8.)
 
@@ -511,7 +511,7 @@ show(charts.line(
 // - reduce-on-plateau can only react after the validation loss has stalled, so in a short run it cuts late
 //   (look at its rate in the chart below);
 // - **too early** decay has by far the highest training loss: after 3 epochs its rate is below $3\cdot10^{-3}$
-//   and training has effectively stopped. This is the first caveat of the slides.
+//   and training has effectively stopped. This is the first caveat in Karmakar's notes.
 
 // %% [markdown] notes
 // If a student asks why 1cycle's lr curve rises to 0.2 and momentum cycles: OneCycleLR writes both the lr and

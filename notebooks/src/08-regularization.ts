@@ -244,7 +244,7 @@ console.log(`largest |difference| between the two weight matrices: ${Math.max(..
 // decay is divided away; a weight with tiny gradients is decayed at nearly full step size. **AdamW**
 // (Loshchilov & Hutter) *decouples* the decay: $\theta \leftarrow \theta - \eta\lambda\theta$ outside the adaptive
 // step, the same relative shrink for every weight. (Source: `kernel-lib/src/optim/adam.ts`, option
-// `decoupledWeightDecay`; the slides: "applied directly to parameters, not to gradients: improves stability".)
+// `decoupledWeightDecay`; Hédi Hadiji's slides *Deep Learning Class 5: Training Neural Networks* (CentraleSupélec): "applied directly to parameters, not to gradients: improves stability".)
 //
 // A controlled experiment: 400 weights start at 1; the data gradient is pure zero-mean noise — std 10 for
 // half of them ("loud"), 0.01 for the other half ("quiet") — so only the regularizer has an opinion about where
@@ -289,7 +289,7 @@ show(charts.line([
 // ## 5. Dropout
 //
 // During training, each unit of a layer is switched off at random on every forward pass (Srivastava et al., 2014).
-// With drop probability $p$ (the slides' recipe):
+// With drop probability $p$ (the recipe of Sourav Karmakar's lecture notes *Additional Techniques for Training Neural Networks*):
 //
 // 1. draw $v_i \sim U[0, 1]$ for every unit $i$ of the layer;
 // 2. where $v_i < p$ set the mask to 0 — about $p\cdot 100\,\%$ of the units are dropped;
@@ -346,12 +346,12 @@ show(table(Array.from(a8.data).map((h, i) => ({
 //
 // | where | typical rate $p$ (drop) |
 // |---|---|
-// | input layer | 0 – 0.2 (scipio's tutorial: 0.0 – 0.1, "rarely drop inputs"; the lecture notes: 0.1 – 0.2) |
+// | input layer | 0 – 0.2 (scipio's tutorial: 0.0 – 0.1, "rarely drop inputs"; Karmakar's notes: 0.1 – 0.2) |
 // | fully connected hidden layers | 0.3 – 0.5; **0.5 is the classic**; 0.2 – 0.3 if 0.5 makes the model underfit |
 // | convolutional layers | 0.1 – 0.3 (neighbouring pixels are redundant, spatial structure matters) |
 // | just before the output | 0 (do not randomize the predictions) |
 //
-// The slides add that anything in 0.2 – 0.8 is seen in practice. More dropout is stronger regularization and slower
+// Karmakar adds that anything in 0.2 – 0.8 is seen in practice. More dropout is stronger regularization and slower
 // convergence. In a `Sequential`, the usual place is right after the activation:
 // `Linear → ReLU → Dropout(p) → Linear → …` (with batch norm: `Linear → BatchNorm1d → ReLU → Dropout`, lesson 4).
 //
@@ -513,7 +513,7 @@ console.log(`patience 10 stops at epoch ${simStop}, saving ${200 - simStop} of 2
 // and `patience` must outlast a bump.
 //
 // Opinions differ on its place today. Scipio's tutorial calls early stopping the simplest, cheapest, most effective
-// regularizer ("always use it"); the slides note it is *not very common these days* — modern recipes fix the training
+// regularizer ("always use it"); Karmakar's notes say it is *not very common these days* — modern recipes fix the training
 // length with a schedule (lesson 7) and regularize otherwise, keeping only the best checkpoint. Both agree on the
 // mechanics below.
 
