@@ -14,7 +14,7 @@
 //
 // Skipped, with the reason printed, where Chromium or Jupyter Notebook is
 // missing (.ci/run installs Debian's `chromium` and `jupyter-notebook`).
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -24,16 +24,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KERNEL_DISPLAY_NAME, KERNEL_NAME } from "../tools/course/kernelspec";
 import { toNotebook } from "../tools/lessons/percent";
 import { chromiumMissing, launchChromium } from "../tools/slides/browser";
+import { jupyterNotebookMissing } from "./helpers/jupyter";
 
 const ROOT = path.join(__dirname, "..");
 const ARTIFACTS = path.join(ROOT, "build", "test-results", "jupyter");
 const LESSONS = ["04-batch-normalization", "06-optimizers"];
 
-function jupyterNotebookMissing(): string | null {
-  const probe = spawnSync("jupyter-notebook", ["--version"], { encoding: "utf8", timeout: 30_000 });
-  if (probe.error) return "jupyter-notebook is not on PATH (install it with: sudo apt-get install jupyter-notebook)";
-  return probe.status === 0 ? null : `\`jupyter-notebook --version\` failed: ${probe.stderr.trim()}`;
-}
 
 const missing = chromiumMissing() ?? jupyterNotebookMissing();
 if (missing !== null) console.warn(`course-jupyter-browser: skipped, ${missing}`);

@@ -15,17 +15,13 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { KERNEL_NAME } from "../tools/course/kernelspec";
+import { nbconvertMissing } from "./helpers/jupyter";
 
 const ROOT = path.join(__dirname, "..");
 
-function nbconvertMissing(): string | null {
-  const probe = spawnSync("jupyter", ["nbconvert", "--version"], { encoding: "utf8", timeout: 30_000 });
-  if (probe.error) return `jupyter is not on PATH (${probe.error.message})`;
-  return probe.status === 0 ? null : `\`jupyter nbconvert --version\` failed: ${probe.stderr.trim()}`;
-}
 
 const missing = nbconvertMissing();
-if (missing !== null) console.warn(`course-kernel-clones: skipped, ${missing}; install it with: apt-get install jupyter-nbconvert python3-nbclient python3-ipykernel`);
+if (missing !== null) console.warn(`course-kernel-clones: skipped, ${missing}`);
 
 const work = mkdtempSync(path.join(tmpdir(), "course-clones-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));

@@ -12,6 +12,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { KERNEL_NAME, writeKernelSpecFolder } from "../tools/course/kernelspec";
+import { nbconvertMissing } from "./helpers/jupyter";
 import { parseNotebook, readNotebook, type Notebook } from "../tools/notebook/notebook";
 import type { Output } from "../tools/notebook/outputs";
 import { executeNotebook } from "../tools/notebook/run-notebook";
@@ -19,16 +20,9 @@ import { executeNotebook } from "../tools/notebook/run-notebook";
 const ROOT = path.join(__dirname, "..");
 const FIXTURE = path.join(__dirname, "fixtures", "course", "nbconvert.ipynb");
 
-/** Why nbconvert cannot run here, or null when it can. */
-function nbconvertMissing(): string | null {
-  const probe = spawnSync("jupyter", ["nbconvert", "--version"], { encoding: "utf8", timeout: 30_000 });
-  if (probe.error) return `jupyter is not on PATH (${probe.error.message})`;
-  if (probe.status !== 0) return `\`jupyter nbconvert --version\` failed: ${(probe.stderr || probe.stdout).trim().split("\n").pop()}`;
-  return null;
-}
 
 const missing = nbconvertMissing();
-if (missing !== null) console.warn(`course-nbconvert: skipped, ${missing}; install it with: apt-get install jupyter-nbconvert python3-nbclient python3-ipykernel`);
+if (missing !== null) console.warn(`course-nbconvert: skipped, ${missing}`);
 
 // Inside the checkout (build/ is ignored by git): the course kernel runs the
 // tslab of the checkout that holds the notebook, and refuses a notebook outside one.

@@ -11,15 +11,11 @@ import { afterAll, describe, expect, it } from "vitest";
 import { formatHtml, formatText, parseFeedback, type CheckReport } from "../tools/exercises/check-report";
 import { selectLessons, standInSource, syntaxError } from "../tools/exercises/check-run";
 import { KERNEL_DISPLAY_NAME, KERNEL_NAME, writeKernelSpecFolder } from "../tools/course/kernelspec";
+import { nbconvertMissing as missingNbconvert } from "./helpers/jupyter";
 
 const ROOT = path.join(__dirname, "..");
 
-function nbconvertProbe(): string | null {
-  const probe = spawnSync("jupyter", ["nbconvert", "--version"], { encoding: "utf8", timeout: 30_000 });
-  if (probe.error) return `jupyter is not on PATH (${probe.error.message})`;
-  return probe.status === 0 ? null : `\`jupyter nbconvert --version\` failed: ${probe.stderr.trim()}`;
-}
-const nbconvertMissing = nbconvertProbe();
+const nbconvertMissing = missingNbconvert();
 
 describe("choosing and reading exercise files", () => {
   const all = ["01-why-deep-is-hard", "04-batch-normalization", "10-modern-recipe"];
