@@ -82,15 +82,28 @@ async function npmStart(notebooks: string, env: NodeJS.ProcessEnv): Promise<Star
   return { child, url, output: () => output };
 }
 
-/** Stops npm start, its front end and kernels (one process group), and waits for it. */
+/**
+ * Stops npm start, its front end and its kernels. Jupyter starts each kernel in
+ * a session of its own, out of reach of a signal to our process group, so the
+ * kernels are shut down through Jupyter's REST API first.
+ */
 async function stop(started: Started): Promise<void> {
+  const { origin, searchParams } = new URL(started.url);
+  const auth = { headers: { Authorization: `token ${searchParams.get("token")}` } };
+  try {
+    const kernels = (await (await fetch(`${origin}/api/kernels`, auth)).json()) as { id: string }[];
+    await Promise.all(kernels.map((k) => fetch(`${origin}/api/kernels/${k.id}`, { ...auth, method: "DELETE" })));
+  } catch {
+    // the server is gone already
+  }
   const exited = new Promise<void>((resolve) => (started.child.exitCode !== null ? resolve() : started.child.once("exit", () => resolve())));
   try {
+    process.kill(started.child.pid!, "SIGTERM"); // npm: start.ts passes it on to Jupyter, which then exits
     process.kill(-started.child.pid!, "SIGTERM");
   } catch {
     return; // already gone
   }
-  await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
   try {
     process.kill(-started.child.pid!, "SIGKILL");
   } catch {
