@@ -47,7 +47,7 @@ describe("the report", () => {
   it("splits a grader's message into expected, got, input and hint", () => {
     expect(parseFeedback(message)).toEqual({
       detail: "running mean: expected 0.5 but got 0.25 at position 1 (relative error 5.00e-1, allowed 1e-5)",
-      expected: "0.5 (position 1)", got: "0.25", input: "[[1,2]]", hint: "divide by N",
+      what: "running mean", expected: "0.5 (position 1)", got: "0.25", input: "[[1,2]]", hint: "divide by N",
     });
     expect(parseFeedback("f is not implemented yet. Hint: loop over rows")).toMatchObject({ expected: null, hint: "loop over rows" });
   });
@@ -75,7 +75,7 @@ describe("the report", () => {
     expect(html).toContain("<b>exercises/04-x.ts: 2 / 5 points</b>");
     expect(html).toContain("<th style=\"text-align:left;vertical-align:top;padding:2px 8px\">expected</th>");
     expect(html).toContain("forward &lt;b&gt;works&lt;/b&gt;");
-    expect(html).toMatch(/running stats<\/td><td [^>]*>0 \/ 3<\/td><td [^>]*><code [^>]*>0.5 \(position 1\)<\/code><\/td><td [^>]*><code [^>]*>0.25\ninput: \[\[1,2\]\]<\/code><\/td><td [^>]*>divide by N<\/td>/);
+    expect(html).toMatch(/running stats<br><small [^>]*>checked: running mean<\/small><\/td><td [^>]*>0 \/ 3<\/td><td [^>]*><code [^>]*>0.5 \(position 1\)<\/code><\/td><td [^>]*><code [^>]*>0.25\ninput: \[\[1,2\]\]<\/code><\/td><td [^>]*>divide by N<\/td>/);
   });
 });
 

@@ -38,6 +38,8 @@ export interface CheckReport {
 /** A grader's message split into the columns of the table (whatever is not recognised stays in `detail`). */
 export interface Feedback {
   detail: string;
+  /** What was compared ("running mean after one batch"), when the message says. */
+  what: string | null;
   expected: string | null;
   got: string | null;
   input: string | null;
@@ -57,10 +59,10 @@ export function parseFeedback(message: string): Feedback {
   const hint = take("hint");
   const input = take("input");
   const detail = lines.join("\n").trim();
-  const m = /expected ([\s\S]+?) but got ([\s\S]+?)(?: at position (\d+))?(?: \(relative error [^)]*\))?$/.exec(lines[0] ?? "");
-  if (m === null) return { detail, expected: null, got: null, input, hint: hint ?? notImplementedHint(detail) };
-  const where = m[3] !== undefined ? ` (position ${m[3]})` : "";
-  return { detail, expected: m[1] + where, got: m[2], input, hint };
+  const m = /^(?:(.*?): )?expected ([\s\S]+?) but got ([\s\S]+?)(?: at position (\d+))?(?: \(relative error [^)]*\))?$/.exec(lines[0] ?? "");
+  if (m === null) return { detail, what: null, expected: null, got: null, input, hint: hint ?? notImplementedHint(detail) };
+  const where = m[4] !== undefined ? ` (position ${m[4]})` : "";
+  return { detail, what: m[1] ?? null, expected: m[2] + where, got: m[3], input, hint };
 }
 
 /** A stub's "… is not implemented yet. Hint: …" carries its own hint. */
@@ -131,7 +133,7 @@ export function formatHtml(report: CheckReport): string {
       const got = f === null ? "" : f.got ?? (/ is not implemented yet\./.test(f.detail) ? "not implemented yet" : f.detail);
       const detail = f !== null && f.got !== null && f.input !== null ? `${got}\ninput: ${f.input}` : got;
       parts.push(
-        `<tr><td ${CELL}>${t.passed ? "✓" : "✗"}</td><td ${CELL}>${escapeHtml(t.name)}</td><td ${CELL}>${t.earned} / ${t.points}</td>` +
+        `<tr><td ${CELL}>${t.passed ? "✓" : "✗"}</td><td ${CELL}>${escapeHtml(t.name)}${f?.what ? `<br><small style="color:#666">checked: ${escapeHtml(f.what)}</small>` : ""}</td><td ${CELL}>${t.earned} / ${t.points}</td>` +
           `<td ${CELL}>${code(f?.expected ?? "")}</td><td ${CELL}>${f?.got === null ? escapeHtml(detail) : code(detail)}</td><td ${CELL}>${escapeHtml(f?.hint ?? "")}</td></tr>`,
       );
     }
