@@ -202,7 +202,8 @@ function runJupyter(plan: Extract<StartPlan, { kind: "jupyter" }>, notebooksDir:
   const child = spawn(plan.command, jupyterArgs(plan.frontEnd, layout, isRoot, extra), {
     cwd: layout.root,
     stdio: ["inherit", "pipe", "pipe"],
-    env: withProjectJupyterPath(process.env),
+    // Unbuffered: its output comes through a pipe now (to find the address), and prompts must not wait in a buffer.
+    env: { ...withProjectJupyterPath(process.env), PYTHONUNBUFFERED: "1" },
   });
   let announced = false;
   const announce = (url: string): void => {
