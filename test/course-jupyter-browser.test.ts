@@ -23,6 +23,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KERNEL_DISPLAY_NAME, KERNEL_NAME } from "../tools/course/kernelspec";
 import { toNotebook } from "../tools/lessons/percent";
+import { filesUnder } from "../tools/release/leak-check";
 import { chromiumMissing, launchChromium } from "../tools/slides/browser";
 import { jupyterNotebookMissing } from "./helpers/jupyter";
 
@@ -39,7 +40,7 @@ if (missing !== null) console.warn(`course-jupyter-browser: skipped, ${missing}`
  * point 1, another branch); until then only the Vega-Lite spec and text reach
  * classic Notebook, and that assertion cannot hold yet.
  */
-const chartsCarryPng = /image\/png/.test(readFileSync(path.join(ROOT, "kernel-lib", "src", "display", "show.ts"), "utf8"));
+const chartsCarryPng = filesUnder(path.join(ROOT, "kernel-lib", "src")).some((file) => file.endsWith(".ts") && readFileSync(file, "utf8").includes("image/png"));
 /** Live progress in the lessons' training runs (issue 14 point 5, another branch). */
 const lessonsShowProgress = LESSONS.every((lesson) => readFileSync(path.join(ROOT, "notebooks", "src", `${lesson}.ts`), "utf8").includes('progress: "live"'));
 
