@@ -366,7 +366,7 @@ for (let i = 0; i < 20000; i++) {
 console.log(`typical factor per layer: ${Math.exp(meanLog).toFixed(4)}; after 10 layers: ${Math.exp(10 * meanLog).toExponential(2)}`);
 
 // %% [markdown] fragment
-// The tutorial this demonstration comes from speaks of "about one millionth" after 10 layers — that is the
+// The tutorial *Learn AI Series (#40): Training Neural Networks – Practical Challenges* (scipio), where this demonstration comes from, speaks of "about one millionth" after 10 layers — that is the
 // best case $0.25^{10}$; with random pre-activations the typical product is ten times smaller again (here
 // $1.8 \cdot 10^{-7}$, and $\approx 10^{-7}$ on average). The first layer learns millions of times more slowly than the last.
 
@@ -566,3 +566,14 @@ try {
 } catch (e) {
   console.log((e as Error).message);
 }
+
+// %% [markdown] skip
+// ### Check your exercises in the notebook
+//
+// Save `exercises/01-why-deep-is-hard.ts` and run the next cell: it grades the file with the same tests and points as
+// `npm run check -- 01` (it runs that command), and shows each test with expected vs got and a hint. Run it
+// again after every change. (`check` comes from `notebooks/check.ts`, next to the lessons.)
+
+// %% skip
+import { check } from "./check";
+await check("01");

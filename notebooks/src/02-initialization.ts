@@ -95,13 +95,13 @@ show(table(symmetryRows, { digits: 3 }));
 // %% [markdown] slide
 // ## 2. The 20-layer ReLU experiment
 //
-// How large should the random values be? The tutorial this lesson builds on pushes a batch
+// How large should the random values be? The tutorial *Learn AI Series (#40): Training Neural Networks – Practical Challenges* (scipio), which this lesson builds on, pushes a batch
 // $X$ of 100 samples × 64 features (standard normal) through 20 bias-free ReLU layers of 64 units,
 // $a_\ell = \mathrm{ReLU}(a_{\ell-1} W_\ell)$, with $W_\ell$ drawn from $\mathcal{N}(0, 1)$ times a scale:
 //
 // - **small**: 0.01; **large**: 1.0; **He**: $\sqrt{2 / \text{fan\_in}}$ with fan_in = 64.
 //
-// We reproduce it (float64, one generator seeded 42 per strategy, as the tutorial reseeds for each),
+// We reproduce it (float64, one generator seeded 42 per strategy, as scipio's tutorial reseeds for each),
 // and add two more scales for later: **Xavier** $\sqrt{2 / (\text{fan\_in} + \text{fan\_out})}$ and PyTorch's
 // **default** for `Linear`, whose standard deviation is $1/\sqrt{3\,\text{fan\_in}}$ (section 5).
 
@@ -135,7 +135,7 @@ const layerStats: Stat[] = Object.entries(strategies).flatMap(([strategy, scale]
 });
 show(table(layerStats.filter((s) => s.layer === 20).map((s) => ({
   strategy: s.strategy, "mean after 20 layers": s.mean, "std after 20 layers": s.std, "dead units": `${s.dead}/64`,
-})), { digits: 4, caption: "activation statistics after 20 ReLU layers (the tutorial's printout)" }));
+})), { digits: 4, caption: "activation statistics after 20 ReLU layers (scipio's printout)" }));
 
 // %% fragment
 show(charts.line(layerStats.map((s) => ({ layer: s.layer, std: s.std, init: s.strategy })), {
@@ -150,7 +150,7 @@ show(table(Array.from({ length: 20 }, (_, l) => {
     "He mean": at("he").mean, "He std": at("he").std,
     "dead units": at("he").dead,
   };
-}), { digits: 3, caption: "per-layer statistics of the three strategies of the tutorial" }));
+}), { digits: 3, caption: "per-layer statistics of the three strategies of scipio's tutorial" }));
 
 // %% [markdown] subslide
 // ### Reading the numbers
@@ -159,7 +159,7 @@ show(table(Array.from({ length: 20 }, (_, l) => {
 //   on the log scale down to about $10^{-25}$: the signal has vanished, every unit outputs essentially nothing.
 // - **large (1.0)**: multiplied by about $\sqrt{64/2} \approx 5.7$ per layer, up to about $10^{15}$; in a real run the
 //   gradients follow and the loss becomes `NaN` (section 6).
-// - **He**: the std stays of order 1 across all 20 layers — the tutorial's conclusion, reproduced.
+// - **He**: the std stays of order 1 across all 20 layers — scipio's conclusion, reproduced.
 // - **Xavier** and **default** fall more gently but steadily: they were not designed for ReLU (section 3).
 //
 // A surprise: the **dead units are the same for every strategy**. Without biases, $\mathrm{ReLU}(c z) = c\,\mathrm{ReLU}(z)$
@@ -223,7 +223,7 @@ show(table([
 // | **He / Kaiming** (2015) | $\sigma = \sqrt{2/n_\text{in}}$ | $U\big[-\sqrt{6/n_\text{in}}, +\sqrt{6/n_\text{in}}\big]$ | ReLU and variants |
 // | **LeCun** (1998) | $\sigma = \sqrt{1/n_\text{in}}$ | $U\big[-\sqrt{3/n_\text{in}}, +\sqrt{3/n_\text{in}}\big]$ | SELU (lesson 3) |
 //
-// (The slides write $\mathcal{N}(0, \sqrt{\cdot})$ with the standard deviation as second argument.) The book's **Table 11-1**
+// (Sourav Karmakar's lecture notes *Additional Techniques for Training Neural Networks* write $\mathcal{N}(0, \sqrt{\cdot})$ with the standard deviation as second argument.) Aurélien Géron's *Hands-On Machine Learning with Scikit-Learn, Keras, and TensorFlow* (chapter 11, "Training Deep Neural Networks") states them in **Table 11-1**
 // in terms of the variance, with $\text{fan}_\text{avg} = (\text{fan}_\text{in} + \text{fan}_\text{out})/2$:
 //
 // | initialization | activation functions | $\sigma^2$ (normal) |
@@ -257,7 +257,7 @@ show(table(initializers.map(([name, fill, std, bound]) => {
 // %% [markdown] subslide
 // ### Cheat sheet, and gains
 //
-// The tutorial's quick reference for a layer with fan_in = 256 (it calls $\sqrt{1/\text{fan\_in}}$ "Xavier": that is
+// Scipio's quick reference for a layer with fan_in = 256 (it calls $\sqrt{1/\text{fan\_in}}$ "Xavier": that is
 // Glorot's value when fan_in = fan_out, and LeCun's in general). PyTorch folds the activation into a
 // **gain** (`init.calculateGain`, kernel-lib/src/init/gain.ts): $\sigma = \text{gain}/\sqrt{\text{fan}}$, e.g. $\sqrt 2$ for ReLU.
 
@@ -281,7 +281,7 @@ show(table(([["linear"], ["sigmoid"], ["tanh"], ["relu"], ["leakyRelu", 0.01], [
 //
 // $$W \sim U\Big[-\tfrac{1}{\sqrt{\text{fan\_in}}}, +\tfrac{1}{\sqrt{\text{fan\_in}}}\Big], \qquad \mathrm{Var}(W) = \frac{1}{3\,\text{fan\_in}} .$$
 //
-// One of the lecture slides says the biases start at 0. **They do not**, in PyTorch nor here: the bias
+// Karmakar's notes say the biases start at 0. **They do not**, in PyTorch nor here: the bias
 // is drawn from the same $U(\pm 1/\sqrt{\text{fan\_in}})$. This default is neither Glorot nor He — a third of LeCun's
 // variance — which is why the default-initialized deep ReLU networks of lesson 1 and of section 2 faded.
 // (Frameworks differ here: Keras' `Dense` starts from Glorot uniform with zero biases.) A wrong scale
@@ -299,7 +299,7 @@ show(table([
 // ### Re-initializing a model
 //
 // To use another scheme, overwrite the parameters in place after constructing the layers (the `_` suffix
-// means *in place*). The lecture's example, translated: a He-uniform hidden layer with a zero bias, and an
+// means *in place*). Karmakar's example, translated: a He-uniform hidden layer with a zero bias, and an
 // output layer drawn from $\mathcal{N}(0, 0.1^2)$, also with a zero bias.
 
 // %%
@@ -434,3 +434,14 @@ try {
 } catch (e) {
   console.log((e as Error).message);
 }
+
+// %% [markdown] skip
+// ### Check your exercises in the notebook
+//
+// Save `exercises/02-initialization.ts` and run the next cell: it grades the file with the same tests and points as
+// `npm run check -- 02` (it runs that command), and shows each test with expected vs got and a hint. Run it
+// again after every change. (`check` comes from `notebooks/check.ts`, next to the lessons.)
+
+// %% skip
+import { check } from "./check";
+await check("02");

@@ -60,7 +60,7 @@ console.log(`digits: ${digits.xTrain.shape[0]} training and ${digits.xTest.shape
 //
 // Both are flat in their tails: once $|z|$ is a few units, the output is stuck near a bound and the
 // derivative is nearly 0. Such a unit is **saturated**: whatever gradient arrives from above is
-// multiplied by almost nothing on its way down. This is the book's Figure 11-1, drawn by
+// multiplied by almost nothing on its way down. This is Figure 11-1 of Aurélien Géron's *Hands-On Machine Learning with Scikit-Learn, Keras, and TensorFlow* (chapter 11, "Training Deep Neural Networks"), drawn by
 // `charts.activationFunctions` (which takes the derivatives from kernel-lib's own autograd).
 
 // %%
@@ -204,7 +204,7 @@ show(table([1, 2, 3].map((layer, i) => ({
 //
 // PReLU tends to help on large data sets and can overfit small ones (the slope is one more parameter
 // per channel). The code is in kernel-lib/src/functional/activations.ts (`leakyRelu`, `prelu`, `rrelu`)
-// and the modules in kernel-lib/src/nn/activation.ts. The book's Figure 11-2 is the leaky ReLU below (drawn with a
+// and the modules in kernel-lib/src/nn/activation.ts. Géron's Figure 11-2 is the leaky ReLU below (drawn with a
 // visible slope of 0.1).
 
 // %%
@@ -245,7 +245,7 @@ console.log(`eval             ${fmt(evalPass)}   (slope (1/8 + 1/3)/2 = ${(11 / 
 //
 // ELU answers two of ReLU's problems at once: the gradient is non-zero everywhere, and negative
 // outputs pull the mean activation towards 0 (like tanh), which speeds up learning. Its price is an
-// exponential per unit. Below: the book's Figure 11-3 (ELU) together with the others.
+// exponential per unit. Below: Géron's Figure 11-3 (ELU) together with the others.
 
 // %%
 show(charts.activationFunctions([
@@ -515,3 +515,14 @@ try {
 } catch (e) {
   console.log((e as Error).message);
 }
+
+// %% [markdown] skip
+// ### Check your exercises in the notebook
+//
+// Save `exercises/03-activations.ts` and run the next cell: it grades the file with the same tests and points as
+// `npm run check -- 03` (it runs that command), and shows each test with expected vs got and a hint. Run it
+// again after every change. (`check` comes from `notebooks/check.ts`, next to the lessons.)
+
+// %% skip
+import { check } from "./check";
+await check("03");

@@ -8,7 +8,7 @@
 // - write down the four equations of batch norm, then its **backward pass**, and check it against autograd;
 // - understand the **running statistics** used in evaluation mode (and the two momentum conventions);
 // - place it correctly: `Linear(bias: false) → BatchNorm1d → ReLU → Dropout`;
-// - reproduce the 15-layer experiment of the tutorial, then **train** deep networks with and without it, at higher learning rates;
+// - reproduce the 15-layer experiment of the tutorial *Learn AI Series (#40): Training Neural Networks – Practical Challenges* (scipio), then **train** deep networks with and without it, at higher learning rates;
 // - see its weak spot, small batches, and its relatives **LayerNorm, GroupNorm, InstanceNorm**;
 // - **fold** it into the previous layer for inference, and avoid the classic `train()`/`eval()` bug.
 
@@ -107,7 +107,7 @@ show(table([
 //
 // Ioffe and Szegedy called the drift of a layer's input distribution during training **internal
 // covariate shift**: each layer keeps re-adapting to inputs whose mean and scale move under it
-// (the tutorial's example: a layer that started with mean 0, variance 1 receives inputs with mean
+// (scipio's example: a layer that started with mean 0, variance 1 receives inputs with mean
 // 3.7 and variance 0.01 a few hundred steps later). Let us watch it. A 6-layer ReLU network
 // (784 → 6 × 64 → 10, He initialization, no normalization) trains for 3 epochs; every 4 steps a callback
 // records, on 256 fixed training images, the mean and standard deviation of three units of the
@@ -154,7 +154,7 @@ show(table(driftRows.filter((r) => [4, 24, 48, 96].includes(r.step)), { digits: 
 // %% [markdown] slide
 // ## 3. The algorithm
 //
-// For a mini-batch of $m_B$ inputs $\mathbf x^{(i)}$ of one layer, per feature (the book's Equation 11-3):
+// For a mini-batch of $m_B$ inputs $\mathbf x^{(i)}$ of one layer, per feature (Equation 11-3 of Aurélien Géron's *Hands-On Machine Learning with Scikit-Learn, Keras, and TensorFlow* (chapter 11, "Training Deep Neural Networks")):
 //
 // $$\mu_B = \frac{1}{m_B}\sum_{i=1}^{m_B} \mathbf x^{(i)} \qquad
 // \sigma_B^2 = \frac{1}{m_B}\sum_{i=1}^{m_B} \bigl(\mathbf x^{(i)} - \mu_B\bigr)^2$$
@@ -168,7 +168,7 @@ show(table(driftRows.filter((r) => [4, 24, 48, 96].includes(r.step)), { digits: 
 //   ($\gamma = \sqrt{\sigma_B^2 + \epsilon}$, $\beta = \mu_B$ gives back the input), so nothing is lost in expressiveness.
 //
 // In kernel-lib: `F.batchNorm` (kernel-lib/src/functional/batch-norm.ts) and `nn.BatchNorm1d`
-// (kernel-lib/src/nn/normalization.ts). The tutorial's demo: a batch of 32 × 64 values with mean 3 and standard deviation 5.
+// (kernel-lib/src/nn/normalization.ts). Scipio's demo: a batch of 32 × 64 values with mean 3 and standard deviation 5.
 
 // %%
 const z = randn([32, 64], { generator: new Generator(42) }).mul(5).add(3);
@@ -182,7 +182,7 @@ console.log(`after BN:  mean = ${after.mean.toFixed(4)}, std = ${after.std.toFix
 console.log(`F.batchNorm vs the four equations by hand: max |difference| = ${byHand.sub(zBn).abs().max().item().toExponential(1)}`);
 
 // %% [markdown] fragment
-// As in the tutorial (mean ≈ 3, std ≈ 5 before; 0.0000 and 1.0000 after; the random numbers differ,
+// As in scipio's tutorial (mean ≈ 3, std ≈ 5 before; 0.0000 and 1.0000 after; the random numbers differ,
 // so the first line does too). The standard deviation after is a hair below 1 because of $\epsilon$:
 // $\sqrt{\sigma^2/(\sigma^2 + \epsilon)} \approx 1 - \epsilon/(2\sigma^2)$.
 
@@ -233,8 +233,8 @@ show(table([
   { gradient: "dL/dγ", "relative error vs autograd": relErr(ours.dgamma, gammaB.grad!) },
   { gradient: "dL/dβ", "relative error vs autograd": relErr(ours.dbeta, betaB.grad!) },
 ], { digits: 2 }));
-const check = gradcheck((x, w, b) => F.batchNorm(x, null, null, w, b, { training: true }), [xB, gammaB, betaB]);
-console.log(`gradcheck of F.batchNorm against finite differences: ok = ${check.ok}, max relative error = ${check.maxRelativeError.toExponential(1)}`);
+const bnGradcheck = gradcheck((x, w, b) => F.batchNorm(x, null, null, w, b, { training: true }), [xB, gammaB, betaB]);
+console.log(`gradcheck of F.batchNorm against finite differences: ok = ${bnGradcheck.ok}, max relative error = ${bnGradcheck.maxRelativeError.toExponential(1)}`);
 console.log(`Σᵢ dL/dxᵢ per feature: ${ours.dx.sum(0).toFlatArray().map((v) => v.toExponential(0)).join(", ")}`);
 
 // %% [markdown] fragment
@@ -251,7 +251,7 @@ console.log(`Σᵢ dL/dxᵢ per feature: ${ours.dx.sum(0).toFlatArray().map((v) 
 //
 // $$\text{running} \leftarrow (1 - \text{momentum})\cdot\text{running} + \text{momentum}\cdot\text{batch statistic} \qquad\text{(PyTorch, kernel-lib: momentum = 0.1)}$$
 //
-// Keras and the slides write the same average the other way round,
+// Keras and Sourav Karmakar's lecture notes *Additional Techniques for Training Neural Networks* write the same average the other way round,
 // $\text{moving} \leftarrow \text{momentum}\cdot\text{moving} + (1 - \text{momentum})\cdot\text{batch}$ with
 // momentum 0.9 to 0.99: Keras' momentum is $1 -$ PyTorch's. Two details: the running **variance**
 // receives the **unbiased** batch variance ($\times\, m_B/(m_B - 1)$) while the forward pass uses the
@@ -294,7 +294,7 @@ try {
 // %% [markdown] slide
 // ## 6. Where to put it
 //
-// The pattern of the slides, for a hidden block of an MLP:
+// The pattern of Karmakar's notes, for a hidden block of an MLP:
 //
 // **`Linear(bias: false) → BatchNorm1d → ReLU → Dropout`**
 //
@@ -321,7 +321,7 @@ console.log(`parameters: ${block.numParameters()} (Linear 784·64 = ${784 * 64},
 // %% [markdown] slide
 // ## 7. Fifteen layers with and without batch norm
 //
-// The tutorial's experiment: a batch of 64 inputs with 128 features, 15 layers of
+// Scipio's experiment: a batch of 64 inputs with 128 features, 15 layers of
 // $z = xW$ with He-scaled weights $W \sim \mathcal N(0, 2/128)$, ReLU after each, with and without BN
 // (γ = 1, β = 0) between the product and the ReLU; mean and standard deviation of every layer's output.
 // Both runs here use the same input and the same 15 weight matrices, so only BN differs. With BN, the
@@ -389,7 +389,7 @@ show(charts.line(
 // %% [markdown] fragment
 // At the small learning rate both networks train, the BN one faster. At 0.2 the plain network blows
 // up (the loss becomes NaN and `fit` stops), while the BN network trains normally: batch norm keeps every layer's input at a fixed scale, so a large step cannot snowball
-// through the layers. That is the practical promise of the book: more stable training, **larger
+// through the layers. That is the practical promise of Géron's chapter: more stable training, **larger
 // learning rates**, faster convergence, and less sensitivity to the initialization.
 
 // %% [markdown] notes
@@ -431,7 +431,7 @@ show(table([2, 4, 8, 16, 32, 64, 128, 256].map((m) => {
 // (each sample is perturbed by its batch-mates, a little like dropout), but with tiny batches it
 // dominates, and the training-time behaviour drifts away from the evaluation-time one (running statistics).
 //
-// Batch size does not decide everything, though. The slides' MNIST experiment, 100 epochs each:
+// Batch size does not decide everything, though. Karmakar's MNIST experiment, 100 epochs each:
 //
 // | batch size | train accuracy | validation accuracy | test accuracy | time |
 // |---|---|---|---|---|
@@ -483,7 +483,7 @@ show(table(norms.map(([name, f, axes]) => {
 }), { digits: 2 }));
 
 // %% [markdown] notes
-// The slides summarize: batch norm is most common in CNNs, layer norm in transformers, group norm when
+// Hédi Hadiji's slides *Deep Learning Class 5: Training Neural Networks* (CentraleSupélec) sum up: batch norm is most common in CNNs, layer norm in transformers, group norm when
 // channels can be grouped meaningfully (and when batches are small, e.g. detection and segmentation).
 
 // %% [markdown] slide
@@ -535,7 +535,7 @@ console.log(`test accuracy: ${diagnostics.accuracy(outBn, digits.yTest).toFixed(
 // statistics. (The opposite mistake, training in eval mode, normalizes with frozen statistics and never
 // updates them.) `fit`, `evaluate` and `predict` switch modes for you; a hand-written loop must call
 // `model.train()` before the training batches and `model.eval()` before evaluating, exactly like the
-// slides' PyTorch loops. Below, the BN network of section 8 evaluated correctly, then in training mode on
+// PyTorch loops of Karmakar's notes. Below, the BN network of section 8 evaluated correctly, then in training mode on
 // batches of 50 test images: once in their usual mixed order, once sorted by class.
 
 // %%
@@ -621,3 +621,14 @@ try {
 } catch (e) {
   console.log((e as Error).message);
 }
+
+// %% [markdown] skip
+// ### Check your exercises in the notebook
+//
+// Save `exercises/04-batch-normalization.ts` and run the next cell: it grades the file with the same tests and points as
+// `npm run check -- 04` (it runs that command), and shows each test with expected vs got and a hint. Run it
+// again after every change. (`check` comes from `notebooks/check.ts`, next to the lessons.)
+
+// %% skip
+import { check } from "./check";
+await check("04");

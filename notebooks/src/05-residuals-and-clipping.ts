@@ -459,3 +459,14 @@ try {
 } catch (e) {
   console.log((e as Error).message);
 }
+
+// %% [markdown] skip
+// ### Check your exercises in the notebook
+//
+// Save `exercises/05-residuals-and-clipping.ts` and run the next cell: it grades the file with the same tests and points as
+// `npm run check -- 05` (it runs that command), and shows each test with expected vs got and a hint. Run it
+// again after every change. (`check` comes from `notebooks/check.ts`, next to the lessons.)
+
+// %% skip
+import { check } from "./check";
+await check("05");

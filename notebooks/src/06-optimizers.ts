@@ -99,7 +99,7 @@ show(charts.lossSurfaceTrajectories({ f: quadratic.f, paths: sgdPaths.slice(0, 2
 
 // %%
 const [lrDemo, alpha] = [0.1, 0.9];
-let wHand = [...quadratic.start], vHand = [0, 0]; // the lecture's form, by hand
+let wHand = [...quadratic.start], vHand = [0, 0]; // the form of Karmakar's lecture notes, by hand
 const wEngine = tensor(quadratic.start, { dtype: "float64", requiresGrad: true });
 const sgdMomentum = new optim.SGD([wEngine], { lr: lrDemo, momentum: alpha }); // PyTorch's form
 let largestGap = 0;
@@ -157,7 +157,7 @@ show(table(escapes, { digits: 3 }));
 // ## 3. Nesterov's accelerated gradient
 //
 // Momentum will move the weights by about $\alpha v_{t-1}$ anyway. Nesterov's idea: compute the gradient **there**, at the
-// look-ahead point, rather than where we stand (the book's Figure 11-6 draws the two vectors):
+// look-ahead point, rather than where we stand (Figure 11-6 of Aurélien Géron's *Hands-On Machine Learning with Scikit-Learn, Keras, and TensorFlow* (chapter 11, "Training Deep Neural Networks") draws the two vectors):
 //
 // | | velocity | update |
 // |---|---|---|
@@ -179,7 +179,7 @@ show(table(escapes, { digits: 3 }));
 // "somewhere else": its parameter *is* the look-ahead point. The cell below checks it to rounding error.
 
 // %%
-let wNag = [...quadratic.start], vNag = [0, 0]; // the lecture's form: gradient at the look-ahead point
+let wNag = [...quadratic.start], vNag = [0, 0]; // Karmakar's form: gradient at the look-ahead point
 const pEngine = tensor(quadratic.start, { dtype: "float64", requiresGrad: true });
 const nesterov = new optim.SGD([pEngine], { lr: lrDemo, momentum: alpha, nesterov: true });
 let nagGap = 0;
@@ -190,7 +190,7 @@ for (let t = 0; t < 60; t++) {
   wNag = wNag.map((w, i) => w - vNag[i]);
   pEngine.grad = tensor(quadratic.grad(pEngine.data[0], pEngine.data[1]), { dtype: "float64" });
   nesterov.step();
-  // optim.SGD's parameter is the look-ahead point w − α·v of the lecture's form
+  // optim.SGD's parameter is the look-ahead point w − α·v of Karmakar's form
   nagGap = Math.max(nagGap, ...wNag.map((w, i) => Math.abs(w - alpha * vNag[i] - pEngine.data[i])));
 }
 console.log(`60 steps: largest |(w − α·v)(lecture form) − p(optim.SGD, nesterov)| = ${nagGap.toExponential(1)}`);
@@ -428,7 +428,7 @@ show(charts.lossSurfaceTrajectories({ f: rosenbrock.f, paths: pathsOf(rosenbrock
 // %% [markdown] slide
 // ## 7. Which optimizer?
 //
-// The book's summary (Table 11-2; more stars = better):
+// Géron's summary (Table 11-2; more stars = better):
 //
 // | class | convergence speed | convergence quality |
 // |---|---|---|
@@ -548,3 +548,14 @@ try {
 } catch (e) {
   console.log((e as Error).message);
 }
+
+// %% [markdown] skip
+// ### Check your exercises in the notebook
+//
+// Save `exercises/06-optimizers.ts` and run the next cell: it grades the file with the same tests and points as
+// `npm run check -- 06` (it runs that command), and shows each test with expected vs got and a hint. Run it
+// again after every change. (`check` comes from `notebooks/check.ts`, next to the lessons.)
+
+// %% skip
+import { check } from "./check";
+await check("06");

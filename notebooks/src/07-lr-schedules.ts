@@ -134,9 +134,9 @@ show(table(rateRuns.map(({ lr, log, model }) => {
 //   settle. That is a learning-rate *schedule*.
 
 // %% [markdown] subslide
-// ### The batch-size experiment from the slides
+// ### The batch-size experiment from Karmakar's lecture notes
 //
-// The slides train the same MNIST classifier for 100 epochs with two batch sizes:
+// In Sourav Karmakar's lecture notes *Additional Techniques for Training Neural Networks*, the same MNIST classifier trains for 100 epochs with two batch sizes:
 //
 // | batch size | train acc. | validation acc. | test acc. | time |
 // |---:|---:|---:|---:|---:|
@@ -145,7 +145,7 @@ show(table(rateRuns.map(({ lr, log, model }) => {
 //
 // After 100 epochs both end in the same place, but the batch-64 curves zig-zag much more
 // on the way (each epoch is 16× more steps, each one noisier), and the run takes longer on the
-// same hardware. The slides' conclusion: the oscillations come from the mini-batch
+// same hardware. Their conclusion: the oscillations come from the mini-batch
 // approximation, and decaying the learning rate is how to damp them toward the end.
 // (A zig-zag loss is also one of the signals for *raising* the batch size — lesson 8.)
 
@@ -328,10 +328,10 @@ show(charts.lrSchedule(shapes, { xTitle: "epoch", title: "Schedules with a shape
 // %% [markdown] subslide
 // ### The seed's table, reproduced
 //
-// The tutorial compares three schedules over 100 epochs from $\eta_0 = 0.001$: step decay halving every
+// The tutorial *Learn AI Series (#40): Training Neural Networks – Practical Challenges* (scipio) compares three schedules over 100 epochs from $\eta_0 = 0.001$: step decay halving every
 // 30 epochs, cosine annealing over 100 epochs with $\eta_{\min} = 10^{-6}$, and 10 epochs of linear warmup
 // followed by a cosine over the remaining 90 (same $\eta_{\min}$). Here they are with kernel-lib's
-// functions, printed with six decimals as the tutorial does.
+// functions, printed with six decimals as scipio's tutorial does.
 
 // %% fragment
 const seedEpochs = [0, 5, 10, 20, 30, 50, 70, 90, 99];
@@ -344,7 +344,7 @@ const seedRows = seedEpochs.map((e) => ({
 show(table(seedRows, { caption: "η at selected epochs (η₀ = 0.001)" }));
 
 // %% [markdown] fragment
-// Every entry equals what the tutorial's Python prints (for instance $0.000794$ for cosine at epoch 30,
+// Every entry equals what scipio's Python prints (for instance $0.000794$ for cosine at epoch 30,
 // $0.000883$ for warmup + cosine, $0.000125$ for step decay from epoch 90 on). Two details worth noticing:
 //
 // - the warmup rate is exactly $0$ at epoch 0: that first epoch trains nothing. PyTorch's `LinearLR` (and ours)
@@ -511,7 +511,7 @@ show(charts.line(
 // - reduce-on-plateau can only react after the validation loss has stalled, so in a short run it cuts late
 //   (look at its rate in the chart below);
 // - **too early** decay has by far the highest training loss: after 3 epochs its rate is below $3\cdot10^{-3}$
-//   and training has effectively stopped. This is the first caveat of the slides.
+//   and training has effectively stopped. This is the first caveat in Karmakar's notes.
 
 // %% [markdown] notes
 // If a student asks why 1cycle's lr curve rises to 0.2 and momentum cycles: OneCycleLR writes both the lr and
@@ -606,3 +606,14 @@ try {
 } catch (err) {
   console.log((err as Error).message);
 }
+
+// %% [markdown] skip
+// ### Check your exercises in the notebook
+//
+// Save `exercises/07-lr-schedules.ts` and run the next cell: it grades the file with the same tests and points as
+// `npm run check -- 07` (it runs that command), and shows each test with expected vs got and a hint. Run it
+// again after every change. (`check` comes from `notebooks/check.ts`, next to the lessons.)
+
+// %% skip
+import { check } from "./check";
+await check("07");

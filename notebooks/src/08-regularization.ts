@@ -244,7 +244,7 @@ console.log(`largest |difference| between the two weight matrices: ${Math.max(..
 // decay is divided away; a weight with tiny gradients is decayed at nearly full step size. **AdamW**
 // (Loshchilov & Hutter) *decouples* the decay: $\theta \leftarrow \theta - \eta\lambda\theta$ outside the adaptive
 // step, the same relative shrink for every weight. (Source: `kernel-lib/src/optim/adam.ts`, option
-// `decoupledWeightDecay`; the slides: "applied directly to parameters, not to gradients: improves stability".)
+// `decoupledWeightDecay`; Hédi Hadiji's slides *Deep Learning Class 5: Training Neural Networks* (CentraleSupélec): "applied directly to parameters, not to gradients: improves stability".)
 //
 // A controlled experiment: 400 weights start at 1; the data gradient is pure zero-mean noise — std 10 for
 // half of them ("loud"), 0.01 for the other half ("quiet") — so only the regularizer has an opinion about where
@@ -289,7 +289,7 @@ show(charts.line([
 // ## 5. Dropout
 //
 // During training, each unit of a layer is switched off at random on every forward pass (Srivastava et al., 2014).
-// With drop probability $p$ (the slides' recipe):
+// With drop probability $p$ (the recipe of Sourav Karmakar's lecture notes *Additional Techniques for Training Neural Networks*):
 //
 // 1. draw $v_i \sim U[0, 1]$ for every unit $i$ of the layer;
 // 2. where $v_i < p$ set the mask to 0 — about $p\cdot 100\,\%$ of the units are dropped;
@@ -306,7 +306,7 @@ show(charts.line([
 // carefully which $p$ a text means: `nn.Dropout(0.3)` drops 30 %.
 
 // %% subslide
-// The tutorial's demo: eight activations 1 … 8, four dropout samples at rate 0.5.
+// The tutorial *Learn AI Series (#40): Training Neural Networks – Practical Challenges* (scipio) demonstrates it: eight activations 1 … 8, four dropout samples at rate 0.5.
 const a8 = tensor([1, 2, 3, 4, 5, 6, 7, 8]);
 const dropGen = new Generator(42);
 console.log(`original: [${Array.from(a8.data).join(", ")}]  mean ${a8.mean().item().toFixed(2)}`);
@@ -317,7 +317,7 @@ for (let k = 1; k <= 4; k++) {
 }
 
 // %% [markdown] fragment
-// Our generator is not NumPy's, so the masks differ from the tutorial's printout, but the behaviour is the same:
+// Our generator is not NumPy's, so the masks differ from scipio's printout, but the behaviour is the same:
 // kept values are doubled ($1/(1-0.5)$), about half the units are active, and each sample's mean scatters around
 // the original mean of 4.5. Averaging many samples — inverted, and in the keep-probability convention — shows the
 // two conventions agree in expectation:
@@ -346,12 +346,12 @@ show(table(Array.from(a8.data).map((h, i) => ({
 //
 // | where | typical rate $p$ (drop) |
 // |---|---|
-// | input layer | 0 – 0.2 (the tutorial: 0.0 – 0.1, "rarely drop inputs"; the lecture notes: 0.1 – 0.2) |
+// | input layer | 0 – 0.2 (scipio's tutorial: 0.0 – 0.1, "rarely drop inputs"; Karmakar's notes: 0.1 – 0.2) |
 // | fully connected hidden layers | 0.3 – 0.5; **0.5 is the classic**; 0.2 – 0.3 if 0.5 makes the model underfit |
 // | convolutional layers | 0.1 – 0.3 (neighbouring pixels are redundant, spatial structure matters) |
 // | just before the output | 0 (do not randomize the predictions) |
 //
-// The slides add that anything in 0.2 – 0.8 is seen in practice. More dropout is stronger regularization and slower
+// Karmakar adds that anything in 0.2 – 0.8 is seen in practice. More dropout is stronger regularization and slower
 // convergence. In a `Sequential`, the usual place is right after the activation:
 // `Linear → ReLU → Dropout(p) → Linear → …` (with batch norm: `Linear → BatchNorm1d → ReLU → Dropout`, lesson 4).
 //
@@ -488,7 +488,7 @@ console.log(`maxNorm_(c = 1): ${rescaled} of ${w1Copy.shape[0]} rows rescaled; l
 // best weights** (the last ones are already overfit). Early stopping limits the *effective* capacity: within a limited
 // number of steps from a small initialization, not every weight configuration can be reached.
 //
-// The tutorial simulates it with a training curve $0.8e^{-t/30} + 0.05$ and a validation curve that adds
+// Scipio's tutorial simulates it with a training curve $0.8e^{-t/30} + 0.05$ and a validation curve that adds
 // $0.001\max(0, t-80)^{1.3}$, over 200 epochs:
 
 // %% fragment
@@ -501,19 +501,19 @@ for (const t of simEpochs) {
   else if (++simWait >= 10) { simStop = t; break; }
 }
 show(charts.line(simEpochs.flatMap((t) => [{ epoch: t, loss: simTrain[t], curve: "train" }, { epoch: t, loss: simVal[t], curve: "validation" }]),
-  { x: "epoch", y: "loss", color: "curve", title: "The tutorial's simulated curves" }));
+  { x: "epoch", y: "loss", color: "curve", title: "Scipio's simulated curves" }));
 console.log(`training loss at epoch 199: ${simTrain[199].toFixed(4)} (still decreasing)`);
 console.log(`validation loss at epoch 199: ${simVal[199].toFixed(4)} (increasing)`);
 console.log(`best validation loss ${simBest.toFixed(4)} at epoch ${simBestEpoch} (training loss there ${simTrain[simBestEpoch].toFixed(4)})`);
 console.log(`patience 10 stops at epoch ${simStop}, saving ${200 - simStop} of 200 epochs`);
 
 // %% [markdown] fragment
-// The same numbers as the tutorial's printout: best epoch 82 (validation 0.1045, training 0.1020), a stop ten epochs
+// The same numbers as scipio's printout: best epoch 82 (validation 0.1045, training 0.1020), a stop ten epochs
 // later, and 108 epochs of compute saved. On real curves the minimum is noisy: `minDelta` ignores tiny improvements,
 // and `patience` must outlast a bump.
 //
-// Opinions differ on its place today. The tutorial calls early stopping the simplest, cheapest, most effective
-// regularizer ("always use it"); the slides note it is *not very common these days* — modern recipes fix the training
+// Opinions differ on its place today. Scipio's tutorial calls early stopping the simplest, cheapest, most effective
+// regularizer ("always use it"); Karmakar's notes say it is *not very common these days* — modern recipes fix the training
 // length with a schedule (lesson 7) and regularize otherwise, keeping only the best checkpoint. Both agree on the
 // mechanics below.
 
@@ -762,7 +762,7 @@ show(charts.line(
 // 2. `dropoutBackward(dOut, mask)` — checked against autograd (1 pt);
 // 3. `l2PenaltyWithGrad(weights, λ, n)` — $(\lambda/n)\sum\lVert W\rVert_F^2$ and its gradient, against `regularization.l2Penalty` (2 pts);
 // 4. `EarlyStopper` — patience, `minDelta`, best epoch, a deep copy of the best weights and `restore()`; graded on the
-//    tutorial's simulated curves (best 82, stop at 92) and tricky cases (5 pts);
+//    scipio's simulated curves (best 82, stop at 92) and tricky cases (5 pts);
 // 5. `mcDropoutStats(predictions)` — mean, population std and predicted class over T stochastic passes, against
 //    `regularization.mcDropoutPredict` (5 pts);
 // 6. `dropoutEval(x, p)` — dropout at evaluation time (1 pt);
@@ -791,3 +791,14 @@ try {
 } catch (err) {
   console.log((err as Error).message);
 }
+
+// %% [markdown] skip
+// ### Check your exercises in the notebook
+//
+// Save `exercises/08-regularization.ts` and run the next cell: it grades the file with the same tests and points as
+// `npm run check -- 08` (it runs that command), and shows each test with expected vs got and a hint. Run it
+// again after every change. (`check` comes from `notebooks/check.ts`, next to the lessons.)
+
+// %% skip
+import { check } from "./check";
+await check("08");

@@ -59,7 +59,7 @@ function barChart(rows: Record<string, unknown>[], o: { category: string; value:
 //
 // Picture two tasks. Task A has a big labelled data set, and a deep network already solves it.
 // Task B is similar — same kind of inputs — but has only a few labelled examples.
-// The book's Figure 11-4 draws the idea: copy the trained network for A, throw away its output
+// Figure 11-4 of Aurélien Géron's *Hands-On Machine Learning with Scikit-Learn, Keras, and TensorFlow* (chapter 11, "Training Deep Neural Networks") draws the idea: copy the trained network for A, throw away its output
 // layer (and perhaps the top hidden layers), put a **new head** on top, and train that for B.
 //
 // ```
@@ -289,13 +289,13 @@ show(charts.line(
 // fully connected network trained on five digits learns something else: its hidden units are closer
 // to *templates of those five digits*.
 //
-// The book behind the chapter summary makes the same confession about its own transfer example: its
+// Géron's book makes the same confession about its own transfer example: its
 // large gain appeared only after many configurations were tried, and it shrinks or reverses with other
 // seeds or classes. Trying setups until the new method wins, and reporting only that run, is how false
 // results get published. Always compare against a from-scratch baseline, on several seeds.
 
 // %% [markdown] notes
-// The book's Fashion-MNIST transfer example shows a large gain, and its author admits he tried many
+// Géron's Fashion-MNIST transfer example shows a large gain, and its author admits he tried many
 // configurations before finding one where transfer won. Our measurement reproduces the honest version:
 // dense nets transfer poorly. The next slide shows *why* with linear probes.
 
@@ -359,7 +359,7 @@ show(barChart(probes, { category: "representation", value: "probe accuracy", tit
 // ## 4. Unsupervised pretraining
 //
 // What if no network for a related task exists, labels are scarce, but unlabelled inputs are plentiful?
-// The book's Figure 11-5 shows the workflow:
+// Géron's Figure 11-5 shows the workflow:
 //
 // 1. train a model on **all the unlabelled data** for a task that needs no labels — classically an
 //    **autoencoder** (reconstruct the input through a narrow middle layer), or a GAN;
@@ -443,7 +443,7 @@ show(table(aeRows, { digits: 3 }));
 // - **language**: predict the next word (GPT) or a masked-out word (BERT) — trillions of free labels;
 // - **vision**: predict how an image was rotated, solve a jigsaw of its patches, or recognize two crops
 //   of the same image among many (contrastive learning, e.g. SimCLR);
-// - **auxiliary tasks**: the book's example — to recognize faces with few pictures per person, first
+// - **auxiliary tasks**: Géron's example — to recognize faces with few pictures per person, first
 //   train a network to tell whether two pictures show the same person (easy to label from any photo
 //   collection), then reuse its lower layers.
 //
@@ -673,3 +673,14 @@ try {
 } catch (e) {
   console.log((e as Error).message);
 }
+
+// %% [markdown] skip
+// ### Check your exercises in the notebook
+//
+// Save `exercises/09-transfer-learning.ts` and run the next cell: it grades the file with the same tests and points as
+// `npm run check -- 09` (it runs that command), and shows each test with expected vs got and a hint. Run it
+// again after every change. (`check` comes from `notebooks/check.ts`, next to the lessons.)
+
+// %% skip
+import { check } from "./check";
+await check("09");

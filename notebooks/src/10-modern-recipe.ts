@@ -10,7 +10,7 @@
 //
 // 1. the standard recipe — architecture, regularization, optimization, monitoring — with its defaults;
 // 2. which failure mode each ingredient addresses;
-// 3. what the recipe does on a simulated run (the tutorial's) and on a **real** one, against a naive baseline;
+// 3. what the recipe does on a simulated run (from the tutorial *Learn AI Series (#40): Training Neural Networks – Practical Challenges* (scipio)) and on a **real** one, against a naive baseline;
 // 4. how to read a run like a doctor: measure the symptoms (loss curves, gradient norms per layer, dead
 //    units) and name the likely failure — on five deliberately broken runs.
 
@@ -67,9 +67,9 @@ void manualSeed(10);
 // one slide; the rest of this lesson tests it on a real run and then breaks runs on purpose.
 
 // %% [markdown] slide
-// ## 2. The tutorial's simulated recipe run
+// ## 2. Scipio's simulated recipe run
 //
-// The tutorial ends with a *simulated* run of the full recipe: learning rate $10^{-3}$, 10 warmup epochs,
+// The tutorial *Learn AI Series (#40): Training Neural Networks – Practical Challenges* (scipio) ends with a *simulated* run of the full recipe: learning rate $10^{-3}$, 10 warmup epochs,
 // a budget of 200 epochs, patience 15, dropout 0.3. Its loss curves are formulas, not training:
 //
 // $$\text{train}(t) = 0.6\,e^{-t/25} + 0.02, \qquad \text{val}(t) = 0.65\,e^{-t/25} + 0.03 + 0.0005\,\max(0, t - 100)^{1.2},$$
@@ -109,7 +109,7 @@ show(charts.line(
 ));
 
 // %% [markdown] fragment
-// These are the numbers the tutorial's own program arrives at: the validation loss bottoms out at epoch
+// These are the numbers scipio's own program arrives at: the validation loss bottoms out at epoch
 // 100 (0.0419), early stopping fires 15 epochs later at epoch 115, and 85 of the 200 epochs are saved.
 // The simulation checks the *bookkeeping* (warmup, when the schedule peaks, when early stopping fires),
 // but its curves were written down, not measured. Now for real.
@@ -425,7 +425,7 @@ show(charts.gradientNorms(
 //
 // - The recipe: ReLU + He init + (Linear without bias → BatchNorm → ReLU → Dropout); AdamW with warmup +
 //   cosine per step; mini-batches of 32–256; early stopping with restored best weights; monitor everything.
-// - Reproduced the tutorial's simulated run (best epoch, stop 15 epochs later), then measured the recipe
+// - Reproduced scipio's simulated run (best epoch, stop 15 epochs later), then measured the recipe
 //   on real data against a naive baseline.
 // - Read a run like a doctor: chance-level loss $\ln C$, loss spikes, first/last gradient-norm ratio,
 //   dead fractions, and the validation loss turning up while the training loss falls.
@@ -484,3 +484,14 @@ try {
 } catch (e) {
   console.log((e as Error).message);
 }
+
+// %% [markdown] skip
+// ### Check your exercises in the notebook
+//
+// Save `exercises/10-modern-recipe.ts` and run the next cell: it grades the file with the same tests and points as
+// `npm run check -- 10` (it runs that command), and shows each test with expected vs got and a hint. Run it
+// again after every change. (`check` comes from `notebooks/check.ts`, next to the lessons.)
+
+// %% skip
+import { check } from "./check";
+await check("10");

@@ -1,57 +1,84 @@
 /**
- * The Jupyter kernelspec that runs the course's notebooks on this checkout's
- * own tslab (`node_modules/.bin/tslab`, the version the runner is tested with).
+ * The Jupyter kernelspec of the course: kernel "typescript-course", display
+ * name "TypeScript (course)". Its folder holds kernel.json and a launcher
+ * (kernel-launcher.cjs, copied as launch.cjs) that finds the course checkout
+ * holding the notebook (Jupyter starts kernels in the notebook's folder) and
+ * runs that checkout's tslab. So one spec serves every clone: several clones,
+ * a moved clone or a deleted clone never break one another.
  *
- *   npm run kernel:install     (also run by `npm install`, via `prepare`)
+ *   npm run kernel:install     (also run by `npm install`, via `prepare`, and by `npm start`)
  *   npm run kernel:remove
  *
  * Where it goes:
- * - project-local: `<repo>/.jupyter/kernels/tslab/`, found by Jupyter when
- *   `JUPYTER_PATH=<repo>/.jupyter` (as `npm start` and the nbconvert test
- *   set it). JUPYTER_PATH comes first in Jupyter's search, so it wins over
- *   any other "tslab" spec.
- * - per user: `$JUPYTER_DATA_DIR/kernels/tslab/` (default
+ * - project-local: `<repo>/.jupyter/kernels/typescript-course/`, found by
+ *   Jupyter when `JUPYTER_PATH=<repo>/.jupyter` (as `npm start` sets it), so
+ *   `npm start` works even where the per-user folder cannot be written.
+ * - per user: `$JUPYTER_DATA_DIR/kernels/typescript-course/` (default
  *   `~/.local/share/jupyter`, `~/Library/Jupyter` on macOS,
- *   `%APPDATA%\jupyter` on Windows), so VS Code and a plain `jupyter lab`
- *   find it too. Skipped when CI is set: a clone that CI deletes afterwards
- *   must not leave a kernel pointing at it.
+ *   `%APPDATA%\jupyter` on Windows), so VS Code, a plain `jupyter lab` and
+ *   `jupyter nbconvert` find it too. Skipped when CI is set: CI writes nothing
+ *   outside its checkout.
  *
- * Why the name "tslab", the name `tslab install` uses: the notebooks'
- * metadata says `kernelspec.name: "tslab"` (tools/lessons writes it), so they
- * open with either spec. Both start the same tslab: a globally installed
- * tslab looks for `node_modules/tslab` above the notebook's folder and runs
- * that one. To avoid clobbering a user's own spec, the per-user install
- * writes only where there is no "tslab" spec or one this script wrote; a
- * foreign one is kept and reported. Removal deletes only specs this script
- * wrote for this checkout (recognised by `metadata.written_by` and
- * `metadata.project` in kernel.json).
+ * Why a name of its own: `tslab install` writes a spec named "tslab"; ours must
+ * never overwrite or remove a user's. The notebooks' metadata names exactly this
+ * kernel with exactly this display name (tools/lessons/percent.ts), so opening
+ * and saving a notebook adds no kernelspec diff. Install writes only where
+ * there is no spec of this name or one this script wrote (`metadata.written_by`
+ * in kernel.json); removal deletes only those. `kernel:remove` also removes a
+ * "tslab" spec that an earlier version of this script wrote (same marker),
+ * never one it did not write.
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
-export const KERNEL_NAME = "tslab";
+export const KERNEL_NAME = "typescript-course";
 export const KERNEL_DISPLAY_NAME = "TypeScript (course)";
+/** The name earlier versions of this script used (tslab's own); removed by `kernel:remove` when ours. */
+export const LEGACY_KERNEL_NAME = "tslab";
 /** Marks kernel.json files this script wrote. */
 export const WRITTEN_BY = "deep-training-course tools/course/kernelspec.ts";
 /** This checkout's root folder. */
 export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
+/** The launcher's file name inside a kernelspec folder. */
+export const LAUNCHER = "launch.cjs";
+const LAUNCHER_SOURCE = path.join(__dirname, "kernel-launcher.cjs");
 
 export interface KernelSpec {
   argv: string[];
   display_name: string;
   language: string;
-  metadata: { written_by: string; project: string };
+  interrupt_mode: "signal";
+  metadata: { written_by: string };
 }
 
-/** kernel.json for a checkout: its own tslab, started with Jupyter's connection file. */
-export function courseKernelSpec(root: string = PROJECT_ROOT): KernelSpec {
+/**
+ * kernel.json for a spec folder: node runs the launcher stored beside it.
+ * `node` comes from the PATH of whatever starts Jupyter (npm start, VS Code, a
+ * shell): a path to today's node binary would break when node is upgraded.
+ */
+export function courseKernelSpec(specDir: string): KernelSpec {
   return {
-    argv: [path.join(root, "node_modules", ".bin", "tslab"), "kernel", "--config-path", "{connection_file}"],
+    argv: ["node", path.join(specDir, LAUNCHER), "{connection_file}"],
     display_name: KERNEL_DISPLAY_NAME,
     language: "typescript",
-    metadata: { written_by: WRITTEN_BY, project: root },
+    interrupt_mode: "signal",
+    metadata: { written_by: WRITTEN_BY },
   };
+}
+
+/** The files of a spec folder, by name. */
+export function kernelSpecFiles(specDir: string): Record<string, string> {
+  return {
+    "kernel.json": `${JSON.stringify(courseKernelSpec(specDir), null, 1)}\n`,
+    [LAUNCHER]: readFileSync(LAUNCHER_SOURCE, "utf8"),
+  };
+}
+
+/** Writes the spec's files into `specDir` (created); for tests and tools that need a spec elsewhere. */
+export function writeKernelSpecFolder(specDir: string): void {
+  mkdirSync(specDir, { recursive: true });
+  for (const [name, text] of Object.entries(kernelSpecFiles(specDir))) writeFileSync(path.join(specDir, name), text);
 }
 
 /** The folder to put in JUPYTER_PATH for the project-local spec. */
@@ -98,7 +125,7 @@ export type SpecStatus =
 
 export interface SpecOutcome {
   where: "project" | "user";
-  /** The spec's folder (…/kernels/tslab), or null when skipped. */
+  /** The spec's folder (…/kernels/typescript-course), or null when skipped. */
   dir: string | null;
   status: SpecStatus;
   /** Why it was kept or skipped. */
@@ -106,7 +133,7 @@ export interface SpecOutcome {
 }
 
 export interface KernelSpecOptions {
-  /** Checkout whose tslab the spec starts; default this one. */
+  /** Checkout whose project-local spec is managed; default this one. */
   root?: string;
   env?: NodeJS.ProcessEnv;
   platform?: NodeJS.Platform;
@@ -116,70 +143,68 @@ export interface KernelSpecOptions {
 
 interface Target {
   where: "project" | "user";
-  dir: string | null;
+  /** The folder holding kernels/<name>/, or null when skipped. */
+  kernels: string | null;
   reason?: string;
 }
 
 function targets(options: KernelSpecOptions): Target[] {
   const root = options.root ?? PROJECT_ROOT;
   const env = options.env ?? process.env;
-  const project: Target = { where: "project", dir: path.join(projectJupyterPath(root), "kernels", KERNEL_NAME) };
-  if (env.CI) return [project, { where: "user", dir: null, reason: "CI is set: not writing outside the checkout" }];
+  const project: Target = { where: "project", kernels: path.join(projectJupyterPath(root), "kernels") };
+  if (env.CI) return [project, { where: "user", kernels: null, reason: "CI is set: not writing outside the checkout" }];
   const home = options.home !== undefined ? options.home : homeDir(env);
   const data = userDataDir(env, options.platform ?? process.platform, home);
-  if (data === null) return [project, { where: "user", dir: null, reason: "no home folder or JUPYTER_DATA_DIR" }];
-  return [project, { where: "user", dir: path.join(data, "kernels", KERNEL_NAME) }];
+  if (data === null) return [project, { where: "user", kernels: null, reason: "no home folder or JUPYTER_DATA_DIR" }];
+  return [project, { where: "user", kernels: path.join(data, "kernels") }];
 }
 
-function readSpec(file: string): Partial<KernelSpec> | null {
+function isOurs(specDir: string): boolean {
   try {
-    return JSON.parse(readFileSync(file, "utf8")) as Partial<KernelSpec>;
+    const spec = JSON.parse(readFileSync(path.join(specDir, "kernel.json"), "utf8")) as Partial<KernelSpec>;
+    return spec.metadata?.written_by === WRITTEN_BY;
   } catch {
-    return null;
+    return false;
   }
 }
 
-function isOurs(spec: Partial<KernelSpec> | null): boolean {
-  return spec?.metadata?.written_by === WRITTEN_BY;
-}
-
-function specText(spec: KernelSpec): string {
-  return `${JSON.stringify(spec, null, 1)}\n`;
-}
-
-/** Writes the spec project-locally and per user. Idempotent; never overwrites a foreign "tslab" spec. */
+/** Writes the spec project-locally and per user. Idempotent; never overwrites a spec it did not write. */
 export function installKernelSpec(options: KernelSpecOptions = {}): SpecOutcome[] {
-  const text = specText(courseKernelSpec(options.root ?? PROJECT_ROOT));
-  return targets(options).map(({ where, dir, reason }): SpecOutcome => {
-    if (dir === null) return { where, dir, status: "skipped", reason };
-    const file = path.join(dir, "kernel.json");
-    if (existsSync(file)) {
-      if (readFileSync(file, "utf8") === text) return { where, dir, status: "unchanged" };
-      if (!isOurs(readSpec(file))) {
-        return { where, dir, status: "kept", reason: "a tslab kernelspec not written by this course is there" };
-      }
+  return targets(options).map(({ where, kernels, reason }): SpecOutcome => {
+    if (kernels === null) return { where, dir: null, status: "skipped", reason };
+    const dir = path.join(kernels, KERNEL_NAME);
+    const files = Object.entries(kernelSpecFiles(dir));
+    const same = files.every(([name, text]) => existsSync(path.join(dir, name)) && readFileSync(path.join(dir, name), "utf8") === text);
+    if (same) return { where, dir, status: "unchanged" };
+    if (existsSync(path.join(dir, "kernel.json")) && !isOurs(dir)) {
+      return { where, dir, status: "kept", reason: `a "${KERNEL_NAME}" kernelspec not written by this course is there` };
     }
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(file, text);
+    writeKernelSpecFolder(dir);
     return { where, dir, status: "written" };
   });
 }
 
-/** Removes the specs this script wrote for this checkout; leaves everything else. */
+/** Deletes a spec folder we wrote (our files only), and the parents we created if now empty. */
+function removeOurs(dir: string, alsoEmpty: string[]): void {
+  for (const name of ["kernel.json", LAUNCHER]) rmSync(path.join(dir, name), { force: true });
+  for (const folder of [dir, ...alsoEmpty]) if (existsSync(folder) && readdirSync(folder).length === 0) rmdirSync(folder);
+}
+
+/** Removes the specs this script wrote (and a legacy "tslab" one it wrote); leaves everything else. */
 export function removeKernelSpec(options: KernelSpecOptions = {}): SpecOutcome[] {
-  const root = options.root ?? PROJECT_ROOT;
-  return targets(options).map(({ where, dir, reason }): SpecOutcome => {
-    if (dir === null) return { where, dir, status: "skipped", reason };
-    const file = path.join(dir, "kernel.json");
-    const spec = readSpec(file);
-    if (spec === null) return { where, dir, status: "absent" };
-    if (!isOurs(spec) || spec.metadata?.project !== root) {
-      return { where, dir, status: "kept", reason: "not written by this course for this checkout" };
+  return targets(options).map(({ where, kernels, reason }): SpecOutcome => {
+    if (kernels === null) return { where, dir: null, status: "skipped", reason };
+    const dir = path.join(kernels, KERNEL_NAME);
+    // The project's .jupyter/kernels and .jupyter are ours to remove when empty; per user, only our spec folder.
+    const parents = where === "project" ? [kernels, path.dirname(kernels)] : [];
+    const legacy = path.join(kernels, LEGACY_KERNEL_NAME);
+    if (isOurs(legacy)) removeOurs(legacy, []);
+    if (!existsSync(path.join(dir, "kernel.json"))) {
+      for (const folder of parents) if (existsSync(folder) && readdirSync(folder).length === 0) rmdirSync(folder);
+      return { where, dir, status: "absent" };
     }
-    rmSync(file);
-    // Also the folders we created, if now empty: the project's .jupyter/kernels/tslab and up; per user only tslab/.
-    const created = where === "project" ? [dir, path.dirname(dir), path.dirname(path.dirname(dir))] : [dir];
-    for (const folder of created) if (readdirSync(folder).length === 0) rmdirSync(folder);
+    if (!isOurs(dir)) return { where, dir, status: "kept", reason: "not written by this course" };
+    removeOurs(dir, parents);
     return { where, dir, status: "removed" };
   });
 }

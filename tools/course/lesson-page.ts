@@ -4,6 +4,8 @@
  *
  * Cells tagged `remove-cell`, `remove-input` or `remove-output` (Jupyter
  * Book's tags) lose that part on the page, so a lesson can hide set-up code.
+ * Speaker notes (markdown cells of slide type "notes") are folded into a
+ * <details> labelled "For instructors": students read the lesson, not the notes.
  */
 import { cellTags, type Cell, type CodeCell, type Notebook } from "../notebook/notebook";
 import { escapeHtml, highlightCode, plainText, type Markdown, type MarkdownEnv, type Token } from "./render-markdown";
@@ -63,6 +65,11 @@ export function isHtmlRaw(cell: Cell): boolean {
   return format === "text/html";
 }
 
+/** A cell whose slide type is "notes": the speaker notes of the slide before it. */
+export function isSpeakerNotes(cell: Cell): boolean {
+  return (cell.metadata.slideshow as { slide_type?: string } | undefined)?.slide_type === "notes";
+}
+
 async function renderCodeCell(cell: CodeCell, cellNumber: number, tags: string[], options: PageOptions): Promise<string> {
   const count = cell.execution_count === null ? " " : String(cell.execution_count);
   const input = tags.includes("remove-input")
@@ -84,7 +91,10 @@ async function renderCell(cell: Cell, cellNumber: number, env: MarkdownEnv, opti
     case "markdown": {
       const attachments = (cell as { attachments?: MarkdownEnv["attachments"] }).attachments;
       const cellEnv: MarkdownEnv = { ...env, attachments };
-      return `<section class="cell markdown">\n${options.md.render(cell.source, cellEnv)}</section>`;
+      const html = options.md.render(cell.source, cellEnv);
+      // Speaker notes are for whoever presents the slides, not lesson prose: folded away and labelled.
+      if (isSpeakerNotes(cell)) return `<details class="cell instructor-notes">\n<summary>For instructors</summary>\n${html}</details>`;
+      return `<section class="cell markdown">\n${html}</section>`;
     }
     case "raw":
       return isHtmlRaw(cell) ? `<section class="cell raw">${cell.source}</section>` : "";

@@ -16,9 +16,12 @@
  * `tags=a,b` for cell tags.
  */
 import { createHash } from "node:crypto";
+import { KERNEL_DISPLAY_NAME, KERNEL_NAME } from "../course/kernelspec";
 import type { Cell, Notebook } from "../notebook/notebook";
 
 const HEADER = /^\/\/ %%(?:\s+\[(markdown|md)\])?(.*)$/;
+/** How a speaker-notes cell begins in the notebooks, so students see it is not lesson text. */
+export const INSTRUCTOR_NOTE = "**Instructor note.**";
 const SLIDE_TYPES = new Set(["slide", "subslide", "fragment", "skip", "notes", "-"]);
 
 export function parsePercent(source: string, file: string): Cell[] {
@@ -59,7 +62,10 @@ function makeCell(markdown: boolean, options: string, rawLines: string[], file: 
     if (l.trim() === "") return "";
     throw new Error(`${file}:${line + k + 1}: markdown lines must start with "// "`);
   });
-  return { cell_type: "markdown", source: text.join("\n"), metadata: metadata as Cell["metadata"] };
+  // Speaker notes are cells in the notebook too, where classic Notebook shows them as prose: say whose they are.
+  const isNotes = (metadata.slideshow as { slide_type?: string } | undefined)?.slide_type === "notes";
+  const source = isNotes && !text[0]?.startsWith(INSTRUCTOR_NOTE) ? [`${INSTRUCTOR_NOTE} ${text[0] ?? ""}`, ...text.slice(1)] : text;
+  return { cell_type: "markdown", source: source.join("\n"), metadata: metadata as Cell["metadata"] };
 }
 
 function trimBlankEdges(lines: string[]): string[] {
@@ -70,14 +76,22 @@ function trimBlankEdges(lines: string[]): string[] {
   return lines.slice(a, b);
 }
 
-/** A fresh notebook for the tslab kernel with these cells. */
+/**
+ * A fresh notebook for the course kernel with these cells. The metadata is
+ * exactly what Jupyter writes on save: the kernelspec's name and display name
+ * (tools/course/kernelspec.ts) and tslab's kernel_info `language_info`
+ * (tslab/dist/jupyter.js), so opening and saving a lesson adds no metadata diff.
+ */
 export function toNotebook(cells: Cell[]): Notebook {
   return {
     nbformat: 4,
     nbformat_minor: 5,
     metadata: {
-      kernelspec: { name: "tslab", display_name: "TypeScript", language: "typescript" },
-      language_info: { name: "typescript", file_extension: ".ts", mimetype: "text/typescript", codemirror_mode: { name: "javascript", typescript: true } },
+      kernelspec: { name: KERNEL_NAME, display_name: KERNEL_DISPLAY_NAME, language: "typescript" },
+      language_info: {
+        name: "typescript", version: "3.7.2", mimetype: "text/typescript", file_extension: ".ts",
+        codemirror_mode: { mode: "typescript", name: "javascript", typescript: true },
+      },
     },
     cells,
   };

@@ -17,6 +17,7 @@ import { createServer, type AddressInfo, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { trackPath, untrackPath } from "./process-guard";
+import { KERNEL_NAME } from "../course/kernelspec";
 
 export interface ConnectionInfo {
   transport: "tcp";
@@ -76,7 +77,7 @@ export async function createConnectionInfo(): Promise<ConnectionInfo> {
     hb_port: hb,
     key: randomBytes(32).toString("hex"),
     signature_scheme: "hmac-sha256",
-    kernel_name: "tslab",
+    kernel_name: KERNEL_NAME,
   };
 }
 

@@ -9,6 +9,8 @@ import { exportCourse, notebookFiles, renderIndexPage, type CourseExport } from 
 import { createMarkdown, notebookLinkToHtml } from "../../../tools/course/render-markdown";
 import { applyCarriageReturns, latexBody } from "../../../tools/course/render-output";
 import { writeNotebook, type Notebook } from "../../../tools/notebook/notebook";
+import { renderLessonPage } from "../../../tools/course/lesson-page";
+import { INSTRUCTOR_NOTE, parsePercent, toNotebook } from "../../../tools/lessons/percent";
 
 const LESSONS = path.join(__dirname, "..", "..", "fixtures", "course", "lessons");
 const work = mkdtempSync(path.join(tmpdir(), "course-html-"));
@@ -190,5 +192,19 @@ describe("exportCourse problems", () => {
     const result = await exportCourse([], path.join(work, "empty-out"));
     expect(readFileSync(result.indexFile, "utf8")).toContain("No lessons yet");
     expect(renderIndexPage([])).toContain("No lessons yet");
+  });
+});
+
+describe("speaker notes", () => {
+  it("fold into a <details> marked for instructors instead of reading as lesson prose; the builder marks them in notebooks", async () => {
+    const [notes] = parsePercent("// %% [markdown] notes\n// Draw the graph on the board.\n", "x.ts");
+    expect(notes.source).toBe(`${INSTRUCTOR_NOTE} Draw the graph on the board.`);
+    const notebook = toNotebook([
+      { cell_type: "markdown", source: "# Title\n\nThe lesson.", metadata: {} },
+      notes,
+    ]);
+    const page = await renderLessonPage(notebook, { label: "x", md: createMarkdown(), warnings: [], title: "Title", localImages: [] });
+    expect(page).toContain('<details class="cell instructor-notes">\n<summary>For instructors</summary>\n<p><strong>Instructor note.</strong> Draw the graph on the board.</p>\n</details>');
+    expect(page).toContain('<section class="cell markdown">\n<h1');
   });
 });

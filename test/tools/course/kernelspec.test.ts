@@ -1,6 +1,8 @@
-// The course kernelspec: where it goes, idempotent install and remove, and
-// that it never touches a "tslab" spec it did not write. Everything happens
+// The course kernelspec "typescript-course": where it goes, idempotent install
+// and remove, that it never touches a spec it did not write (a user's "tslab"),
+// and its launcher's search for the notebook's checkout. Everything happens
 // in temporary folders (a fake checkout, a fake home, a fake JUPYTER_DATA_DIR).
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -13,9 +15,11 @@ import {
   main,
   removeKernelSpec,
   userDataDir,
+  WRITTEN_BY,
   withProjectJupyterPath,
   type KernelSpecOptions,
 } from "../../../tools/course/kernelspec";
+import { toNotebook } from "../../../tools/lessons/percent";
 
 let work: string;
 let root: string;
@@ -49,14 +53,22 @@ describe("userDataDir (jupyter_core's rules)", () => {
 });
 
 describe("courseKernelSpec", () => {
-  it("starts this checkout's tslab with Jupyter's connection file, like `tslab install` but absolute", () => {
-    expect(courseKernelSpec(root)).toEqual({
-      argv: [path.join(root, "node_modules", ".bin", "tslab"), "kernel", "--config-path", "{connection_file}"],
-      display_name: KERNEL_DISPLAY_NAME,
+  it("runs the launcher stored beside it with node and Jupyter's connection file; no path into a checkout", () => {
+    const dir = path.join(home, "spec");
+    expect(courseKernelSpec(dir)).toEqual({
+      argv: ["node", path.join(dir, "launch.cjs"), "{connection_file}"],
+      display_name: "TypeScript (course)",
       language: "typescript",
-      metadata: { written_by: expect.stringContaining("kernelspec.ts"), project: root },
+      interrupt_mode: "signal",
+      metadata: { written_by: expect.stringContaining("kernelspec.ts") },
     });
-    expect(KERNEL_NAME).toBe("tslab"); // the name the notebooks' metadata uses
+    expect(KERNEL_NAME).toBe("typescript-course"); // never "tslab", the name `tslab install` uses
+    expect(KERNEL_DISPLAY_NAME).toBe("TypeScript (course)");
+  });
+
+  it("is the kernelspec the lessons' metadata names, with the same display name", () => {
+    const notebook = toNotebook([{ cell_type: "code", source: "1", metadata: {}, outputs: [], execution_count: null }]);
+    expect(notebook.metadata.kernelspec).toEqual({ name: KERNEL_NAME, display_name: KERNEL_DISPLAY_NAME, language: "typescript" });
   });
 
   it("puts the project-local folder first on JUPYTER_PATH, once", () => {
@@ -74,8 +86,9 @@ describe("installKernelSpec / removeKernelSpec", () => {
       ["user", "written"],
     ]);
     const written = readFileSync(userSpec(), "utf8");
-    expect(JSON.parse(written)).toEqual(courseKernelSpec(root));
-    expect(readFileSync(projectSpec(), "utf8")).toBe(written);
+    expect(JSON.parse(written)).toEqual(courseKernelSpec(path.dirname(userSpec())));
+    expect(readFileSync(path.join(path.dirname(userSpec()), "launch.cjs"), "utf8")).toContain("findCheckout");
+    expect(existsSync(path.join(path.dirname(projectSpec()), "launch.cjs"))).toBe(true);
 
     expect(installKernelSpec(options).map((o) => o.status)).toEqual(["unchanged", "unchanged"]);
     expect(readFileSync(userSpec(), "utf8")).toBe(written);
@@ -87,6 +100,13 @@ describe("installKernelSpec / removeKernelSpec", () => {
     expect(removeKernelSpec(options).map((o) => o.status)).toEqual(["absent", "absent"]);
   });
 
+  it("rewrites a damaged launcher of ours", () => {
+    installKernelSpec(options);
+    writeFileSync(path.join(path.dirname(userSpec()), "launch.cjs"), "broken");
+    expect(installKernelSpec(options).map((o) => o.status)).toEqual(["unchanged", "written"]);
+    expect(readFileSync(path.join(path.dirname(userSpec()), "launch.cjs"), "utf8")).toContain("findCheckout");
+  });
+
   it("honours JUPYTER_DATA_DIR", () => {
     const data = path.join(work, "data");
     const outcomes = installKernelSpec({ ...options, env: { HOME: home, JUPYTER_DATA_DIR: data } });
@@ -94,23 +114,28 @@ describe("installKernelSpec / removeKernelSpec", () => {
     expect(existsSync(userSpec())).toBe(false);
   });
 
-  it("keeps a user's own tslab spec on install and on remove", () => {
+  it("never touches a user's own tslab spec, nor a foreign spec of our name", () => {
+    const kernels = path.join(home, ".local", "share", "jupyter", "kernels");
     const foreign = `${JSON.stringify({ argv: ["tslab", "kernel", "--config-path", "{connection_file}"], display_name: "TypeScript", language: "typescript" })}\n`;
-    mkdirSync(path.dirname(userSpec()), { recursive: true });
-    writeFileSync(userSpec(), foreign);
+    for (const name of ["tslab", KERNEL_NAME]) {
+      mkdirSync(path.join(kernels, name), { recursive: true });
+      writeFileSync(path.join(kernels, name, "kernel.json"), foreign);
+    }
     expect(installKernelSpec(options)[1]).toMatchObject({ status: "kept", reason: expect.stringContaining("not written by this course") });
     expect(removeKernelSpec(options)[1]).toMatchObject({ status: "kept" });
-    expect(readFileSync(userSpec(), "utf8")).toBe(foreign);
+    for (const name of ["tslab", KERNEL_NAME]) expect(readFileSync(path.join(kernels, name, "kernel.json"), "utf8")).toBe(foreign);
     expect(existsSync(projectSpec())).toBe(false); // the project-local one was ours, and is removed
   });
 
-  it("updates a spec it wrote for another checkout, but does not remove one", () => {
-    const other = path.join(work, "other-checkout");
-    installKernelSpec({ ...options, root: other });
-    expect(installKernelSpec(options)[1].status).toBe("written");
-    expect(JSON.parse(readFileSync(userSpec(), "utf8")).metadata.project).toBe(root);
-    expect(removeKernelSpec({ ...options, root: other })[1].status).toBe("kept");
-    expect(existsSync(userSpec())).toBe(true);
+  it("removes the legacy \"tslab\" spec an earlier version of this script wrote", () => {
+    const legacy = path.join(home, ".local", "share", "jupyter", "kernels", "tslab");
+    mkdirSync(legacy, { recursive: true });
+    const old = { argv: ["/gone/node_modules/.bin/tslab", "kernel", "--config-path", "{connection_file}"], metadata: { written_by: WRITTEN_BY, project: "/gone" } };
+    writeFileSync(path.join(legacy, "kernel.json"), JSON.stringify(old));
+    installKernelSpec(options);
+    expect(existsSync(legacy)).toBe(true); // install leaves it
+    removeKernelSpec(options);
+    expect(existsSync(legacy)).toBe(false);
   });
 
   it("skips the per-user spec without a home folder, and under CI", () => {
@@ -120,6 +145,31 @@ describe("installKernelSpec / removeKernelSpec", () => {
     expect(ci[1].reason).toContain("CI");
     expect(existsSync(userSpec())).toBe(false);
     expect(existsSync(projectSpec())).toBe(true);
+  });
+});
+
+describe("the launcher", () => {
+  const launcher = path.join(__dirname, "..", "..", "..", "tools", "course", "kernel-launcher.cjs");
+  const { findCheckout } = require(launcher) as { findCheckout(start: string): string | null };
+
+  it("finds the nearest course checkout above the notebook's folder", () => {
+    writeFileSync(path.join(root, "package.json"), JSON.stringify({ name: "deep-training-course" }));
+    mkdirSync(path.join(root, "notebooks", "deeper"), { recursive: true });
+    mkdirSync(path.join(root, "vendored"), { recursive: true });
+    writeFileSync(path.join(root, "vendored", "package.json"), JSON.stringify({ name: "something-else" }));
+    expect(findCheckout(path.join(root, "notebooks", "deeper"))).toBe(root);
+    expect(findCheckout(path.join(root, "vendored"))).toBe(root);
+    expect(findCheckout(home)).toBeNull();
+  });
+
+  it("says what to do when the notebook is outside a checkout, or the checkout is not installed", () => {
+    const outside = spawnSync(process.execPath, [launcher, "conn.json"], { cwd: home, encoding: "utf8" });
+    expect(outside.status).toBe(1);
+    expect(outside.stderr).toContain(`no course checkout at or above ${home}`);
+    writeFileSync(path.join(root, "package.json"), JSON.stringify({ name: "deep-training-course" }));
+    const bare = spawnSync(process.execPath, [launcher, "conn.json"], { cwd: root, encoding: "utf8" });
+    expect(bare.status).toBe(1);
+    expect(bare.stderr).toContain(`the course checkout ${root} has no node_modules/tslab: run \`npm install\``);
   });
 });
 

@@ -9,10 +9,10 @@
 // our runner waits and re-sends, so the two differ there by design.
 import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { courseKernelSpec, KERNEL_NAME } from "../../../tools/course/kernelspec";
+import { KERNEL_NAME, writeKernelSpecFolder } from "../../../tools/course/kernelspec";
+import { nbconvertMissing } from "../../helpers/jupyter";
 import { parseNotebook, readNotebook, type Notebook } from "../../../tools/notebook/notebook";
 import type { Output } from "../../../tools/notebook/outputs";
 import { executeNotebook } from "../../../tools/notebook/run-notebook";
@@ -20,26 +20,20 @@ import { executeNotebook } from "../../../tools/notebook/run-notebook";
 const ROOT = path.join(__dirname, "..", "..", "..");
 const FIXTURE = path.join(__dirname, "..", "..", "fixtures", "course", "nbconvert.ipynb");
 
-/** Why nbconvert cannot run here, or null when it can. */
-function nbconvertMissing(): string | null {
-  const probe = spawnSync("jupyter", ["nbconvert", "--version"], { encoding: "utf8", timeout: 30_000 });
-  if (probe.error) return `jupyter is not on PATH (${probe.error.message})`;
-  if (probe.status !== 0) return `\`jupyter nbconvert --version\` failed: ${(probe.stderr || probe.stdout).trim().split("\n").pop()}`;
-  return null;
-}
 
 const missing = nbconvertMissing();
-if (missing !== null) console.warn(`course-nbconvert: skipped, ${missing}; install it with: apt-get install jupyter-nbconvert python3-nbclient python3-ipykernel`);
+if (missing !== null) console.warn(`course-nbconvert: skipped, ${missing}`);
 
-const work = mkdtempSync(path.join(tmpdir(), "course-nbconvert-"));
+// Inside the checkout (build/ is ignored by git): the course kernel runs the
+// tslab of the checkout that holds the notebook, and refuses a notebook outside one.
+mkdirSync(path.join(ROOT, "build"), { recursive: true });
+const work = mkdtempSync(path.join(ROOT, "build", "course-nbconvert-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** A JUPYTER_PATH folder holding the course kernelspec for this checkout (as `npm run kernel:install` writes it). */
 function kernelspecFolder(): string {
   const jupyterPath = path.join(work, "jupyter-path");
-  const dir = path.join(jupyterPath, "kernels", KERNEL_NAME);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, "kernel.json"), JSON.stringify(courseKernelSpec(ROOT)));
+  writeKernelSpecFolder(path.join(jupyterPath, "kernels", KERNEL_NAME));
   return jupyterPath;
 }
 

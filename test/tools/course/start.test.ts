@@ -1,13 +1,15 @@
 // `npm start`: the decision (a pure function, every combination), finding
-// the Jupyter front ends on PATH, and the HTML path end to end. No test
-// starts a Jupyter server: runs either pass --html or hide Jupyter from PATH.
+// the Jupyter front ends on PATH, the arguments given to Jupyter, and the HTML
+// path end to end. No test here starts a Jupyter server (a stand-in does;
+// test/course-jupyter-browser.test.ts runs the real one).
 import { spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { findExecutable, findFrontEnds, planStart, type FrontEnds, type StartPlan } from "../../../tools/course/start";
+import { KERNEL_NAME } from "../../../tools/course/kernelspec";
+import { findExecutable, findFrontEnds, jupyterArgs, jupyterLayout, planStart, splitArgs, tokenUrl, type FrontEnds, type StartPlan } from "../../../tools/course/start";
 
 const ROOT = path.join(__dirname, "..", "..", "..");
 const FIXTURES = path.join(__dirname, "..", "..", "fixtures", "course");
@@ -96,23 +98,54 @@ function indexLinks(outDir: string): string[] {
 }
 
 describe("npm start, Jupyter path (a stand-in front end that exits at once)", () => {
-  it("runs jupyter-lab in the notebooks folder with the project kernelspec on JUPYTER_PATH, and returns its status", () => {
+  it("runs jupyter-lab with the project kernelspec on JUPYTER_PATH, passes options on, prints the address, returns its status", () => {
     const fake = path.join(work, "fake-jupyter");
     mkdirSync(fake);
-    // Prints what a real front end would use, then exits 3 instead of serving.
-    writeFileSync(path.join(fake, "jupyter-lab"), '#!/bin/sh\necho "cwd=$(pwd)"\necho "JUPYTER_PATH=$JUPYTER_PATH"\nexit 3\n');
+    // Prints what a real front end would use and a log line with its address, then exits 3 instead of serving.
+    writeFileSync(
+      path.join(fake, "jupyter-lab"),
+      '#!/bin/sh\necho "cwd=$(pwd)"\necho "args=$*"\necho "JUPYTER_PATH=$JUPYTER_PATH"\necho "[I ServerApp] http://localhost:8899/lab?token=abc123" >&2\nexit 3\n',
+    );
     chmodSync(path.join(fake, "jupyter-lab"), 0o755);
     const notebooks = path.join(work, "lab-notebooks");
     // CI: the per-user spec is not written; the project-local one is (as `npm install` does).
     const env = { ...process.env, PATH: [fake, "/bin", "/usr/bin"].join(path.delimiter), CI: "true" };
-    const { status, stdout } = start(["--notebooks", notebooks], env);
+    const { status, stdout } = start(["--notebooks", notebooks, "--port", "8899", "--no-browser"], env);
     expect(stdout).toContain(`Starting JupyterLab in ${notebooks}`);
-    expect(stdout).toContain(`cwd=${notebooks}`); // created if missing
+    expect(stdout).toContain(`cwd=${notebooks}`); // created if missing; the root, since it is outside the repository
+    const isRoot = process.getuid?.() === 0;
+    expect(stdout).toContain(`args=--LabApp.default_url=/lab/tree${isRoot ? " --allow-root" : ""} --port 8899 --no-browser`);
+    if (isRoot) expect(stdout).toContain("Running as root (Docker, WSL, a cloud VM): passing --allow-root to Jupyter.");
     expect(stdout).toMatch(new RegExp(`^JUPYTER_PATH=${path.join(ROOT, ".jupyter")}`, "m"));
+    expect(stdout).toContain("The course is open at (this address carries your login token):\n  http://localhost:8899/lab?token=abc123");
     expect(status).toBe(3);
-    expect(JSON.parse(readFileSync(path.join(ROOT, ".jupyter", "kernels", "tslab", "kernel.json"), "utf8")).argv[0]).toBe(
-      path.join(ROOT, "node_modules", ".bin", "tslab"),
-    );
+    const spec = JSON.parse(readFileSync(path.join(ROOT, ".jupyter", "kernels", KERNEL_NAME, "kernel.json"), "utf8"));
+    expect(spec.argv[1]).toBe(path.join(ROOT, ".jupyter", "kernels", KERNEL_NAME, "launch.cjs"));
+  });
+});
+
+describe("npm start's arguments", () => {
+  it("keeps its own options and passes everything else on to Jupyter, in order", () => {
+    expect(splitArgs(["--", "--port", "8899", "--html", "--notebooks=nb", "--no-browser", "--out", "o"])).toEqual({
+      html: true, execute: false, help: false, notebooks: "nb", out: "o", jupyter: ["--port", "8899", "--no-browser"],
+    });
+    expect(() => splitArgs(["--out"])).toThrow("--out needs a folder");
+  });
+
+  it("roots the front end at the repository and lands on the notebooks folder", () => {
+    expect(jupyterLayout("/r/notebooks", "/r")).toEqual({ root: "/r", landing: "notebooks" });
+    expect(jupyterLayout("/elsewhere/nb", "/r")).toEqual({ root: "/elsewhere/nb", landing: "" });
+    const layout = { root: "/r", landing: "notebooks" };
+    expect(jupyterArgs("Jupyter Notebook", layout, false, ["--port", "1"])).toEqual([
+      "--NotebookApp.default_url=/tree/notebooks", "--JupyterNotebookApp.default_url=/tree/notebooks", "--port", "1",
+    ]);
+    expect(jupyterArgs("JupyterLab", layout, true, [])).toEqual(["--LabApp.default_url=/lab/tree/notebooks", "--allow-root"]);
+    expect(jupyterArgs("JupyterLab", layout, true, ["--allow-root"])).toEqual(["--LabApp.default_url=/lab/tree/notebooks", "--allow-root"]);
+  });
+
+  it("finds the address with its token in Jupyter's log", () => {
+    expect(tokenUrl("[I 00:59 NotebookApp] http://localhost:8931/?token=8fe70858\n")).toBe("http://localhost:8931/?token=8fe70858");
+    expect(tokenUrl("Serving notebooks from local directory: /r")).toBeNull();
   });
 });
 
