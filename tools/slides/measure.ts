@@ -15,7 +15,7 @@
  * axis and legend labels at least 12. Display equations may be scaled down
  * to fit the width (never clipped); math counts as math, not body text, and
  * every glyph of it, sub- and superscripts included (KaTeX sets a script of
- * a script at half size), must be at least 14 px.
+ * a script at half size), must be at least 12 px, as chart labels.
  */
 import { readdirSync } from "node:fs";
 import path from "node:path";
@@ -24,7 +24,7 @@ import type { Browser, Page } from "playwright-core";
 import { runMain } from "../run-main";
 
 /** The smallest sizes, in rendered px at 1280×720, for each kind of text. */
-export const READABLE_PX = { body: 24, code: 16, math: 14, chart: 12 } as const;
+export const READABLE_PX = { body: 24, code: 16, math: 12, chart: 12 } as const;
 export type TextKind = keyof typeof READABLE_PX;
 
 export const VIEWPORT = { width: 1280, height: 720 } as const;

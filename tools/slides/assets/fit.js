@@ -28,7 +28,7 @@
   var CHART_LABEL_PX = 12.2;
   var MAX_CHART_SCALE = 1.5;
   /** Smallest rendered size of any math glyph (sub- and superscripts included), in px. */
-  var MATH_GLYPH_PX = 14.2;
+  var MATH_GLYPH_PX = 12.2;
   /** Fewest items, rows or lines worth leaving behind when a block is split. */
   var MIN_PART = 2;
 
@@ -38,8 +38,11 @@
     return Array.prototype.slice.call(document.querySelectorAll(".reveal .slides section.deck-slide"));
   }
 
+  /** Room kept free when fitting, in px: a few layouts differ by a pixel or two once reveal.js runs. */
+  var SLACK = 6;
+
   function fits(slide) {
-    return slide.scrollHeight <= slide.clientHeight + 1;
+    return slide.scrollHeight <= slide.clientHeight - SLACK;
   }
 
   /** The y (viewport px) content must end above: the slide's bottom less its padding. */
@@ -59,7 +62,7 @@
       var smallest = Infinity;
       var glyphs = el.querySelectorAll(".katex-html span");
       for (var g = 0; g < glyphs.length; g++) {
-        if (glyphs[g].children.length === 0 && glyphs[g].textContent.trim()) smallest = Math.min(smallest, parseFloat(getComputedStyle(glyphs[g]).fontSize));
+        if (glyphs[g].children.length === 0 && glyphs[g].textContent.replace(/[\s\u200b]/g, "")) smallest = Math.min(smallest, parseFloat(getComputedStyle(glyphs[g]).fontSize));
       }
       var minScale = smallest === Infinity ? 0.6 : Math.min(1, MATH_GLYPH_PX / smallest);
       var scale = 1;
@@ -282,18 +285,16 @@
 
   /** Splits a code block between lines (markup stays balanced: Range.extractContents). */
   function splitPre(pre, limit) {
-    if (pre.textContent.indexOf("\n") < 0) return false;
-    var keep = linesAbove(pre, limit);
-    // Wrapped lines take more room than one: check, and keep fewer until the first part fits.
     var code = pre.querySelector("code") || pre;
-    while (keep >= MIN_PART) {
+    // Wrapped lines take more room than one: keep fewer lines until the first part fits.
+    for (var keep = linesAbove(pre, limit); keep >= MIN_PART; keep--) {
       var at = afterNewline(code, keep);
-      if (!at) return false;
+      if (!at) continue; // fewer lines than that
       var range = document.createRange();
       range.setStart(at.node, at.offset);
       range.setEnd(code, code.childNodes.length);
       var tail = range.extractContents();
-      if (pre.getBoundingClientRect().bottom <= limit + 0.5 || keep === MIN_PART) {
+      if (tail.textContent.trim() !== "" && pre.getBoundingClientRect().bottom <= limit + 0.5) {
         var rest = pre.cloneNode(false);
         var restCode = code === pre ? rest : rest.appendChild(code.cloneNode(false));
         restCode.appendChild(tail);
@@ -301,9 +302,8 @@
         report.split++;
         return true;
       }
-      code.appendChild(tail); // put it back and try one line fewer
+      code.appendChild(tail); // put it back
       code.normalize();
-      keep--;
     }
     return false;
   }
