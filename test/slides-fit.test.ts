@@ -52,8 +52,10 @@ describe.skipIf(missing !== null)(`every slide fits 1280×720${missing === null 
   it("speaker view: the current slide whole, its notes and the next slide", async () => {
     const deck = build.decks[0];
     const notebook = await readNotebook(deck.source);
-    const h = groupSlides(notebook.cells).findIndex((slide) => slide.subslides[0].notes.length > 0);
+    const slides = groupSlides(notebook.cells);
+    const h = slides.findIndex((slide) => slide.subslides[0].notes.length > 0);
     expect(h).toBeGreaterThanOrEqual(0);
+    const firstNote = slides[h].subslides[0].notes[0].cell.source.split("\n")[0].replace(/[*_`$]/g, "");
     const context = await browser.newContext({ viewport: { width: 1600, height: 900 } });
     try {
       const page = await context.newPage();
@@ -66,7 +68,7 @@ describe.skipIf(missing !== null)(`every slide fits 1280×720${missing === null 
       await page.evaluate(`Reveal.slide(${target.h}, ${target.v ?? 0})`);
       const [speaker] = await Promise.all([context.waitForEvent("page"), page.keyboard.press("s")]);
       await speaker.locator(".speaker-controls-notes .value").waitFor({ timeout: 20_000 });
-      await expect.poll(async () => ((await speaker.locator(".speaker-controls-notes .value").textContent()) ?? "").trim().length, { timeout: 10_000 }).toBeGreaterThan(0);
+      await expect.poll(() => speaker.locator(".speaker-controls-notes .value").textContent(), { timeout: 10_000 }).toContain(firstNote.slice(0, 30));
       const current = speaker.frameLocator("#current-slide iframe");
       const upcoming = speaker.frameLocator("#upcoming-slide iframe");
       await current.locator("html[data-deck-ready]").waitFor({ state: "attached", timeout: 20_000 });

@@ -2,14 +2,16 @@
  * Lessons → reveal.js slide decks for instructors, from the outputs stored
  * in the notebooks (nothing runs):
  *
- *   npm run slides -- [lessons…] [--out DIR] [--no-code] [--no-outputs] [--pdf]
+ *   npm run slides -- [lessons…] [--out DIR] [--no-code] [--no-outputs] [--pdf] [--measure]
  *
  * A lesson is a notebook path or the start of a name in notebooks/ ("04",
  * "4", "04-batch"); none means all. The output folder (default build/slides/)
  * gets one `NN-topic.html` per lesson, `index.html`, and `assets/` with
  * reveal.js, KaTeX and the theme, so it works offline from file:// and can
  * be copied to a USB stick as it is. `--pdf` also prints `NN-topic.pdf`
- * next to each deck with headless Chromium.
+ * next to each deck with headless Chromium; `--measure` then opens each deck
+ * at 1280×720 and reports the slides that do not fit or have small text
+ * (measure.ts; exit status 1 if any).
  *
  * Slides follow the notebooks' `metadata.slideshow.slide_type` (grouping.ts).
  */
@@ -143,6 +145,20 @@ async function printPdfs(decks: BuiltDeck[], entries: IndexEntry[]): Promise<voi
   }
 }
 
+/** `--measure`: every deck at 1280×720 in Chromium; status 1 when a slide does not fit or has small text. */
+async function measureBuilt(files: string[]): Promise<number> {
+  const { launchChromium } = await import("./browser");
+  const { formatMeasures, measureDecks } = await import("./measure");
+  const browser = await launchChromium();
+  try {
+    const measures = await measureDecks(browser, files);
+    console.log(formatMeasures(measures));
+    return measures.every((m) => m.problems.length === 0) ? 0 : 1;
+  } finally {
+    await browser.close();
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -152,11 +168,12 @@ async function main(argv: string[]): Promise<number> {
       "no-code": { type: "boolean", default: false },
       "no-outputs": { type: "boolean", default: false },
       pdf: { type: "boolean", default: false },
+      measure: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
   });
   if (values.help) {
-    console.log("npm run slides -- [lessons…] [--out DIR] [--no-code] [--no-outputs] [--pdf]\n(lessons: 04, 4, 04-batch or notebooks/04-….ipynb; default all)");
+    console.log("npm run slides -- [lessons…] [--out DIR] [--no-code] [--no-outputs] [--pdf] [--measure]\n(lessons: 04, 4, 04-batch or notebooks/04-….ipynb; default all)");
     return 0;
   }
   const files = resolveLessons(positionals.filter((arg) => arg !== "--"));
@@ -175,6 +192,7 @@ async function main(argv: string[]): Promise<number> {
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   console.log(`${result.decks.length} deck(s) in ${seconds} s. Open ${pathToFileURL(result.indexFile).href}`);
   console.log("Present: F full screen, S speaker view (notes, next slide, timer), Esc overview.");
+  if (values.measure) return measureBuilt(result.decks.map((deck) => deck.file));
   return 0;
 }
 
