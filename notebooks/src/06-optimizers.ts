@@ -357,7 +357,7 @@ show(table(decay, { digits: 3 }));
 // Each optimizer on the quadratic from section 1, **with its best learning rate** from the grid 0.01, 0.03, 0.1, 0.3, 1
 // (lowest $L$ after 60 steps). Momentum methods use $\mu = 0.9$; the rest use their defaults.
 
-// %%
+// %% tags=slide-side-by-side,slide-hide-code
 type Contender = [string, (params: Tensor[], lr: number) => Stepper];
 const contenders: Contender[] = [
   ["SGD", (p, lr) => new optim.SGD(p, { lr })],
@@ -402,7 +402,7 @@ show(charts.lossSurfaceTrajectories({ f: quadratic.f, paths: pathsOf(quadraticRa
 // torture test. 1000 steps from $(-1.5, 2)$, learning rates from $10^{-4}$ to 0.1 (larger ones make the adaptive methods
 // jump far out of the valley before they come back, which makes for a confusing picture).
 
-// %%
+// %% tags=slide-side-by-side
 const rosenbrock: Problem = {
   f: (x, y) => (1 - x) ** 2 + 100 * (y - x * x) ** 2,
   grad: (x, y) => [-2 * (1 - x) - 400 * x * (y - x * x), 200 * (y - x * x)],

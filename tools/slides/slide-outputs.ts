@@ -20,7 +20,7 @@ import { SVG_MIME, vegaLiteMime, vegaLiteToSvg } from "../notebook/vegalite-svg"
 /** Vega-Lite `config` merged under each chart's own: text sizes a projector needs. */
 export const PROJECTOR_CHART_CONFIG = {
   axis: { labelFontSize: 15, titleFontSize: 16 },
-  legend: { labelFontSize: 15, titleFontSize: 16, symbolSize: 120 },
+  legend: { labelFontSize: 15, titleFontSize: 16, symbolSize: 120, labelLimit: 280, titleLimit: 280 },
   header: { labelFontSize: 15, titleFontSize: 16 },
   title: { fontSize: 18 },
 } as const;
