@@ -14,6 +14,8 @@
  *    that alone does not fit is split between its items, rows or lines; a
  *    table or printed output that does not fit on a slide of its own is cut,
  *    with "… N more rows" (or lines);
+ *    A row of charts (slide-side-by-side) too wide for the slide, even
+ *    with every chart at its smallest, is wrapped: one chart under the other.
  * 4. grows the charts again to fill the room that is left (up to
  *    MAX_CHART_SCALE and the slide's width).
  *
@@ -111,12 +113,26 @@
       var c = charts[k];
       var row = c.el.closest(".chart-row");
       var room;
-      if (row) {
+      if (row && !row.classList.contains("chart-row-wrap")) {
         var members = row.querySelectorAll(".output-svg > svg, img.output-image");
         var total = 0;
-        for (var m = 0; m < members.length; m++) total += chartOf(members[m]).width;
+        var totalMin = 0;
+        for (var m = 0; m < members.length; m++) {
+          var member = chartOf(members[m]);
+          total += member.width;
+          totalMin += member.width * member.minScale;
+        }
         var gap = parseFloat(getComputedStyle(row).columnGap) || 0;
-        room = ((row.clientWidth - gap * (members.length - 1)) * c.width) / total;
+        var width = row.clientWidth - gap * (members.length - 1);
+        if (totalMin > width) {
+          // Too wide side by side at their smallest: one under the other (and maybe on the next slide).
+          row.classList.add("chart-row-wrap");
+          room = row.clientWidth;
+        } else {
+          room = (width * c.width) / total;
+        }
+      } else if (row) {
+        room = row.clientWidth;
       } else {
         room = c.el.parentElement.clientWidth;
       }
@@ -156,7 +172,7 @@
 
   /** Elements whose children are laid out one after another and may go to different slides. */
   function isContainer(el) {
-    return el.matches(".fragment, .cell.markdown, .cell.code:not(.has-chart), .outputs");
+    return el.matches(".fragment, .cell.markdown, .cell.code:not(.has-chart), .outputs, .chart-row-wrap");
   }
 
   /** The first block (in document order) that ends below `limit`, or null. */
@@ -211,6 +227,10 @@
     }
     move(node, target);
     for (var j = 0; j < later.length; j++) move(later[j][0], later[j][1]);
+    // Containers emptied by the move would keep their margins at the bottom of `from`.
+    for (var k = path.length - 2; k >= 0; k--) {
+      if (!path[k].firstElementChild && !path[k].textContent.trim()) path[k].remove();
+    }
   }
 
   /** Moves `el` and its following siblings (not speaker notes) into `target`. */
