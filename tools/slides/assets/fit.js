@@ -43,8 +43,16 @@
   /** Room kept free when fitting, in px: a few layouts differ by a pixel or two once reveal.js runs. */
   var SLACK = 6;
 
+  /** The slide's content height with its padding (scrollHeight is never less than the room, so it cannot say how much is free). */
+  function contentHeight(slide) {
+    slide.style.height = "auto";
+    var height = slide.getBoundingClientRect().height;
+    slide.style.height = "";
+    return height;
+  }
+
   function fits(slide) {
-    return slide.scrollHeight <= slide.clientHeight - SLACK;
+    return contentHeight(slide) <= slide.clientHeight - SLACK;
   }
 
   /** The y (viewport px) content must end above: the slide's bottom less its padding. */
@@ -382,7 +390,7 @@
     var block = firstOver(slide, limit);
     if (!block) {
       // Every block ends above the limit, but a last margin does not: move the limit up by the excess.
-      limit -= slide.scrollHeight - slide.clientHeight + 1;
+      limit -= contentHeight(slide) - slide.clientHeight + SLACK + 1;
       block = firstOver(slide, limit);
     }
     if (!block) return null;
