@@ -33,6 +33,8 @@
   var MATH_GLYPH_PX = 12.2;
   /** Fewest items, rows or lines worth leaving behind when a block is split. */
   var MIN_PART = 2;
+  /** Fewest lines of code worth carrying to the next slide. */
+  var MIN_TAIL = 4;
 
   var report = { added: 0, cut: 0, split: 0, unfitted: [] };
 
@@ -315,7 +317,9 @@
   function splitPre(pre, limit) {
     var code = pre.querySelector("code") || pre;
     // Wrapped lines take more room than one: keep fewer lines until the first part fits.
-    for (var keep = linesAbove(pre, limit); keep >= MIN_PART; keep--) {
+    // A continuation of two closing lines reads badly: leave at least MIN_TAIL lines for the next slide.
+    var total = code.textContent.replace(/\n$/, "").split("\n").length;
+    for (var keep = Math.min(linesAbove(pre, limit), total - MIN_TAIL); keep >= MIN_PART; keep--) {
       var at = afterNewline(code, keep);
       if (!at) continue; // fewer lines than that
       var range = document.createRange();
