@@ -73,13 +73,15 @@ export interface BuiltDeck {
   /** The deck's absolute path, e.g. ".../build/slides/04-batch-normalization.html". */
   file: string;
   title: string;
-  /** What reveal.js counts: horizontal slides, and all slides including vertical ones. */
+  /** The notebook's slides (grouping.ts): horizontal, and all including vertical ones; fit.js may add "(cont.)" slides in the browser. */
   horizontal: number;
   total: number;
   /** Charts (inline SVG outputs) in the deck. */
   charts: number;
   /** The PDF's absolute path, with `pdf: true`. */
   pdf?: string;
+  /** Slides as shown after fitting (= PDF pages), with `pdf: true`. */
+  shown?: number;
 }
 
 export interface SlidesBuild {
@@ -120,7 +122,7 @@ export async function buildSlides(files: readonly string[], options: BuildOption
     copyLocalImages(source, env.localImages, outDir, label, warnings);
     const charts = slides.html.split('<div class="output-svg">').length - 1;
     decks.push({ source, file, title: info.title, horizontal: slides.horizontal, total: slides.total, charts });
-    entries.push({ page: `${name}.html`, titleHtml: info.titleHtml, summaryHtml: info.summaryHtml, slides: slides.total });
+    entries.push({ page: `${name}.html`, titleHtml: info.titleHtml, summaryHtml: info.summaryHtml });
   }
   if (options.pdf) await printPdfs(decks, entries);
   const indexFile = path.join(outDir, "index.html");
@@ -136,7 +138,8 @@ async function printPdfs(decks: BuiltDeck[], entries: IndexEntry[]): Promise<voi
   try {
     for (const [i, deck] of decks.entries()) {
       const pdf = deck.file.replace(/\.html$/, ".pdf");
-      await printDeckToPdf(browser, deck.file, pdf);
+      deck.shown = await printDeckToPdf(browser, deck.file, pdf);
+      entries[i].slides = deck.shown;
       deck.pdf = pdf;
       entries[i].pdf = path.basename(pdf);
     }
@@ -187,7 +190,8 @@ async function main(argv: string[]): Promise<number> {
   for (const warning of result.warnings) console.warn(`warning: ${warning}`);
   for (const deck of result.decks) {
     const pdf = deck.pdf ? ` + ${path.basename(deck.pdf)}` : "";
-    console.log(`${path.basename(deck.file)}${pdf}: ${deck.total} slides (${deck.horizontal} across), ${deck.charts} charts`);
+    const shown = deck.shown !== undefined ? `${deck.shown} slides as shown, ` : "";
+    console.log(`${path.basename(deck.file)}${pdf}: ${shown}${deck.total} in the notebook (${deck.horizontal} across), ${deck.charts} charts`);
   }
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   console.log(`${result.decks.length} deck(s) in ${seconds} s. Open ${pathToFileURL(result.indexFile).href}`);

@@ -78,7 +78,8 @@ export interface IndexEntry {
   page: string;
   titleHtml: string;
   summaryHtml: string;
-  slides: number;
+  /** Slides as shown, once known (fit.js adds "(cont.)" slides in the browser: counted when the PDF is printed). */
+  slides?: number;
   /** The PDF's file name when one was printed. */
   pdf?: string;
 }
@@ -86,9 +87,9 @@ export interface IndexEntry {
 /** The index: every deck (linked, with its PDF), and the keys a presenter needs. */
 export function renderIndexPage(entries: readonly IndexEntry[], title: string): string {
   const items = entries.map((entry) => {
-    const pdf = entry.pdf ? ` · <a href="${escapeHtml(entry.pdf)}">PDF</a>` : "";
+    const meta = [entry.slides !== undefined ? `${entry.slides} slides` : "", entry.pdf ? `<a href="${escapeHtml(entry.pdf)}">PDF</a>` : ""].filter(Boolean).join(" · ");
     const summary = entry.summaryHtml ? `<p>${entry.summaryHtml}</p>` : "";
-    return `<li><a class="deck" href="${escapeHtml(entry.page)}">${entry.titleHtml}</a> <span class="meta">${entry.slides} slides${pdf}</span>${summary}</li>`;
+    return `<li><a class="deck" href="${escapeHtml(entry.page)}">${entry.titleHtml}</a>${meta ? ` <span class="meta">${meta}</span>` : ""}${summary}</li>`;
   });
   const list = items.length > 0 ? `<ol class="decks">\n${items.join("\n")}\n</ol>` : '<p class="empty">No decks: no lesson notebooks were given.</p>';
   const keys = [
