@@ -148,20 +148,6 @@ async function printPdfs(decks: BuiltDeck[], entries: IndexEntry[]): Promise<voi
   }
 }
 
-/** `--measure`: every deck at 1280×720 in Chromium; status 1 when a slide does not fit or has small text. */
-async function measureBuilt(files: string[]): Promise<number> {
-  const { launchChromium } = await import("./browser");
-  const { formatMeasures, measureDecks } = await import("./measure");
-  const browser = await launchChromium();
-  try {
-    const measures = await measureDecks(browser, files);
-    console.log(formatMeasures(measures));
-    return measures.every((m) => m.problems.length === 0) ? 0 : 1;
-  } finally {
-    await browser.close();
-  }
-}
-
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -196,7 +182,11 @@ async function main(argv: string[]): Promise<number> {
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   console.log(`${result.decks.length} deck(s) in ${seconds} s. Open ${pathToFileURL(result.indexFile).href}`);
   console.log("Present: F full screen, S speaker view (notes, next slide, timer), Esc overview.");
-  if (values.measure) return measureBuilt(result.decks.map((deck) => deck.file));
+  if (values.measure) {
+    // Every deck at 1280×720 in Chromium; status 1 when a slide does not fit or has small text.
+    const { measureAndReport } = await import("./measure");
+    return measureAndReport(result.decks.map((deck) => deck.file));
+  }
   return 0;
 }
 

@@ -187,13 +187,8 @@ export function formatMeasures(measures: readonly DeckMeasure[], detail = true):
   return lines.join("\n");
 }
 
-async function main(argv: string[]): Promise<number> {
-  const dir = argv.find((arg) => arg !== "--") ?? path.join(__dirname, "..", "..", "build", "slides");
-  const files = readdirSync(dir)
-    .filter((name) => /^\d.*\.html$/.test(name))
-    .sort()
-    .map((name) => path.join(dir, name));
-  if (files.length === 0) throw new Error(`no decks (NN-*.html) in ${dir}: build them first with "npm run slides"`);
+/** Measures `files`, prints the table; 0 when every slide fits with readable text, else 1 (an exit status). */
+export async function measureAndReport(files: readonly string[]): Promise<number> {
   const { launchChromium } = await import("./browser");
   const browser = await launchChromium();
   try {
@@ -203,6 +198,16 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     await browser.close();
   }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const dir = argv.find((arg) => arg !== "--") ?? path.join(__dirname, "..", "..", "build", "slides");
+  const files = readdirSync(dir)
+    .filter((name) => /^\d.*\.html$/.test(name))
+    .sort()
+    .map((name) => path.join(dir, name));
+  if (files.length === 0) throw new Error(`no decks (NN-*.html) in ${dir}: build them first with "npm run slides"`);
+  return measureAndReport(files);
 }
 
 if (require.main === module) runMain(main);
