@@ -34,14 +34,15 @@ describe.skipIf(missing !== null)(`every slide fits 1280×720${missing === null 
   beforeAll(async () => {
     work = mkdtempSync(path.join(tmpdir(), "slides-fit-"));
     [build, browser] = await Promise.all([buildSlides(LESSONS, { outDir: work }), launchChromium()]);
-  }, 120_000);
+  }, 180_000);
 
   afterAll(async () => {
     await browser?.close();
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  it.concurrent.for(LESSONS.map((file) => [path.basename(file, ".ipynb"), file]))("%s: every slide and fragment state fits, text readable", async ([name, file], { expect }) => {
+  // A long timeout: ten decks share one browser, on a CI machine busy with the other tests.
+  it.concurrent.for(LESSONS.map((file) => [path.basename(file, ".ipynb"), file]))("%s: every slide and fragment state fits, text readable", { timeout: 180_000 }, async ([name, file], { expect }) => {
     const measure = await measureDeck(browser, path.join(work, `${name}.html`));
     // fit.js only adds slides ("(cont.)"): never fewer than the notebook's grouping.
     expect(measure.slides).toBeGreaterThanOrEqual(countSlides(groupSlides((await readNotebook(file)).cells)).total);

@@ -26,14 +26,15 @@ describe.skipIf(missing !== null)(`PDF handouts${missing === null ? "" : ` (skip
   beforeAll(async () => {
     work = mkdtempSync(path.join(tmpdir(), "slides-pdf-"));
     [, browser] = await Promise.all([buildSlides(LESSONS, { outDir: work }), launchChromium()]);
-  }, 120_000);
+  }, 180_000);
 
   afterAll(async () => {
     await browser?.close();
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  it.concurrent.for(LESSONS.map((file) => path.basename(file, ".ipynb")))("%s: one page per slide, no text over text", async (name, { expect }) => {
+  // A long timeout: ten decks share one browser, on a CI machine busy with the other tests.
+  it.concurrent.for(LESSONS.map((file) => path.basename(file, ".ipynb")))("%s: one page per slide, no text over text", { timeout: 180_000 }, async (name, { expect }) => {
     const deck = path.join(work, `${name}.html`);
     const pdf = path.join(work, `${name}.pdf`);
     const slides = await printDeckToPdf(browser, deck, pdf);

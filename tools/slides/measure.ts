@@ -61,7 +61,7 @@ const MEASURE_DECK = `(async () => {
   const READABLE = ${JSON.stringify(READABLE_PX)};
   const VIEW = ${JSON.stringify(VIEWPORT)};
   Reveal.configure({ transition: "none", backgroundTransition: "none" });
-  const frame = () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+  const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
   const describe = (el) => el.tagName.toLowerCase() + (el.classList.length ? "." + [...el.classList].join(".") : "");
   const scaleOf = () => {
     const slides = document.querySelector(".reveal .slides");
@@ -94,8 +94,9 @@ const MEASURE_DECK = `(async () => {
       overflow.push("slide box " + Math.round(box.width) + "×" + Math.round(box.height) + " at " + Math.round(box.left) + "," + Math.round(box.top) + " leaves the viewport");
     }
     if (ratio > 1.005) overflow.push("slide content " + ratio.toFixed(2) + "× its room");
-    for (const el of slide.querySelectorAll("*")) {
-      if (el.closest("aside.notes, .katex-mathml")) continue;
+    // Inside a chart or a formula, clipping is how they are drawn: their boxes are checked as wholes.
+    for (const el of slide.querySelectorAll("*:not(svg *):not(.katex *)")) {
+      if (el.closest("aside.notes")) continue;
       const style = getComputedStyle(el);
       if (style.display === "none") continue;
       const clipsY = style.overflowY !== "visible", clipsX = style.overflowX !== "visible";
