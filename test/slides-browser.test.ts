@@ -139,7 +139,7 @@ describe.skipIf(missing !== null)(`lesson decks in Chromium${missing === null ? 
       expect(report.horizontal).toBeGreaterThanOrEqual(expected.horizontal);
       expect(report.total).toBeGreaterThanOrEqual(expected.total);
       expect(report.slideNumber).toBe(`1 / ${report.total}`);
-      expect(report.notes).toBe(expected.notes);
+      expect(report.notes).toBeGreaterThanOrEqual(expected.notes); // a "(cont.)" slide repeats its notes
       expect(report.charts).toHaveLength(expected.charts);
       for (const chart of report.charts) {
         expect(chart.width > 0 && chart.height > 0, `chart on slide ${chart.h}/${chart.v}: ${chart.width}×${chart.height}`).toBe(true);

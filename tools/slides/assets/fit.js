@@ -13,7 +13,8 @@
  *    outputs) where possible; a list, a markdown table or a code block
  *    that alone does not fit is split between its items, rows or lines; a
  *    table or printed output that does not fit on a slide of its own is cut,
- *    with "… N more rows" (or lines);
+ *    with "… N more rows" (or lines); a continuation repeats the slide's
+ *    speaker notes;
  *    A row of charts (slide-side-by-side) too wide for the slide, even
  *    with every chart at its smallest, is wrapped: one chart under the other.
  * 4. grows the charts again to fill the room that is left (up to
@@ -21,7 +22,8 @@
  *
  * The same layout runs in the speaker view's frames and for ?print-pdf, so
  * slide numbers agree everywhere. `DeckFit.fit()` resolves when done;
- * `DeckFit.report` says what it did (read by tests and tools).
+ * `DeckFit.report` says what it did (slides added, blocks split or cut,
+ * slides it could not fit), for a look in the browser's console.
  */
 (function () {
   "use strict";
@@ -255,6 +257,9 @@
   /** "Heading (cont.)" for a slide continuing `slide`, or null when it has no heading. */
   function contHeading(slide) {
     var heading = slide.querySelector("h1, h2, h3");
+    // A vertical slide without a heading continues its stack's topic.
+    var stack = slide.parentElement;
+    if (!heading && stack && stack.tagName === "SECTION") heading = stack.querySelector("section.deck-slide h1, section.deck-slide h2, section.deck-slide h3");
     if (!heading) return null;
     var copy = document.createElement(heading.tagName === "H1" ? "h2" : heading.tagName);
     copy.className = "deck-cont-title";
@@ -418,6 +423,9 @@
     var heading = contHeading(slide);
     if (heading && !isHeading(block)) next.appendChild(heading);
     moveTail(block, slide, next);
+    // The presenter keeps the slide's notes while it continues.
+    var notes = slide.querySelector("aside.notes");
+    if (notes) next.appendChild(notes.cloneNode(true));
     slide.parentNode.insertBefore(next, slide.nextSibling);
     report.added++;
     return next;
