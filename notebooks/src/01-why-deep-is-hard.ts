@@ -123,7 +123,7 @@ show(charts.line(
 // degrees 3–6 are right (test error ≈ 0.047, close to the 0.04 that no model can beat); from degree
 // 13 on, the training error keeps shrinking while the test error is more than ten times the best.
 
-// %% subslide
+// %% subslide tags=slide-hide-code
 // The fits themselves: degree 1 is too stiff, degree 15 wiggles through the noise.
 const xGrid = Array.from({ length: 201 }, (_, i) => -1 + i / 100);
 const fitRows = [1, 3, 15].flatMap((degree) => {
@@ -450,7 +450,7 @@ console.log("first non-finite value:", diagnostics.findNonFinite(exploding));
 // - **ReLU**, with the same default initialization (PyTorch's, see lesson 2);
 // - **ReLU + He init** — the fix of lesson 2, previewed.
 
-// %%
+// %% tags=slide-hide-code
 function deepNet(activation: "sigmoid" | "relu", heInit: boolean, seed: number): nn.Sequential {
   const g = new Generator(seed);
   const act = () => (activation === "sigmoid" ? new nn.Sigmoid() : new nn.ReLU());

@@ -53,7 +53,7 @@ const testSet = { x: digits.xTest, y: digits.yTest };
 //
 // A 784 → 32 → 10 network, initialized three ways, trained for 3 epochs with SGD:
 
-// %%
+// %% tags=slide-hide-code
 function identicalRows(w: Tensor): number {
   // How many rows (hidden units) are exact copies of row 0.
   const [rows, cols] = w.shape;
@@ -105,7 +105,7 @@ show(table(symmetryRows, { digits: 3 }));
 // and add two more scales for later: **Xavier** $\sqrt{2 / (\text{fan\_in} + \text{fan\_out})}$ and PyTorch's
 // **default** for `Linear`, whose standard deviation is $1/\sqrt{3\,\text{fan\_in}}$ (section 5).
 
-// %%
+// %% tags=slide-hide-code
 const X20 = randn([100, 64], { dtype: "float64", generator: new Generator(0) });
 const strategies: Record<string, (fanIn: number, fanOut: number) => number> = {
   small: () => 0.01,
@@ -302,7 +302,7 @@ show(table([
 // means *in place*). Karmakar's example, translated: a He-uniform hidden layer with a zero bias, and an
 // output layer drawn from $\mathcal{N}(0, 0.1^2)$, also with a zero bias.
 
-// %%
+// %% tags=slide-hide-code
 class MLP extends nn.Module {
   linear1: nn.Linear;
   linearOut: nn.Linear;
@@ -341,7 +341,7 @@ console.log("first layer std after apply:", anyModel.at(0).parameters()[0].std()
 // on 1000 digit images. Before training we also record the standard deviation of the last hidden layer's
 // output on 256 images (`diagnostics.activationStats`, kernel-lib/src/diagnostics/activations.ts).
 
-// %%
+// %% tags=slide-hide-code
 function deepRelu(how: "small" | "default" | "he" | "large"): nn.Sequential {
   const g = new Generator(3);
   const layers: nn.Module[] = [new nn.Linear(784, 64, { generator: g }), new nn.ReLU()];

@@ -155,7 +155,7 @@ show(charts.line(
 // receive a gradient that is exactly 0. Then load **the same weights** into a twin network whose
 // activations are `LeakyReLU(0.01)` and count again.
 
-// %%
+// %% tags=slide-hide-code
 /** Per hidden Linear (positions 0, 2, 4 of the Sequential): how many rows of weight.grad are all zeros. */
 function zeroGradientUnits(model: nn.Sequential): number[] {
   model.zeroGrad();
@@ -264,7 +264,7 @@ show(charts.activationFunctions([
 // layer produces) and compute the mean and standard deviation of $f(z)$ exactly enough by numerical
 // integration on a fine grid, plus the slope at $z = \pm 3$ and the smallest value $f$ takes.
 
-// %%
+// %% tags=slide-hide-code
 const gridStep = 0.005;
 const grid = linspace(-10, 10, 4001, { dtype: "float64" });
 const density = grid.mul(grid).mul(-0.5).exp().mul(gridStep / Math.sqrt(2 * Math.PI));
@@ -319,7 +319,7 @@ show(table(named.map(({ name, f }) => {
 // the mean and standard deviation of every layer's output. For comparison, the same stack with
 // ReLU (LeCun and He initialization), tanh, and ELU.
 
-// %%
+// %% tags=slide-hide-code
 const X50 = randn([256, 100], { generator: new Generator(50) });
 
 /** 50 × (Linear(100, 100) → act [→ extra]) with the given initialization and zero biases. */
@@ -406,7 +406,7 @@ show(table(withDropout.map(({ name, model, tracked }) => {
 // seed, same batches for all: only the activation differs. A small callback records the loss of
 // every training batch.
 
-// %%
+// %% tags=slide-hide-code
 const candidates: [string, () => nn.Module, InitName][] = [
   ["sigmoid", () => new nn.Sigmoid(), "xavier"],
   ["tanh", () => new nn.Tanh(), "xavier"],

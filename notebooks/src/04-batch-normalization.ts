@@ -64,7 +64,7 @@ console.log(`digits: ${digits.xTrain.shape[0]} training and ${digits.xTest.shape
 // with step $1/\lambda_{\max}$ (the ideal step for the steepest direction; twice that no longer converges), counting
 // steps until the weights are within 0.1 % of the least-squares solution, on the raw and on the standardized features:
 
-// %%
+// %% tags=slide-hide-code
 /** Steps of full-batch gradient descent on MSE, lr = 1/(largest curvature), until ‖w − w*‖ ≤ 1e-3·‖w*‖. */
 function stepsToConverge(x1: number[], x2: number[], y: number[]): { curvature1: number; curvature2: number; steps: number } {
   const n = y.length;
@@ -113,7 +113,7 @@ show(table([
 // records, on 256 fixed training images, the mean and standard deviation of three units of the
 // 4th layer's pre-activation $z = W x + b$.
 
-// %%
+// %% tags=slide-hide-code
 const probe = digits.xTrain.slice(0, 0, 256);
 const driftRows: { step: number; unit: string; mean: number; std: number }[] = [];
 /** A fit callback: the statistics of units 0–2 of module `at` (a Linear) on the probe, every `every` steps. */
@@ -257,7 +257,7 @@ console.log(`Σᵢ dL/dxᵢ per feature: ${ours.dx.sum(0).toFlatArray().map((v) 
 // receives the **unbiased** batch variance ($\times\, m_B/(m_B - 1)$) while the forward pass uses the
 // biased one; and the buffers start at mean 0, variance 1.
 
-// %%
+// %% tags=slide-hide-code
 const bnLayer = new nn.BatchNorm1d(3);
 const trueMean = [2, -1, 0.5], trueStd = [3, 0.5, 1];
 const gR = new Generator(9);
@@ -362,7 +362,7 @@ show(charts.line(
 // without BN and with BN in every hidden block, at a small and a ten times larger learning rate. The
 // plain network at lr 0.02 is the run we already watched in section 2.
 
-// %%
+// %% tags=slide-hide-code
 const runs: { name: string; lr: number; bn: boolean; history: ReturnType<typeof fit>; model: nn.Sequential }[] = [
   { name: "plain, lr 0.02", lr: 0.02, bn: false, history: plainHistory, model: plainModel },
 ];
@@ -538,7 +538,7 @@ console.log(`test accuracy: ${diagnostics.accuracy(outBn, digits.yTest).toFixed(
 // PyTorch loops of Karmakar's notes. Below, the BN network of section 8 evaluated correctly, then in training mode on
 // batches of 50 test images: once in their usual mixed order, once sorted by class.
 
-// %%
+// %% tags=slide-hide-code
 const byClass = Array.from(digits.yTest.data).map((label, i) => [label, i]).sort((a, b) => a[0] - b[0] || a[1] - b[1]).map(([, i]) => i);
 const xSorted = digits.xTest.indexSelect(0, byClass);
 const ySorted = digits.yTest.indexSelect(0, byClass);

@@ -51,7 +51,7 @@ void manualSeed(0);
 // | sigmoid | $x_{k+1} = \sigma(z)$, $z = Wx_k$: $J = \operatorname{diag}(\sigma'(z))\,W$ with $z \sim \mathcal N(0,1)$ |
 // | sigmoid + skip | $x_{k+1} = x_k + \sigma(Wx_k)$: $J = I + \operatorname{diag}(\sigma'(z))\,W$ |
 
-// %%
+// %% tags=slide-hide-code
 const n = 32;
 const depth = 50;
 const gen = new Generator(0);
@@ -307,7 +307,7 @@ console.log(`sequences ${sequences.shape}, targets ${sums.shape}; parameters: ${
 // clipping the global norm to 5 (a threshold above the norms seen late in training, so that it only cuts the spikes).
 // At every step we also record the cosine between the clipped and the raw gradient.
 
-// %%
+// %% tags=slide-hide-code
 type ClipMode = "no clipping" | "by value (0.1)" | "by norm (5)";
 type StepLog = { step: number; loss: number; gradNorm: number; cosine: number; clipped: boolean; run: ClipMode };
 

@@ -30,7 +30,7 @@ void manualSeed(0);
 // $\eta = 2/(\lambda_{\min}+\lambda_{\max})$, the error shrinks by $(\kappa-1)/(\kappa+1) = 0.905$ per step: about 70 steps per
 // factor 1000. Deep-network losses have condition numbers in the thousands and more.
 
-// %%
+// %% tags=slide-hide-code
 /** A 2-D function with its gradient and a starting point, to watch optimizers move. */
 interface Problem { f: (x: number, y: number) => number; grad: (x: number, y: number) => [number, number]; start: [number, number] }
 
@@ -123,7 +123,7 @@ console.log(`60 steps: largest |w(lecture form) − w(optim.SGD)| = ${largestGap
 // - a saddle $L(x, y) = x^2 - \tfrac12 y^2 + \tfrac14 y^4$ started at $(1, 10^{-3})$, almost exactly on the ridge; the minima are at
 //   $(0, \pm1)$. We count the steps until $|y| > 0.5$.
 
-// %%
+// %% tags=slide-hide-code
 const escapes: Record<string, unknown>[] = [];
 for (const [name, momentum] of [["gradient descent", 0], ["momentum 0.9", 0.9]] as const) {
   const x = tensor([2], { dtype: "float64", requiresGrad: true });
@@ -216,7 +216,7 @@ console.log(`L after 60 steps: momentum ${quadratic.f(wHand[0], wHand[1]).toExpo
 // Below, each optimizer is fed a **constant** gradient and an **alternating** gradient ($+1, -1, +1, \dots$), and we print
 // its step size divided by `lr`. (The sources live in `kernel-lib/src/optim/`, one file per optimizer.)
 
-// %%
+// %% tags=slide-hide-code
 /** |Δw| / lr at steps 1..steps, for a scalar parameter fed the gradients gradAt(t). */
 function stepSizes(makeOptimizer: (params: Tensor[]) => Stepper, lrUsed: number, gradAt: (t: number) => number, steps: number): number[] {
   const w = tensor([0], { dtype: "float64", requiresGrad: true });
@@ -357,7 +357,7 @@ show(table(decay, { digits: 3 }));
 // Each optimizer on the quadratic from section 1, **with its best learning rate** from the grid 0.01, 0.03, 0.1, 0.3, 1
 // (lowest $L$ after 60 steps). Momentum methods use $\mu = 0.9$; the rest use their defaults.
 
-// %%
+// %% tags=slide-side-by-side,slide-hide-code
 type Contender = [string, (params: Tensor[], lr: number) => Stepper];
 const contenders: Contender[] = [
   ["SGD", (p, lr) => new optim.SGD(p, { lr })],
@@ -402,7 +402,7 @@ show(charts.lossSurfaceTrajectories({ f: quadratic.f, paths: pathsOf(quadraticRa
 // torture test. 1000 steps from $(-1.5, 2)$, learning rates from $10^{-4}$ to 0.1 (larger ones make the adaptive methods
 // jump far out of the valley before they come back, which makes for a confusing picture).
 
-// %%
+// %% tags=slide-side-by-side
 const rosenbrock: Problem = {
   f: (x, y) => (1 - x) ** 2 + 100 * (y - x * x) ** 2,
   grad: (x, y) => [-2 * (1 - x) - 400 * x * (y - x * x), 200 * (y - x * x)],
@@ -445,7 +445,7 @@ show(charts.lossSurfaceTrajectories({ f: rosenbrock.f, paths: pathsOf(rosenbrock
 // 5 epochs, batch size 32, validated on 500 others. Each optimizer gets its usual learning rate (the framework default where
 // there is one; 0.1 for plain SGD, 0.01 with momentum, 0.001 for RMSprop as in Keras).
 
-// %%
+// %% tags=slide-hide-code
 const digits = data.loadDigits({ train: 2000, test: 500, seed: 0 });
 const mnistContenders: [string, string, (params: Tensor[]) => optim.Optimizer][] = [
   ["SGD", "0.1", (p) => new optim.SGD(p, { lr: 0.1 })],

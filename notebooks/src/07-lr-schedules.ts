@@ -203,7 +203,7 @@ function toySgd(lrAt: (step: number) => number, batchSize: number, steps: number
 const minLoss = toyLoss(toySgd(() => 0.5, toy.n, 200, 0).w);
 console.log(`minimum of L: ${minLoss.toFixed(6)}`);
 
-// %% subslide
+// %% subslide tags=slide-hide-code
 const toySteps = 2000;
 const sigma = 0.5; // the noise level used to make y
 const toyRuns = [
@@ -376,7 +376,7 @@ show(table(seedRows, { caption: "η at selected epochs (η₀ = 0.001)" }));
 // fit(model, train, { optimizer, scheduler, schedulerInterval: "epoch" /* or "batch" */, … });
 // ```
 
-// %% subslide
+// %% subslide tags=slide-hide-code
 /** The rate a scheduler sets at epochs 0 … n − 1. */
 function ratesOf(scheduler: optim.lrScheduler.LRScheduler, n: number): number[] {
   return Array.from({ length: n }, (_, e) => {
@@ -460,7 +460,7 @@ if (finder.lrs.length < 100) console.log(`the sweep stopped after ${finder.lrs.l
 // - reduce-on-plateau (×0.3 after 1 epoch without validation improvement);
 // - a deliberately bad one: ×0.3 *every* epoch — decay that comes too early.
 
-// %% subslide
+// %% subslide tags=slide-hide-code
 const E = 6;
 const stepsPerEpoch = Math.ceil(train.x.shape[0] / 64);
 type Sched = { scheduler?: optim.lrScheduler.LRScheduler | optim.lrScheduler.ReduceLROnPlateau; schedulerInterval?: "epoch" | "batch" };

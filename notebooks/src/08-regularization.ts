@@ -157,7 +157,7 @@ show(charts.layerHistograms([
 //
 // A problem where we know the answer: linear regression with 20 features, of which only 3 matter.
 
-// %% subslide
+// %% subslide tags=slide-hide-code
 /** y = 2·x₀ − 3·x₁ + 1.5·x₂ + noise; features 3…19 are irrelevant. 60 samples. */
 const sparseToy = (() => {
   const g = new Generator(5);
@@ -250,7 +250,7 @@ console.log(`largest |difference| between the two weight matrices: ${Math.max(..
 // half of them ("loud"), 0.01 for the other half ("quiet") — so only the regularizer has an opinion about where
 // they should go. Same $\lambda = 0.2$, $\eta = 0.01$, 1,000 steps.
 
-// %% fragment
+// %% fragment tags=slide-hide-code
 function decayExperiment(decoupled: boolean): { step: number; loud: number; quiet: number }[] {
   const g = new Generator(8);
   const n = 200;
@@ -424,7 +424,7 @@ show(table([["baseline", baselineHistory], ["dropout 0.5", dropoutHistory]].map(
 //
 // Test: 200 validation digits (in distribution) vs 200 images of random static (nothing like a digit).
 
-// %% fragment
+// %% fragment tags=slide-hide-code
 const inDist = val.x.slice(0, 0, 200), inLabels = val.y.slice(0, 0, 200);
 const staticImages = randn([200, 196], { generator: new Generator(21) }).abs().mul(0.3).clamp(0, 1);
 const softmax = (out: Tensor) => F.softmax(out, -1);
@@ -622,7 +622,7 @@ console.log(`validation accuracy ${augHistory.last.valAccuracy.toFixed(3)} (base
 // - **Everything from earlier lessons**: early stopping, normalization layers (batch norm has a noisy, batch-dependent
 //   effect), the scale of the initialization, data augmentation.
 
-// %% fragment
+// %% fragment tags=slide-hide-code
 /** 20 samples, 50 features: infinitely many w with Xw = y. */
 const under = (() => {
   const g = new Generator(12);

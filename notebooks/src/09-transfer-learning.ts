@@ -311,7 +311,7 @@ show(charts.line(
 // its second hidden layer, and its five output scores — plus, as a reference, the first hidden layer of
 // an *untrained* network (random weights).
 
-// %%
+// %% tags=slide-hide-code
 /** The output of the first `k` modules of `body` (e.g. k = 2: Linear + ReLU = hidden 1). */
 function upTo(body: nn.Sequential, k: number, x: Tensor): Tensor {
   return noGrad(() => {
@@ -580,7 +580,7 @@ show(table([
 //
 // Trials are ranked on **validation** accuracy; the test set is used once, for the winner only.
 
-// %%
+// %% tags=slide-hide-code
 const digits10 = data.loadDigits({ train: 800, test: 500, seed: 3 });
 const searchTrain = { x: digits10.xTrain.slice(0, 0, 600), y: digits10.yTrain.slice(0, 0, 600) };
 const searchVal = { x: digits10.xTrain.slice(0, 600, 800), y: digits10.yTrain.slice(0, 600, 800) };

@@ -178,7 +178,7 @@ const recipeHistory = fit(recipeNet, train, {
 });
 console.log(`ran ${recipeHistory.epochs.length} of ${budget} epochs; best epoch ${recipeHistory.bestEpoch! + 1} (weights restored from it)`);
 
-// %%
+// %% tags=slide-hide-code
 manualSeed(100);
 const naiveNet = new nn.Sequential(
   new nn.Linear(784, 64), new nn.ReLU(), new nn.Linear(64, 64), new nn.ReLU(), new nn.Linear(64, 64), new nn.ReLU(), new nn.Linear(64, 10),
@@ -285,7 +285,7 @@ show(charts.gradientNorms(normRows, { title: "Gradient norm of each Linear layer
 //
 // The naive baseline and the recipe run of section 3 join them for comparison.
 
-// %%
+// %% tags=slide-hide-code
 const smallTrain = { x: train.x.slice(0, 0, 500), y: train.y.slice(0, 0, 500) };
 const tinyTrain = { x: train.x.slice(0, 0, 100), y: train.y.slice(0, 0, 100) };
 const smallVal = { x: val.x.slice(0, 0, 150), y: val.y.slice(0, 0, 150) };
@@ -339,7 +339,7 @@ show(charts.line(
 // The measurements themselves are `diagnostics.layerGradientNorms` and `diagnostics.activationStats`
 // (`kernel-lib/src/diagnostics/`), which `Monitor` calls once per epoch.
 
-// %%
+// %% tags=slide-hide-code
 const chance = Math.log(10);
 function symptoms(run: Run) {
   const losses = run.history.get("loss"), valLosses = run.history.get("valLoss");

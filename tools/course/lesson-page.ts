@@ -9,6 +9,7 @@
  */
 import { cellTags, type Cell, type CodeCell, type Notebook } from "../notebook/notebook";
 import { escapeHtml, highlightCode, plainText, type Markdown, type MarkdownEnv, type Token } from "./render-markdown";
+import { lessonSummary } from "./lesson-summary";
 import { renderOutputs } from "./render-output";
 
 export interface LessonInfo {
@@ -16,11 +17,11 @@ export interface LessonInfo {
   title: string;
   /** The first heading as inline HTML (math rendered). */
   titleHtml: string;
-  /** The first markdown paragraph as inline HTML; "" if there is none. */
+  /** The first markdown paragraph as inline HTML, without a closing list lead-in (lessonSummary); "" if there is none. */
   summaryHtml: string;
 }
 
-/** Title = first markdown heading, summary = first markdown paragraph. */
+/** Title = first markdown heading, summary = first markdown paragraph (see lessonSummary). */
 export function lessonInfo(notebook: Notebook, md: Markdown, fallbackTitle: string): LessonInfo {
   let heading: Token | undefined;
   let paragraph: Token | undefined;
@@ -37,7 +38,7 @@ export function lessonInfo(notebook: Notebook, md: Markdown, fallbackTitle: stri
   return {
     title,
     titleHtml: heading !== undefined ? md.renderInline(heading.content) : escapeHtml(title),
-    summaryHtml: paragraph !== undefined ? md.renderInline(paragraph.content) : "",
+    summaryHtml: paragraph !== undefined ? md.renderInline(lessonSummary(paragraph.content)) : "",
   };
 }
 

@@ -6,6 +6,7 @@
  *   assets/katex/    KaTeX's CSS and fonts (shared with the HTML export)
  *   assets/hljs.css  highlight.js's GitHub theme (shared with the HTML export)
  *   assets/slides.css  our projector theme (tools/slides/assets/slides.css)
+ *   assets/fit.js    lays each slide out to fit 1280×720 (tools/slides/assets/fit.js)
  *   assets/deck.js   scrolling helpers for long slides (tools/slides/assets/deck.js)
  *
  * No reveal.js theme is used: the stock light themes either embed 0.5 MB of
@@ -31,5 +32,5 @@ export function writeSlideAssets(outDir: string): void {
   for (const [from, to] of REVEAL_FILES) copyFileSync(path.join(reveal, from), path.join(assets, "reveal", to));
   copyKatexAssets(assets);
   copyHighlightTheme(assets, "github");
-  for (const ours of ["slides.css", "deck.js"]) copyFileSync(path.join(__dirname, "assets", ours), path.join(assets, ours));
+  for (const ours of ["slides.css", "fit.js", "deck.js"]) copyFileSync(path.join(__dirname, "assets", ours), path.join(assets, ours));
 }

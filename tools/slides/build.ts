@@ -2,14 +2,16 @@
  * Lessons → reveal.js slide decks for instructors, from the outputs stored
  * in the notebooks (nothing runs):
  *
- *   npm run slides -- [lessons…] [--out DIR] [--no-code] [--no-outputs] [--pdf]
+ *   npm run slides -- [lessons…] [--out DIR] [--no-code] [--no-outputs] [--pdf] [--measure]
  *
  * A lesson is a notebook path or the start of a name in notebooks/ ("04",
  * "4", "04-batch"); none means all. The output folder (default build/slides/)
  * gets one `NN-topic.html` per lesson, `index.html`, and `assets/` with
  * reveal.js, KaTeX and the theme, so it works offline from file:// and can
  * be copied to a USB stick as it is. `--pdf` also prints `NN-topic.pdf`
- * next to each deck with headless Chromium.
+ * next to each deck with headless Chromium; `--measure` then opens each deck
+ * at 1280×720 and reports the slides that do not fit or have small text
+ * (measure.ts; exit status 1 if any).
  *
  * Slides follow the notebooks' `metadata.slideshow.slide_type` (grouping.ts).
  */
@@ -71,13 +73,15 @@ export interface BuiltDeck {
   /** The deck's absolute path, e.g. ".../build/slides/04-batch-normalization.html". */
   file: string;
   title: string;
-  /** What reveal.js counts: horizontal slides, and all slides including vertical ones. */
+  /** The notebook's slides (grouping.ts): horizontal, and all including vertical ones; fit.js may add "(cont.)" slides in the browser. */
   horizontal: number;
   total: number;
   /** Charts (inline SVG outputs) in the deck. */
   charts: number;
   /** The PDF's absolute path, with `pdf: true`. */
   pdf?: string;
+  /** Slides as shown after fitting (= PDF pages), with `pdf: true`. */
+  shown?: number;
 }
 
 export interface SlidesBuild {
@@ -118,7 +122,7 @@ export async function buildSlides(files: readonly string[], options: BuildOption
     copyLocalImages(source, env.localImages, outDir, label, warnings);
     const charts = slides.html.split('<div class="output-svg">').length - 1;
     decks.push({ source, file, title: info.title, horizontal: slides.horizontal, total: slides.total, charts });
-    entries.push({ page: `${name}.html`, titleHtml: info.titleHtml, summaryHtml: info.summaryHtml, slides: slides.total });
+    entries.push({ page: `${name}.html`, titleHtml: info.titleHtml, summaryHtml: info.summaryHtml });
   }
   if (options.pdf) await printPdfs(decks, entries);
   const indexFile = path.join(outDir, "index.html");
@@ -134,7 +138,8 @@ async function printPdfs(decks: BuiltDeck[], entries: IndexEntry[]): Promise<voi
   try {
     for (const [i, deck] of decks.entries()) {
       const pdf = deck.file.replace(/\.html$/, ".pdf");
-      await printDeckToPdf(browser, deck.file, pdf);
+      deck.shown = await printDeckToPdf(browser, deck.file, pdf);
+      entries[i].slides = deck.shown;
       deck.pdf = pdf;
       entries[i].pdf = path.basename(pdf);
     }
@@ -152,11 +157,12 @@ async function main(argv: string[]): Promise<number> {
       "no-code": { type: "boolean", default: false },
       "no-outputs": { type: "boolean", default: false },
       pdf: { type: "boolean", default: false },
+      measure: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
   });
   if (values.help) {
-    console.log("npm run slides -- [lessons…] [--out DIR] [--no-code] [--no-outputs] [--pdf]\n(lessons: 04, 4, 04-batch or notebooks/04-….ipynb; default all)");
+    console.log("npm run slides -- [lessons…] [--out DIR] [--no-code] [--no-outputs] [--pdf] [--measure]\n(lessons: 04, 4, 04-batch or notebooks/04-….ipynb; default all)");
     return 0;
   }
   const files = resolveLessons(positionals.filter((arg) => arg !== "--"));
@@ -170,11 +176,17 @@ async function main(argv: string[]): Promise<number> {
   for (const warning of result.warnings) console.warn(`warning: ${warning}`);
   for (const deck of result.decks) {
     const pdf = deck.pdf ? ` + ${path.basename(deck.pdf)}` : "";
-    console.log(`${path.basename(deck.file)}${pdf}: ${deck.total} slides (${deck.horizontal} across), ${deck.charts} charts`);
+    const shown = deck.shown !== undefined ? `${deck.shown} slides as shown, ` : "";
+    console.log(`${path.basename(deck.file)}${pdf}: ${shown}${deck.total} in the notebook (${deck.horizontal} across), ${deck.charts} charts`);
   }
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   console.log(`${result.decks.length} deck(s) in ${seconds} s. Open ${pathToFileURL(result.indexFile).href}`);
   console.log("Present: F full screen, S speaker view (notes, next slide, timer), Esc overview.");
+  if (values.measure) {
+    // Every deck at 1280×720 in Chromium; status 1 when a slide does not fit or has small text.
+    const { measureAndReport } = await import("./measure");
+    return measureAndReport(result.decks.map((deck) => deck.file));
+  }
   return 0;
 }
 

@@ -3,7 +3,8 @@
  * copied assets (classic scripts, not modules, because browsers refuse
  * module scripts from file://), and the index page linking every deck.
  *
- * The deck marks its <html> element when it is ready, for tools and tests:
+ * Before reveal.js starts, fit.js lays every slide out to fit 1280×720
+ * (it may add "(cont.)" slides). The deck marks its <html> element when it is ready, for tools and tests:
  * `data-deck-ready` once reveal.js has initialized, `data-pdf-ready` once
  * the `?print-pdf` layout is done (reveal's "pdf-ready" event).
  */
@@ -15,7 +16,10 @@ export const REVEAL_CONFIG = {
   // 16:9 at the size the content is written for; reveal.js scales it to the screen.
   width: 1280,
   height: 720,
-  margin: 0.04,
+  // No margin: at 1280×720 a slide is drawn at 1:1, so the sizes in slides.css are the sizes on screen.
+  margin: 0,
+  // No arrows: they sat on the slide's content. Keys, a clicker or a swipe navigate (README).
+  controls: false,
   // Content starts at the top: lesson slides are text-heavy, and centring makes them jump between fragments.
   center: false,
   hash: true,
@@ -25,6 +29,8 @@ export const REVEAL_CONFIG = {
   transitionSpeed: "fast",
   // One PDF page per slide with every fragment shown (a handout), not one page per click.
   pdfSeparateFragments: false,
+  // fit.js makes every slide fit its page, so a slide never spreads over two.
+  pdfMaxPagesPerSlide: 1,
 } as const;
 
 export interface DeckPageOptions {
@@ -40,7 +46,9 @@ export function renderDeckPage({ title, label, sections }: DeckPageOptions): str
   const init = [
     "const root = document.documentElement;",
     'Reveal.on("pdf-ready", () => root.setAttribute("data-pdf-ready", ""));',
-    `Reveal.initialize(Object.assign(${JSON.stringify(REVEAL_CONFIG)}, { plugins: [RevealNotes] }))`,
+    // Slides are fitted to 1280×720 (fit.js) before reveal.js counts them.
+    "DeckFit.fit()",
+    `  .then(() => Reveal.initialize(Object.assign(${JSON.stringify(REVEAL_CONFIG)}, { plugins: [RevealNotes] })))`,
     '  .then(() => root.setAttribute("data-deck-ready", ""));',
   ];
   return [
@@ -54,6 +62,7 @@ export function renderDeckPage({ title, label, sections }: DeckPageOptions): str
     "</div>",
     '<script src="assets/reveal/reveal.js"></script>',
     '<script src="assets/reveal/notes.js"></script>',
+    '<script src="assets/fit.js"></script>',
     '<script src="assets/deck.js"></script>',
     "<script>",
     ...init,
@@ -69,7 +78,8 @@ export interface IndexEntry {
   page: string;
   titleHtml: string;
   summaryHtml: string;
-  slides: number;
+  /** Slides as shown, once known (fit.js adds "(cont.)" slides in the browser: counted when the PDF is printed). */
+  slides?: number;
   /** The PDF's file name when one was printed. */
   pdf?: string;
 }
@@ -77,9 +87,9 @@ export interface IndexEntry {
 /** The index: every deck (linked, with its PDF), and the keys a presenter needs. */
 export function renderIndexPage(entries: readonly IndexEntry[], title: string): string {
   const items = entries.map((entry) => {
-    const pdf = entry.pdf ? ` · <a href="${escapeHtml(entry.pdf)}">PDF</a>` : "";
+    const meta = [entry.slides !== undefined ? `${entry.slides} slides` : "", entry.pdf ? `<a href="${escapeHtml(entry.pdf)}">PDF</a>` : ""].filter(Boolean).join(" · ");
     const summary = entry.summaryHtml ? `<p>${entry.summaryHtml}</p>` : "";
-    return `<li><a class="deck" href="${escapeHtml(entry.page)}">${entry.titleHtml}</a> <span class="meta">${entry.slides} slides${pdf}</span>${summary}</li>`;
+    return `<li><a class="deck" href="${escapeHtml(entry.page)}">${entry.titleHtml}</a>${meta ? ` <span class="meta">${meta}</span>` : ""}${summary}</li>`;
   });
   const list = items.length > 0 ? `<ol class="decks">\n${items.join("\n")}\n</ol>` : '<p class="empty">No decks: no lesson notebooks were given.</p>';
   const keys = [

@@ -12,14 +12,22 @@
  *   subslide or a slide with nothing left, so `--no-code` gives no empty
  *   slides. The notes of a dropped subslide go with it.
  *
+ * Slide tags (README, "Writing lessons for the slides"): `slide-hide-code`
+ * and `slide-hide-output` drop a cell's source or outputs on the slides
+ * only; `slide-side-by-side` puts a cell's charts in a row;
+ * `slide-fragments` makes a markdown cell's list items appear one click at a
+ * time. `// slide:` markers choose a code cell's lines (slide-code.ts).
+ * How much fits on a slide is decided in the browser (assets/fit.js).
+ *
  * Why cells are <div>s and never <section>s: reveal.js takes every
  * <section> inside `.slides` for a slide.
  */
 import { isHtmlRaw } from "../course/lesson-page";
 import { highlightCode, type Markdown, type MarkdownEnv } from "../course/render-markdown";
-import { renderOutputs } from "../course/render-output";
 import { cellTags } from "../notebook/notebook";
 import type { Block, DeckCell, Slide, Subslide } from "./grouping";
+import { slideSource } from "./slide-code";
+import { renderSlideOutputs } from "./slide-outputs";
 
 export interface SlideContentOptions {
   /** Show the source of code cells (default true; false for `--no-code`). */
@@ -41,33 +49,65 @@ export interface SlideRenderContext extends SlideContentOptions {
   env: MarkdownEnv & Required<Pick<MarkdownEnv, "headingIds" | "localImages">>;
 }
 
-/** Code taller than this many lines gets a smaller font (and scrolls beyond the slide's limit: slides.css). */
-const LONG_CODE_LINES = 14;
-const VERY_LONG_CODE_LINES = 24;
+/** Tags that change a cell on the slides only (the notebook and the HTML pages show it all). */
+export const SLIDE_TAGS = {
+  hideCode: "slide-hide-code",
+  hideOutput: "slide-hide-output",
+  sideBySide: "slide-side-by-side",
+  fragments: "slide-fragments",
+} as const;
 
-/** "code-long" / "code-very-long" for long sources, so slides.css can shrink them; "" otherwise. */
-export function codeSizeClass(source: string): string {
-  const lines = source.split("\n").length;
-  if (lines > VERY_LONG_CODE_LINES) return "code-very-long";
-  if (lines > LONG_CODE_LINES) return "code-long";
-  return "";
+/** Code with a chart goes beside it only when short and narrow enough for half a slide. */
+const BESIDE_MAX_LINES = 14;
+const BESIDE_COLUMN_CHARS = 50;
+
+/** Whether `source` fits the code column beside a chart: its lines, wrapped at the column's width. */
+export function fitsBeside(source: string): boolean {
+  const lines = source.split("\n");
+  const wrapped = lines.reduce((sum, line) => sum + Math.max(1, Math.ceil(line.length / BESIDE_COLUMN_CHARS)), 0);
+  return lines.length <= BESIDE_MAX_LINES && wrapped <= BESIDE_MAX_LINES + 2;
+}
+
+/** The chart column beside code is about this wide (slides.css: 6 of 11 parts of 1200 px). */
+const CHART_COLUMN_PX = 640;
+/** Charts may shrink to about this share of their width (fit.js: 12 px labels drawn at 15 px). */
+const CHART_MIN_SHARE = 0.82;
+
+/** Whether `outputs` hold exactly one chart, narrow enough for the column beside code. */
+function chartFitsColumn(outputs: string): boolean {
+  const charts = outputs.split('<div class="output-svg">').slice(1);
+  if (charts.length !== 1) return false;
+  const width = Number(/^<svg[^>]*?\swidth="([\d.]+)"/.exec(charts[0])?.[1] ?? Infinity);
+  return width * CHART_MIN_SHARE <= CHART_COLUMN_PX;
 }
 
 async function renderCodeCell(entry: DeckCell, md: Markdown, context: SlideRenderContext): Promise<string> {
   const { cell, number } = entry;
   if (cell.cell_type !== "code") return "";
   const tags = cellTags(cell);
-  const showInput = context.code !== false && !tags.includes("remove-input") && cell.source.trim() !== "";
-  const showOutputs = context.outputs !== false && !tags.includes("remove-output");
-  const input = showInput
-    ? `<pre class="${["hljs", "code-input", codeSizeClass(cell.source)].filter(Boolean).join(" ")}"><code class="language-typescript">${highlightCode(cell.source, "typescript")}</code></pre>`
-    : "";
+  const where = `${context.label} cell ${number}`;
+  const source = context.code !== false && !tags.includes("remove-input") && !tags.includes(SLIDE_TAGS.hideCode) ? slideSource(cell.source, where) : "";
+  const showOutputs = context.outputs !== false && !tags.includes("remove-output") && !tags.includes(SLIDE_TAGS.hideOutput);
+  const input = source.trim() !== "" ? `<pre class="hljs code-input"><code class="language-typescript">${highlightCode(source, "typescript")}</code></pre>` : "";
   const outputContext = { label: context.label, cellNumber: number, md, warnings: context.warnings };
-  const outputs = showOutputs ? await renderOutputs(cell.outputs, outputContext) : "";
+  const sideBySide = tags.includes(SLIDE_TAGS.sideBySide);
+  const outputs = showOutputs ? await renderSlideOutputs(cell.outputs, outputContext, sideBySide) : "";
   if (input === "" && outputs === "") return "";
-  // Code and a chart side by side (slides.css) use a 16:9 slide better than stacked.
-  const beside = input !== "" && outputs.includes('class="output-svg"') ? " has-chart" : "";
+  // Short code and a chart side by side (slides.css) use a 16:9 slide better than stacked.
+  const beside = input !== "" && !sideBySide && fitsBeside(source) && chartFitsColumn(outputs) ? " has-chart" : "";
   return `<div class="cell code${beside}">\n${input}\n${outputs}\n</div>`;
+}
+
+/** The list items of `html`'s outermost lists as fragments (`<li class="fragment">`). */
+export function listItemsAsFragments(html: string): string {
+  let depth = 0;
+  return html.replace(/<(\/?)(ul|ol)\b[^>]*>|<li>/g, (tag, close: string | undefined, list: string | undefined) => {
+    if (list !== undefined) {
+      depth += close ? -1 : 1;
+      return tag;
+    }
+    return depth === 1 ? '<li class="fragment">' : tag;
+  });
 }
 
 /** One cell as slide content; "" when nothing of it is shown. */
@@ -80,7 +120,9 @@ export async function renderSlideCell(entry: DeckCell, md: Markdown, context: Sl
       if (cell.source.trim() === "") return "";
       const attachments = (cell as { attachments?: MarkdownEnv["attachments"] }).attachments;
       const env: MarkdownEnv = { ...context.env, attachments };
-      return `<div class="cell markdown">\n${md.render(cell.source, env)}</div>`;
+      const html = md.render(cell.source, env);
+      const fragments = cellTags(cell).includes(SLIDE_TAGS.fragments);
+      return `<div class="cell markdown">\n${fragments ? listItemsAsFragments(html) : html}</div>`;
     }
     case "raw":
       return isHtmlRaw(cell) ? `<div class="cell raw">${cell.source}</div>` : "";

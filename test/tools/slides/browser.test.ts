@@ -1,16 +1,17 @@
 // The real lesson decks in a real browser: every notebook in notebooks/ is
 // built (as `npm run slides` does) and opened from file:// in headless
 // Chromium (Debian's /usr/bin/chromium through playwright-core). For each
-// deck: reveal.js counts the slides the grouping says, every chart's SVG
+// deck: reveal.js counts at least the slides the grouping says (fit.js adds
+// "(cont.)" slides; slides-fit.test.ts checks they fit), every chart's SVG
 // has a size, math rendered (KaTeX elements, no KaTeX error), slide numbers
 // show, and the console shows no error and nothing was fetched from the
 // network. A screenshot of one chart slide per deck is saved to
-// build/test-results/slides/ (a CI artifact). One deck is also opened in
-// the speaker view and printed to PDF.
+// build/test-results/slides/ (a CI artifact).
+// (speaker view: slides-fit.test.ts; PDFs: slides-pdf.test.ts).
 //
 // Skipped, with the reason printed, where Chromium is missing (.ci/run
 // installs Debian's `chromium` when it can).
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -21,7 +22,6 @@ import { readNotebook, type Notebook } from "../../../tools/notebook/notebook";
 import { chromiumMissing, launchChromium } from "../../../tools/slides/browser";
 import { buildSlides, type SlidesBuild } from "../../../tools/slides/build";
 import { countSlides, groupSlides, slideType } from "../../../tools/slides/grouping";
-import { printDeckToPdf } from "../../../tools/slides/pdf";
 
 const ARTIFACTS = path.join(__dirname, "..", "..", "..", "build", "test-results", "slides");
 const LESSONS = notebookFiles(DEFAULT_NOTEBOOKS_DIR);
@@ -136,9 +136,10 @@ describe.skipIf(missing !== null)(`lesson decks in Chromium${missing === null ? 
       await page.waitForSelector("html[data-deck-ready]", { state: "attached", timeout: 20_000 });
       const report = (await page.evaluate(DECK_REPORT)) as DeckReport;
 
-      expect({ horizontal: report.horizontal, total: report.total }).toEqual({ horizontal: expected.horizontal, total: expected.total });
-      expect(report.slideNumber).toBe(`1 / ${expected.total}`);
-      expect(report.notes).toBe(expected.notes);
+      expect(report.horizontal).toBeGreaterThanOrEqual(expected.horizontal);
+      expect(report.total).toBeGreaterThanOrEqual(expected.total);
+      expect(report.slideNumber).toBe(`1 / ${report.total}`);
+      expect(report.notes).toBeGreaterThanOrEqual(expected.notes); // a "(cont.)" slide repeats its notes
       expect(report.charts).toHaveLength(expected.charts);
       for (const chart of report.charts) {
         expect(chart.width > 0 && chart.height > 0, `chart on slide ${chart.h}/${chart.v}: ${chart.width}×${chart.height}`).toBe(true);
@@ -156,36 +157,4 @@ describe.skipIf(missing !== null)(`lesson decks in Chromium${missing === null ? 
     }
   });
 
-  it("opens the speaker view with the notes of the current slide (key S)", async () => {
-    const notebook = await readNotebook(LESSONS[0]);
-    const slides = groupSlides(notebook.cells);
-    const h = slides.findIndex((slide) => slide.subslides[0].notes.length > 0);
-    expect(h).toBeGreaterThanOrEqual(0);
-    const firstNote = slides[h].subslides[0].notes[0].cell.source.split("\n")[0];
-
-    const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
-    try {
-      const page = await context.newPage();
-      const problems = watch(page);
-      await page.goto(`${pathToFileURL(build.decks[0].file).href}#/${h}`);
-      await page.waitForSelector("html[data-deck-ready]", { state: "attached", timeout: 20_000 });
-      const [speaker] = await Promise.all([context.waitForEvent("page"), page.keyboard.press("s")]);
-      const notes = speaker.locator(".speaker-controls-notes .value");
-      await notes.waitFor({ timeout: 20_000 });
-      await expect.poll(() => notes.textContent(), { timeout: 10_000 }).toContain(firstNote.slice(0, 40));
-      expect(problems).toEqual([]);
-    } finally {
-      await context.close();
-    }
-  });
-
-  it("prints a deck to PDF, at least one page per slide", async () => {
-    const deck = build.decks.reduce((a, b) => (b.total < a.total ? b : a));
-    const pdf = path.join(ARTIFACTS, `${path.basename(deck.file, ".html")}.pdf`);
-    await printDeckToPdf(browser, deck.file, pdf);
-    const bytes = readFileSync(pdf);
-    expect(bytes.subarray(0, 5).toString("latin1")).toBe("%PDF-");
-    const pages = bytes.toString("latin1").match(/\/Type\s*\/Page(?![s\w])/g) ?? [];
-    expect(pages.length).toBeGreaterThanOrEqual(deck.total);
-  });
 });

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildSlides, resolveLessons, type SlidesBuild } from "../../../tools/slides/build";
-import { codeSizeClass } from "../../../tools/slides/render-slides";
+import { fitsBeside, listItemsAsFragments } from "../../../tools/slides/render-slides";
 
 const DEMO = path.join(__dirname, "..", "..", "fixtures", "slides", "demo.ipynb");
 const work = mkdtempSync(path.join(tmpdir(), "slides-conversion-"));
@@ -73,17 +73,20 @@ describe("a deck with code and outputs (the default)", () => {
     expect(html).not.toContain("katex-error");
   });
 
-  it("shows charts as inline SVG: the stored SVG, or one rendered from Vega-Lite", () => {
-    expect(html).toMatch(/<div class="output-svg"><svg[^>]*class="marks"[^>]*><rect id="chart-one"/);
+  it("shows charts as inline SVG, redrawn from their Vega-Lite spec with the projector's label sizes", () => {
+    // The stored SVG (rect#chart-one) is replaced by a drawing with PROJECTOR_CHART_CONFIG's fonts.
+    expect(html).not.toContain('<rect id="chart-one"');
+    expect(count(html, '<div class="output-svg"><svg')).toBe(2);
+    expect(html).toMatch(/role-axis-label[\s\S]*?font-size="15px"/);
     const rendered = leafSlides(html)[4];
     expect(rendered).toMatch(/<div class="output-svg"><svg[^>]*>/);
     expect(result.warnings).toEqual([]);
   });
 
-  it("highlights code, puts code beside its chart, and marks long code", () => {
+  it("highlights code, puts short code beside its chart, loads the fitting script", () => {
     expect(html).toContain('<pre class="hljs code-input"><code class="language-typescript"><span class="hljs-title function_">show</span>');
     expect(html).toContain('<div class="cell code has-chart">');
-    expect(html).toContain('<pre class="hljs code-input code-very-long">');
+    expect(html).toMatch(/<script src="assets\/fit\.js"><\/script>[\s\S]*DeckFit\.fit\(\)[\s\S]*Reveal\.initialize/);
   });
 
   it("honours the remove-input and remove-output tags", () => {
@@ -158,14 +161,14 @@ describe("--no-code and --no-outputs", () => {
 });
 
 describe("the index page", () => {
-  it("links every deck with its title, summary and slide count", async () => {
+  it("links every deck with its title and summary (the slide count is known once printed)", async () => {
     const outDir = path.join(work, "index");
     const second = path.join(work, "02-second.ipynb");
     writeFileSync(second, JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [{ cell_type: "markdown", metadata: {}, source: "# Second $x^2$\n\nA summary." }] }));
     const result = await buildSlides([DEMO, second], { outDir, title: "Decks" });
     const index = readFileSync(result.indexFile, "utf8");
     expect(index).toContain("<h1>Decks</h1>");
-    expect(index).toContain('<a class="deck" href="demo.html">Demo deck</a> <span class="meta">5 slides</span>');
+    expect(index).toContain('<a class="deck" href="demo.html">Demo deck</a><p>');
     expect(index).toMatch(/<a class="deck" href="02-second.html">Second <span class="katex">/);
     expect(index).toContain("<p>A summary.</p>");
     expect(index).toContain("speaker view");
@@ -204,15 +207,24 @@ describe("choosing lessons", () => {
   });
 });
 
-describe("codeSizeClass", () => {
-  const lines = (n: number) => Array.from({ length: n }, (_, i) => `x${i}`).join("\n");
+describe("fitsBeside", () => {
+  const lines = (n: number, width = 10) => Array.from({ length: n }, (_, i) => `x${i}`.padEnd(width, "y")).join("\n");
   it.each([
-    [1, ""],
-    [14, ""],
-    [15, "code-long"],
-    [24, "code-long"],
-    [25, "code-very-long"],
-  ])("%i lines → %j", (n, expected) => {
-    expect(codeSizeClass(lines(n))).toBe(expected);
+    [1, 10, true],
+    [14, 10, true],
+    [15, 10, false],
+    [10, 120, false], // each line wraps to three in the column
+    [8, 90, true],
+  ])("%i lines of %i characters → %j", (n, width, expected) => {
+    expect(fitsBeside(lines(n, width))).toBe(expected);
+  });
+});
+
+describe("listItemsAsFragments", () => {
+  it("makes the outermost list items fragments, not nested ones", () => {
+    const html = "<ul>\n<li>a\n<ul>\n<li>b</li>\n</ul>\n</li>\n<li>c</li>\n</ul>\n<ol start=\"3\">\n<li>d</li>\n</ol>";
+    expect(listItemsAsFragments(html)).toBe(
+      '<ul>\n<li class="fragment">a\n<ul>\n<li>b</li>\n</ul>\n</li>\n<li class="fragment">c</li>\n</ul>\n<ol start="3">\n<li class="fragment">d</li>\n</ol>',
+    );
   });
 });
