@@ -1,6 +1,6 @@
 /**
  * Correct formulations other than the reference's: every one must keep
- * every point, public and hidden (test/exercise-variants.test.ts). A
+ * every point, public and hidden (test/tools/exercises/variants.test.ts). A
  * grader that fails one compares too tightly or tests an accident of the
  * reference. At least one per exercise file.
  */

@@ -1,6 +1,6 @@
 /**
  * Plausible mistakes, each applied to a copy of a reference solution: every
- * one must lose points (test/exercise-variants.test.ts), and only in the
+ * one must lose points (test/tools/exercises/variants.test.ts), and only in the
  * tests of its own function (graded on its own) unless `alsoFails` says
  * which other function calls it by design. Keep it growing: when a wrong
  * answer scores full marks, add it here, then fix the graders.

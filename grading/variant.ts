@@ -2,7 +2,7 @@
  * A variant of a reference solution: the solution file with a few exact
  * text edits. Mistakes (mutations.ts) must lose points; correct alternative
  * formulations (alternatives.ts) must keep every point. Both are graded by
- * test/exercise-variants.test.ts through the public graders and the hidden
+ * test/tools/exercises/variants.test.ts through the public graders and the hidden
  * cases.
  */
 import { readFileSync } from "node:fs";

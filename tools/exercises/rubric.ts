@@ -2,7 +2,7 @@
  * Points by difficulty: every exercise function's tier and public points,
  * the one place they are decided. The graded tests of a function
  * (test/exercises/NN-*.test.ts, names starting with the function's name)
- * must add up to its points (test/exercise-rubric.test.ts checks), and
+ * must add up to its points (test/tools/exercises/rubric.test.ts checks), and
  * `npm run exercises` writes the table into README's graders' section.
  *
  *   tier 1  a formula to type in (one or two lines)

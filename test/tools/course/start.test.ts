@@ -1,7 +1,7 @@
 // `npm start`: the decision (a pure function, every combination), finding
 // the Jupyter front ends on PATH, the arguments given to Jupyter, and the HTML
 // path end to end. No test here starts a Jupyter server (a stand-in does;
-// test/course-jupyter-browser.test.ts runs the real one).
+// test/tools/course/jupyter-browser.test.ts runs the real one).
 import { spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -2,12 +2,12 @@
 // built (as `npm run slides` does) and opened from file:// in headless
 // Chromium (Debian's /usr/bin/chromium through playwright-core). For each
 // deck: reveal.js counts at least the slides the grouping says (fit.js adds
-// "(cont.)" slides; slides-fit.test.ts checks they fit), every chart's SVG
+// "(cont.)" slides; test/tools/slides/fit.test.ts checks they fit), every chart's SVG
 // has a size, math rendered (KaTeX elements, no KaTeX error), slide numbers
 // show, and the console shows no error and nothing was fetched from the
 // network. A screenshot of one chart slide per deck is saved to
 // build/test-results/slides/ (a CI artifact).
-// (speaker view: slides-fit.test.ts; PDFs: slides-pdf.test.ts).
+// (speaker view: test/tools/slides/fit.test.ts; PDFs: test/tools/slides/pdf.test.ts).
 //
 // Skipped, with the reason printed, where Chromium is missing (.ci/run
 // installs Debian's `chromium` when it can).

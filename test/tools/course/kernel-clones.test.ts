@@ -14,10 +14,10 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, r
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { KERNEL_NAME } from "../tools/course/kernelspec";
-import { nbconvertMissing } from "./helpers/jupyter";
+import { KERNEL_NAME } from "../../../tools/course/kernelspec";
+import { nbconvertMissing } from "../../helpers/jupyter";
 
-const ROOT = path.join(__dirname, "..");
+const ROOT = path.join(__dirname, "..", "..", "..");
 
 
 const missing = nbconvertMissing();

@@ -21,13 +21,13 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { KERNEL_DISPLAY_NAME, KERNEL_NAME } from "../tools/course/kernelspec";
-import { toNotebook } from "../tools/lessons/percent";
-import { filesUnder } from "../tools/release/leak-check";
-import { chromiumMissing, launchChromium } from "../tools/slides/browser";
-import { jupyterNotebookMissing } from "./helpers/jupyter";
+import { KERNEL_DISPLAY_NAME, KERNEL_NAME } from "../../../tools/course/kernelspec";
+import { toNotebook } from "../../../tools/lessons/percent";
+import { filesUnder } from "../../../tools/release/leak-check";
+import { chromiumMissing, launchChromium } from "../../../tools/slides/browser";
+import { jupyterNotebookMissing } from "../../helpers/jupyter";
 
-const ROOT = path.join(__dirname, "..");
+const ROOT = path.join(__dirname, "..", "..", "..");
 const ARTIFACTS = path.join(ROOT, "build", "test-results", "jupyter");
 const LESSONS = ["04-batch-normalization", "06-optimizers"];
 

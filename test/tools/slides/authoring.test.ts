@@ -3,10 +3,10 @@
 // lesson summary of the indexes (tools/course/lesson-summary.ts) and the
 // PDF text-overlap check (pdf-text.ts).
 import { describe, expect, it } from "vitest";
-import { lessonSummary } from "../tools/course/lesson-summary";
-import { overlappingWords, type TextBlock } from "../tools/slides/pdf-text";
-import { ELISION, slideSource } from "../tools/slides/slide-code";
-import { PROJECTOR_CHART_CONFIG, projectorSpec } from "../tools/slides/slide-outputs";
+import { lessonSummary } from "../../../tools/course/lesson-summary";
+import { overlappingWords, type TextBlock } from "../../../tools/slides/pdf-text";
+import { ELISION, slideSource } from "../../../tools/slides/slide-code";
+import { PROJECTOR_CHART_CONFIG, projectorSpec } from "../../../tools/slides/slide-outputs";
 
 describe("slideSource: // slide: markers", () => {
   it("shows a cell without markers whole", () => {

@@ -10,13 +10,13 @@ import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { ForeignKernelspecError } from "../tools/notebook/errors";
-import { runNotebookFile } from "../tools/notebook/run-notebook";
-import { trackedProcessGroups } from "../tools/notebook/process-guard";
-import { isRunning, waitUntil } from "./helpers/processes";
+import { ForeignKernelspecError } from "../../../tools/notebook/errors";
+import { runNotebookFile } from "../../../tools/notebook/run-notebook";
+import { trackedProcessGroups } from "../../../tools/notebook/process-guard";
+import { isRunning, waitUntil } from "../../helpers/processes";
 
-const ROOT = path.join(__dirname, "..");
-const FIXTURES = path.join(__dirname, "fixtures", "notebooks");
+const ROOT = path.join(__dirname, "..", "..", "..");
+const FIXTURES = path.join(__dirname, "..", "..", "fixtures", "notebooks");
 const HELPER = path.join(FIXTURES, "run-and-report-pid.ts");
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

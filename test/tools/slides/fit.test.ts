@@ -15,12 +15,12 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_NOTEBOOKS_DIR, notebookFiles } from "../tools/course/html";
-import { readNotebook } from "../tools/notebook/notebook";
-import { chromiumMissing, launchChromium } from "../tools/slides/browser";
-import { buildSlides, type SlidesBuild } from "../tools/slides/build";
-import { countSlides, groupSlides } from "../tools/slides/grouping";
-import { formatMeasures, measureDeck, VIEWPORT } from "../tools/slides/measure";
+import { DEFAULT_NOTEBOOKS_DIR, notebookFiles } from "../../../tools/course/html";
+import { readNotebook } from "../../../tools/notebook/notebook";
+import { chromiumMissing, launchChromium } from "../../../tools/slides/browser";
+import { buildSlides, type SlidesBuild } from "../../../tools/slides/build";
+import { countSlides, groupSlides } from "../../../tools/slides/grouping";
+import { formatMeasures, measureDeck, VIEWPORT } from "../../../tools/slides/measure";
 
 const LESSONS = notebookFiles(DEFAULT_NOTEBOOKS_DIR);
 const missing = chromiumMissing();
@@ -83,7 +83,7 @@ describe.skipIf(missing !== null)(`every slide fits 1280×720${missing === null 
         return { fits: slide.scrollHeight <= slide.clientHeight + 1, inside: box.top >= -1 && box.bottom <= innerHeight + 1 && box.left >= -1 && box.right <= innerWidth + 1, indices: Reveal.getIndices() };
       })()`)) as { fits: boolean; inside: boolean; indices: { h: number; v?: number } };
       expect(whole).toMatchObject({ fits: true, inside: true, indices: { h: target.h } });
-      await speaker.screenshot({ path: path.join(__dirname, "..", "build", "test-results", "slides", "speaker-view.png") });
+      await speaker.screenshot({ path: path.join(__dirname, "..", "..", "..", "build", "test-results", "slides", "speaker-view.png") });
     } finally {
       await context.close();
     }

@@ -9,11 +9,11 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, it } from "vitest";
-import { DEFAULT_NOTEBOOKS_DIR, notebookFiles } from "../tools/course/html";
-import { chromiumMissing, launchChromium } from "../tools/slides/browser";
-import { buildSlides } from "../tools/slides/build";
-import { printDeckToPdf } from "../tools/slides/pdf";
-import { overlappingWords, pdfTextBlocks, pdftotextMissing } from "../tools/slides/pdf-text";
+import { DEFAULT_NOTEBOOKS_DIR, notebookFiles } from "../../../tools/course/html";
+import { chromiumMissing, launchChromium } from "../../../tools/slides/browser";
+import { buildSlides } from "../../../tools/slides/build";
+import { printDeckToPdf } from "../../../tools/slides/pdf";
+import { overlappingWords, pdfTextBlocks, pdftotextMissing } from "../../../tools/slides/pdf-text";
 
 const LESSONS = notebookFiles(DEFAULT_NOTEBOOKS_DIR);
 const missing = chromiumMissing() ?? pdftotextMissing();

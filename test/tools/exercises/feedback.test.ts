@@ -5,9 +5,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { transformSync } from "esbuild";
-import { describeInput, formatPair, symptom } from "./exercises/feedback";
-import { analyse, shortcutOf } from "./exercises/forbidden";
-import { closeMismatch } from "./exercises/grading-core";
+import { describeInput, formatPair, symptom } from "../../exercises/feedback";
+import { analyse, shortcutOf } from "../../exercises/forbidden";
+import { closeMismatch } from "../../exercises/grading-core";
 
 const compile = (ts: string) => transformSync(ts, { loader: "ts", format: "cjs", target: "node20" }).code;
 

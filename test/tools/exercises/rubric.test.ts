@@ -6,10 +6,10 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { RUBRIC, gradedTests, ownerOf, rubricRows } from "../tools/exercises/rubric";
-import { staleReadme } from "../tools/exercises/generate";
+import { RUBRIC, gradedTests, ownerOf, rubricRows } from "../../../tools/exercises/rubric";
+import { staleReadme } from "../../../tools/exercises/generate";
 
-const root = resolve(__dirname, "..");
+const root = resolve(__dirname, "..", "..", "..");
 
 describe("the rubric", () => {
   it("gives every exported function or class of every solution a tier and points, and nothing else", () => {

@@ -13,16 +13,16 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFil
 import { join, resolve } from "node:path";
 import { deflateRawSync } from "node:zlib";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { loadConfig, type GraderConfig } from "../tools/grader/config";
-import { gradeSubmission, type Graded } from "../tools/grader/grade";
-import { isolation } from "../tools/grader/isolation";
-import { checkResults, toGradescope } from "../tools/grader/results";
-import { scoreExercise } from "../tools/grader/score";
-import type { ManifestUnit } from "../tools/grader/reference";
-import type { ExerciseRun } from "../tools/grader/run-exercise";
-import { ownTmpdir, processesMentioning, waitUntil } from "./helpers/processes";
+import { loadConfig, type GraderConfig } from "../../../tools/grader/config";
+import { gradeSubmission, type Graded } from "../../../tools/grader/grade";
+import { isolation } from "../../../tools/grader/isolation";
+import { checkResults, toGradescope } from "../../../tools/grader/results";
+import { scoreExercise } from "../../../tools/grader/score";
+import type { ManifestUnit } from "../../../tools/grader/reference";
+import type { ExerciseRun } from "../../../tools/grader/run-exercise";
+import { ownTmpdir, processesMentioning, waitUntil } from "../../helpers/processes";
 
-const root = resolve(__dirname, "..");
+const root = resolve(__dirname, "..", "..", "..");
 const TSX = join(root, "node_modules/.bin/tsx");
 const savedTmp = process.env.TMPDIR;
 const ownTmp = ownTmpdir("grader-hostile-");
@@ -334,7 +334,7 @@ describe("isolation is measured and reported", () => {
 
 describe("run_autograder", () => {
   it("writes a failure results.json when the grader could not write one", async () => {
-    const { RUN_AUTOGRADER } = await import("../tools/release/autograder");
+    const { RUN_AUTOGRADER } = await import("../../../tools/release/autograder");
     const ag = mkdtempSync(join(ownTmp, "autograder-"));
     mkdirSync(join(ag, "source"));
     mkdirSync(join(ag, "bin"));

@@ -8,12 +8,12 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, syml
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { formatHtml, formatText, parseFeedback, type CheckReport } from "../tools/exercises/check-report";
-import { selectLessons, standInSource, syntaxError } from "../tools/exercises/check-run";
-import { KERNEL_DISPLAY_NAME, KERNEL_NAME, writeKernelSpecFolder } from "../tools/course/kernelspec";
-import { nbconvertMissing as missingNbconvert } from "./helpers/jupyter";
+import { formatHtml, formatText, parseFeedback, type CheckReport } from "../../../tools/exercises/check-report";
+import { selectLessons, standInSource, syntaxError } from "../../../tools/exercises/check-run";
+import { KERNEL_DISPLAY_NAME, KERNEL_NAME, writeKernelSpecFolder } from "../../../tools/course/kernelspec";
+import { nbconvertMissing as missingNbconvert } from "../../helpers/jupyter";
 
-const ROOT = path.join(__dirname, "..");
+const ROOT = path.join(__dirname, "..", "..", "..");
 
 const nbconvertMissing = missingNbconvert();
 
@@ -139,7 +139,7 @@ describe("npm run check on a scratch copy of the course", () => {
     const cell = (id: string, source: string) => ({ cell_type: "code", execution_count: null, id, metadata: {}, outputs: [], source });
     writeFileSync(path.join(notebooks, "check-twice.ipynb"), JSON.stringify({
       cells: [
-        cell("first", 'import { check } from "./check";\nawait check("04");'),
+        cell("first", 'import { check } from "../../check";\nawait check("04");'),
         cell("edit", `require("fs").writeFileSync(${JSON.stringify(exercise)}, ${JSON.stringify(solved)});`),
         cell("second", 'await check("04");'),
       ],

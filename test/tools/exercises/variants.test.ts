@@ -17,14 +17,14 @@ import { spawn } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { compareObserved, observe } from "../tools/grader/hidden-api";
-import { hiddenSuites } from "../grading/hidden";
-import { applyVariant, type Variant } from "../grading/variant";
-import { MUTATIONS } from "../grading/mutations";
-import { ALTERNATIVES } from "../grading/alternatives";
-import type { GradedResult } from "./exercises/points-reporter";
+import { compareObserved, observe } from "../../../tools/grader/hidden-api";
+import { hiddenSuites } from "../../../grading/hidden";
+import { applyVariant, type Variant } from "../../../grading/variant";
+import { MUTATIONS } from "../../../grading/mutations";
+import { ALTERNATIVES } from "../../../grading/alternatives";
+import type { GradedResult } from "../../exercises/points-reporter";
 
-const root = resolve(__dirname, "..");
+const root = resolve(__dirname, "..", "..", "..");
 
 interface Verdict {
   publicEarned: number;
