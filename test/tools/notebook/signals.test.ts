@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { isRunning, waitUntil } from "./helpers/processes";
+import { isRunning, waitUntil } from "../../helpers/processes";
 
 const ROOT = path.join(__dirname, "..", "..", "..");
 const HELPER = path.join(__dirname, "..", "..", "fixtures", "notebooks", "run-and-report-pid.ts");
