@@ -38,7 +38,7 @@ export type RAdamState = { step: number; expAvg: FloatArray; expAvgSq: FloatArra
  *
  * Defaults: lr 1e-3, betas [0.9, 0.999], eps 1e-8, weightDecay 0.
  *
- * Lesson: notebooks/src/06-optimizers.ts (adaptive learning rates).
+ * Lesson: notebooks/src/06-optimizers.ts §4 (adaptive learning rates)
  */
 export class RAdam extends Optimizer<RAdamOptions, RAdamState> {
   constructor(params: Iterable<Tensor> | Iterable<ParamGroupSpec<RAdamOptions>>, options: Partial<RAdamOptions> = {}) {

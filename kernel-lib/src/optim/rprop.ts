@@ -31,7 +31,7 @@ export type RpropState = { step: number; prev: FloatArray; stepSize: FloatArray 
  *
  * Defaults: lr 1e-2, etas [0.5, 1.2], stepSizes [1e-6, 50].
  *
- * Lesson: notebooks/src/06-optimizers.ts (adaptive learning rates).
+ * Lesson: notebooks/src/06-optimizers.ts §4 (adaptive learning rates)
  */
 export class Rprop extends Optimizer<RpropOptions, RpropState> {
   constructor(params: Iterable<Tensor> | Iterable<ParamGroupSpec<RpropOptions>>, options: Partial<RpropOptions> = {}) {
