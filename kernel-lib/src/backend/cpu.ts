@@ -4,6 +4,8 @@ import { adamStep } from "./adam-step";
 import { sgdStep } from "./sgd-step";
 import { bernoulliMask } from "./bernoulli";
 import { erf } from "./erf";
+import { col2im, im2col, swapLeadingAxes } from "./conv";
+import { avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from "./pool";
 import { batchNormBackward, channelMoments, channelNormalize } from "./fused";
 import type { BinaryOp, Kernels, StateStore, UnaryOp } from "./kernels";
 
@@ -291,4 +293,5 @@ export const cpuKernels: Kernels = {
   broadcastIndex, binary, unary, clamp, where, sumInto, maxInto, gemm, stridedIndex, stridedCopy,
   channelMoments, channelNormalize, batchNormBackward, bernoulliMask,
   createStateStore, adamStep, sgdStep,
+  im2col, col2im, swapLeadingAxes, maxPool2d, maxPool2dBackward, avgPool2d, avgPool2dBackward,
 };

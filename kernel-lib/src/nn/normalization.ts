@@ -59,11 +59,12 @@ export class BatchNorm1d extends Module {
 
   constructor(readonly numFeatures: number, options: BatchNormModuleOptions = {}) {
     super();
-    positiveInt("BatchNorm1d", "numFeatures", numFeatures);
+    const name = new.target.name; // BatchNorm2d shares this constructor
+    positiveInt(name, "numFeatures", numFeatures);
     this.eps = options.eps ?? 1e-5;
     this.momentum = options.momentum === undefined ? 0.1 : options.momentum;
-    positiveEps("BatchNorm1d", this.eps);
-    if (this.momentum !== null && !(this.momentum >= 0 && this.momentum <= 1)) fail("BatchNorm1d", `momentum must be in [0, 1] or null, got ${this.momentum}`);
+    positiveEps(name, this.eps);
+    if (this.momentum !== null && !(this.momentum >= 0 && this.momentum <= 1)) fail(name, `momentum must be in [0, 1] or null, got ${this.momentum}`);
     const dtype = options.dtype ?? DEFAULT_DTYPE;
     const affine = options.affine ?? true;
     this.weight = affine ? new Parameter(ones([numFeatures], { dtype })) : null;
@@ -183,9 +184,10 @@ export class InstanceNorm1d extends Module {
 
   constructor(readonly numFeatures: number, options: GroupNormOptions = {}) {
     super();
-    positiveInt("InstanceNorm1d", "numFeatures", numFeatures);
+    const name = new.target.name; // InstanceNorm2d shares this constructor
+    positiveInt(name, "numFeatures", numFeatures);
     this.eps = options.eps ?? 1e-5;
-    positiveEps("InstanceNorm1d", this.eps);
+    positiveEps(name, this.eps);
     const affine = options.affine ?? false;
     const dtype = options.dtype ?? DEFAULT_DTYPE;
     this.weight = affine ? new Parameter(ones([numFeatures], { dtype })) : null;

@@ -1,0 +1,90 @@
+import type { TypedArray } from "../core/dtype";
+
+/**
+ * The pooling windows along one spatial axis: output position o covers input
+ * positions [start[o], end[o]) (already clipped to the input), and its
+ * average divides by `divisor[o]` (the product of both axes' divisors is the
+ * window's count, which may include padding: see F.avgPool2d).
+ */
+export interface PoolWindows {
+  start: Int32Array;
+  end: Int32Array;
+  divisor: Float64Array;
+}
+
+/**
+ * Max pooling of x [planes, H, W] (planes = N·C) over windows rows × cols:
+ * out[p, oh, ow] = max of the window, arg[…] = the flat position ih·W + iw of
+ * the first maximum (NaN wins, as in torch). Every window must be non-empty.
+ */
+export function maxPool2d(
+  x: TypedArray, planes: number, height: number, width: number, rows: PoolWindows, cols: PoolWindows, out: TypedArray, arg: Int32Array,
+): void {
+  const outH = rows.start.length;
+  const outW = cols.start.length;
+  for (let p = 0; p < planes; p++) {
+    const base = p * height * width;
+    for (let oh = 0; oh < outH; oh++) {
+      for (let ow = 0; ow < outW; ow++) {
+        let best = -Infinity;
+        let where = rows.start[oh] * width + cols.start[ow];
+        for (let ih = rows.start[oh]; ih < rows.end[oh]; ih++) {
+          for (let iw = cols.start[ow]; iw < cols.end[ow]; iw++) {
+            const v = x[base + ih * width + iw];
+            if (v > best || (v !== v && best === best)) {
+              best = v;
+              where = ih * width + iw;
+            }
+          }
+        }
+        const o = (p * outH + oh) * outW + ow;
+        out[o] = best;
+        arg[o] = where;
+      }
+    }
+  }
+}
+
+/** Max pooling's backward: each output's gradient goes to its argmax; dx starts at zero. */
+export function maxPool2dBackward(g: TypedArray, arg: Int32Array, planes: number, height: number, width: number, dx: TypedArray): void {
+  const per = g.length / planes;
+  for (let p = 0; p < planes; p++) {
+    const base = p * height * width;
+    for (let o = p * per; o < (p + 1) * per; o++) dx[base + arg[o]] += g[o];
+  }
+}
+
+/** Average pooling of x [planes, H, W]: out = Σ window / (rows.divisor[oh] · cols.divisor[ow]). */
+export function avgPool2d(x: TypedArray, planes: number, height: number, width: number, rows: PoolWindows, cols: PoolWindows, out: TypedArray): void {
+  const outH = rows.start.length;
+  const outW = cols.start.length;
+  for (let p = 0; p < planes; p++) {
+    const base = p * height * width;
+    for (let oh = 0; oh < outH; oh++) {
+      for (let ow = 0; ow < outW; ow++) {
+        let s = 0;
+        for (let ih = rows.start[oh]; ih < rows.end[oh]; ih++) {
+          for (let iw = cols.start[ow]; iw < cols.end[ow]; iw++) s += x[base + ih * width + iw];
+        }
+        out[(p * outH + oh) * outW + ow] = s / (rows.divisor[oh] * cols.divisor[ow]);
+      }
+    }
+  }
+}
+
+/** Average pooling's backward: every position of a window receives g / divisor; dx starts at zero. */
+export function avgPool2dBackward(g: TypedArray, planes: number, height: number, width: number, rows: PoolWindows, cols: PoolWindows, dx: TypedArray): void {
+  const outH = rows.start.length;
+  const outW = cols.start.length;
+  for (let p = 0; p < planes; p++) {
+    const base = p * height * width;
+    for (let oh = 0; oh < outH; oh++) {
+      for (let ow = 0; ow < outW; ow++) {
+        const share = g[(p * outH + oh) * outW + ow] / (rows.divisor[oh] * cols.divisor[ow]);
+        for (let ih = rows.start[oh]; ih < rows.end[oh]; ih++) {
+          for (let iw = cols.start[ow]; iw < cols.end[ow]; iw++) dx[base + ih * width + iw] += share;
+        }
+      }
+    }
+  }
+}
