@@ -102,6 +102,7 @@ async function main(): Promise<void> {
       err("… PyTorch");
       const torch = runTorch(config, reps, args.cases);
       rows.push(...torch.rows);
+      rows.push(...(await import("./torch-cnn")).runTorchCnn(config.seed, config.lr, reps, args.cases));
       torchNote = `PyTorch ${torch.version} on 2 threads (torch.set_num_threads(2)).`;
     } else {
       torchNote = `PyTorch is absent (\`import torch\` failed in ${PYTHONS.join(" and ")}; on Debian: apt-get install python3-torch): no torch rows.`;

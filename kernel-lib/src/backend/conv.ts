@@ -114,7 +114,8 @@ export function swapLeadingAxes(
     for (let o = 0; o < outer; o++) {
       const a = (r * outer + o) * inner;
       const t = (o * rows + r) * inner;
-      if (inverse) for (let i = 0; i < inner; i++) dst[a + i] = src[t + i];
+      if (inverse) dst.set(src.subarray(t, t + inner), a);
+      else if (bias === null) dst.set(src.subarray(a, a + inner), t);
       else for (let i = 0; i < inner; i++) dst[t + i] = src[a + i] + b;
     }
   }

@@ -22,22 +22,66 @@ export function maxPool2d(
 ): void {
   const outH = rows.start.length;
   const outW = cols.start.length;
+  if (isTiling(rows, height) && isTiling(cols, width)) {
+    maxPoolTiles(x, planes, height, width, rows.end[0] - rows.start[0], cols.end[0] - cols.start[0], outH, outW, out, arg);
+    return;
+  }
+  const { start: c0, end: c1 } = cols;
+  let o = 0;
   for (let p = 0; p < planes; p++) {
     const base = p * height * width;
-    for (let oh = 0; oh < outH; oh++) {
-      for (let ow = 0; ow < outW; ow++) {
-        let best = -Infinity;
-        let where = rows.start[oh] * width + cols.start[ow];
-        for (let ih = rows.start[oh]; ih < rows.end[oh]; ih++) {
-          for (let iw = cols.start[ow]; iw < cols.end[ow]; iw++) {
-            const v = x[base + ih * width + iw];
-            if (v > best || (v !== v && best === best)) {
+    for (let oh = 0; oh < outH; oh++, o += outW) {
+      // Row by row of the window, so the inner loop walks memory in order.
+      for (let ih = rows.start[oh]; ih < rows.end[oh]; ih++) {
+        const first = ih === rows.start[oh];
+        const row = base + ih * width;
+        for (let ow = 0; ow < outW; ow++) {
+          let best = first ? -Infinity : out[o + ow];
+          let where = first ? ih * width + c0[ow] : arg[o + ow];
+          for (let iw = c0[ow]; iw < c1[ow]; iw++) {
+            const v = x[row + iw];
+            // Replaces on a strictly larger value or a first NaN; a NaN, once found, stays.
+            if (best === best && !(v <= best)) {
               best = v;
               where = ih * width + iw;
             }
           }
+          out[o + ow] = best;
+          arg[o + ow] = where;
         }
-        const o = (p * outH + oh) * outW + ow;
+      }
+    }
+  }
+}
+
+/** Whether the windows are k wide, side by side from 0 (stride = kernel, no padding): the common case. */
+function isTiling(w: PoolWindows, size: number): boolean {
+  const k = w.end[0] - w.start[0];
+  for (let o = 0; o < w.start.length; o++) if (w.start[o] !== o * k || w.end[o] !== o * k + k) return false;
+  return w.start.length * k <= size;
+}
+
+/** maxPool2d for tiling windows kH × kW: no window bounds to look up. */
+function maxPoolTiles(
+  x: TypedArray, planes: number, height: number, width: number, kH: number, kW: number, outH: number, outW: number, out: TypedArray, arg: Int32Array,
+): void {
+  let o = 0;
+  for (let p = 0; p < planes; p++) {
+    const base = p * height * width;
+    for (let oh = 0; oh < outH; oh++) {
+      for (let ow = 0; ow < outW; ow++, o++) {
+        let best = -Infinity;
+        let where = oh * kH * width + ow * kW;
+        for (let ki = 0; ki < kH; ki++) {
+          const at = (oh * kH + ki) * width + ow * kW;
+          for (let kj = 0; kj < kW; kj++) {
+            const v = x[base + at + kj];
+            if (best === best && !(v <= best)) {
+              best = v;
+              where = at + kj;
+            }
+          }
+        }
         out[o] = best;
         arg[o] = where;
       }
