@@ -5,6 +5,7 @@ import * as branchFree from "../branch-free";
 import { adamStepWasm } from "./adam";
 import { sgdStepWasm } from "./sgd";
 import { batchNormBackwardWasm, channelMomentsWasm, channelNormalizeWasm } from "./batch-norm";
+import { batchNormBackwardSpatialWasm, channelMomentsSpatialWasm, channelNormalizeSpatialWasm } from "./batch-norm-spatial";
 import { bernoulliMaskWasm } from "./bernoulli";
 import { binaryWasm, unaryWasm } from "./elementwise";
 import { gemmWasm } from "./gemm";
@@ -46,11 +47,12 @@ export function makeWasmKernels(rt: WasmRuntime): Kernels {
       if (op === "reluBackward" && ia === null && ib === null) branchFree.reluBackward(a, b, out);
       else cpuKernels.binary(op, a, ia, b, ib, out);
     },
-    channelMoments: (x, channels, inner, mean, variance) => channelMomentsWasm(rt.local, x, channels, inner, mean, variance),
+    channelMoments: (x, channels, inner, mean, variance) =>
+      (inner > 1 ? channelMomentsSpatialWasm : channelMomentsWasm)(rt.local, x, channels, inner, mean, variance),
     channelNormalize: (x, channels, inner, mean, invStd, weight, bias, out) =>
-      channelNormalizeWasm(rt.local, x, channels, inner, mean, invStd, weight, bias, out),
+      (inner > 1 ? channelNormalizeSpatialWasm : channelNormalizeWasm)(rt.local, x, channels, inner, mean, invStd, weight, bias, out),
     batchNormBackward: (g, x, channels, inner, mean, invStd, weight, training, dx, dWeight, dBias) =>
-      batchNormBackwardWasm(rt.local, g, x, channels, inner, mean, invStd, weight, training, dx, dWeight, dBias),
+      (inner > 1 ? batchNormBackwardSpatialWasm : batchNormBackwardWasm)(rt.local, g, x, channels, inner, mean, invStd, weight, training, dx, dWeight, dBias),
     createStateStore: () => {
       try {
         return new WasmStateStore(rt);
