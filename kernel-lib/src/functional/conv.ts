@@ -67,8 +67,9 @@ export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
 }
 
 /**
- * Temporaries of the products (the product before its layout swap, dOut in
- * the product's layout, dcols) are reused from call to call: a training step
+ * Temporaries of the products (cols once backward has used them, the product
+ * before its layout swap, dOut in the product's layout, dcols) are reused
+ * from call to call: a training step
  * makes the same convolutions every time, and allocating (zeroing) then
  * collecting tens of megabytes per step took about a sixth of the cnn-step
  * bench's time. Each buffer is fully overwritten before it is read.
@@ -147,28 +148,32 @@ function convolution(op: string, x: Tensor, weight: Tensor, bias: Tensor | null,
   const span = g.batch * g.outH * g.outW;
   const rows = (g.channels / g.groups) * g.kernelH * g.kernelW;
   const outPerGroup = g.outChannels / g.groups;
-  const cols = allocate(dtype, rows * g.groups * span);
+  let cols: TypedArray | null = takeScratch(dtype, rows * g.groups * span);
   k.im2col(X, g, cols);
   const product = takeScratch(dtype, g.outChannels * span);
   for (let gi = 0; gi < g.groups; gi++) {
-    k.gemm(W, gi * outPerGroup * rows, false, cols, gi * rows * span, false, product, gi * outPerGroup * span, outPerGroup, rows, span, false);
+    k.gemm(W, gi * outPerGroup * rows, false, cols!, gi * rows * span, false, product, gi * outPerGroup * span, outPerGroup, rows, span, false);
   }
   const out = empty([g.batch, g.outChannels, g.outH, g.outW], dtype);
   k.swapLeadingAxes(product, g.outChannels, g.batch, g.outH * g.outW, out.data, false, B);
   giveScratch(product);
 
   const inputs = bias ? [x, weight, bias] : [x, weight];
-  return record(op, inputs, out, (grad) => {
+  const result = record(op, inputs, out, (grad) => {
+    // cols went back to the pool after a first backward (retainGraph): unfold again.
+    const unfolded = cols ?? takeScratch(dtype, rows * g.groups * span);
+    if (cols === null) k.im2col(X, g, unfolded);
+    cols = null;
     const dOut = takeScratch(dtype, g.outChannels * span);
     k.swapLeadingAxes(grad.data, g.outChannels, g.batch, g.outH * g.outW, dOut, true, null);
     const dWeight = weight.requiresGrad ? empty(weight.shape, dtype) : null;
     const dx = x.requiresGrad ? empty(x.shape, dtype) : null;
-    const dCols: TypedArray | null = dx ? takeScratch(dtype, cols.length) : null;
+    const dCols: TypedArray | null = dx ? takeScratch(dtype, unfolded.length) : null;
     for (let gi = 0; gi < g.groups; gi++) {
       const w0 = gi * outPerGroup * rows;
       const o0 = gi * outPerGroup * span;
       const c0 = gi * rows * span;
-      if (dWeight) k.gemm(dOut, o0, false, cols, c0, true, dWeight.data, w0, outPerGroup, span, rows, false);
+      if (dWeight) k.gemm(dOut, o0, false, unfolded, c0, true, dWeight.data, w0, outPerGroup, span, rows, false);
       if (dCols) k.gemm(W, w0, true, dOut, o0, false, dCols, c0, rows, outPerGroup, span, false);
     }
     if (dx && dCols) {
@@ -176,7 +181,14 @@ function convolution(op: string, x: Tensor, weight: Tensor, bias: Tensor | null,
       giveScratch(dCols);
     }
     giveScratch(dOut);
+    giveScratch(unfolded);
     const dBias = bias?.requiresGrad ? sum(grad, [0, 2, 3]) : null;
     return bias ? [dx, dWeight, dBias] : [dx, dWeight];
   });
+  // Nothing will differentiate this call (no input needs a gradient, or noGrad): cols are free now.
+  if (result.gradFn === null && cols !== null) {
+    giveScratch(cols);
+    cols = null;
+  }
+  return result;
 }

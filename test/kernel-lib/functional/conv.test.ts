@@ -5,7 +5,7 @@
  * kernels), dilation and groups (incl. depthwise), and the errors.
  */
 import { describe, expect, it } from "vitest";
-import { F, Generator, type Tensor, gradcheck, randn } from "kernel-lib";
+import { F, Generator, type Tensor, gradcheck, noGrad, randn } from "kernel-lib";
 
 const f64 = { dtype: "float64" as const };
 
@@ -96,6 +96,21 @@ describe("conv2d", () => {
     F.conv2d(x, w).sum().backward();
     expect(x.grad).toBeNull();
     expect(w.grad?.shape).toEqual([3, 2, 3, 3]);
+  });
+
+  it("a second backward through the same graph, and convolutions in between, give the same gradients (reused buffers)", () => {
+    const x = rand64([2, 3, 6, 6], 70).requiresGrad_();
+    const w = rand64([4, 3, 3, 3], 71).requiresGrad_();
+    const y = F.conv2d(x, w, null, { padding: 1 });
+    // Same shapes, no gradient: its unfolded input goes back to the pool at once; y's must survive it.
+    noGrad(() => F.conv2d(rand64([2, 3, 6, 6], 72), rand64([4, 3, 3, 3], 73), null, { padding: 1 }));
+    y.sum().backward();
+    const first = [x.grad!.toFlatArray(), w.grad!.toFlatArray()];
+    x.grad = null;
+    w.grad = null;
+    F.conv2d(rand64([2, 3, 6, 6], 74).requiresGrad_(), w.detach(), null, { padding: 1 }).sum().backward();
+    y.sum().backward();
+    expect([x.grad!.toFlatArray(), w.grad!.toFlatArray()]).toEqual(first);
   });
 
   describe("errors name the shapes and the fix", () => {
