@@ -37,7 +37,7 @@ function positiveInt(op: string, name: string, n: number): void {
  * in F.conv2d. Default initialization is PyTorch's (as nn.Linear):
  * kaimingUniform_ with a = √5, i.e. U(−1/√fanIn, 1/√fanIn) for weight and
  * bias, where fanIn = inChannels/groups · kH · kW (each output sees that many
- * inputs). Lesson: notebooks/src/11-convolutional-networks.ts.
+ * inputs). Lesson: convolutional and residual networks (lesson 11, issue 20).
  *
  *   const conv = new Conv2d(1, 32, 3, { padding: 1 });
  *   conv.call(x);   // [N, 1, 28, 28] → [N, 32, 28, 28]

@@ -6,7 +6,7 @@ import { Module } from "./module";
 /**
  * Pooling layers (no parameters), like torch.nn's; the math is in
  * F.maxPool2d, F.avgPool2d and F.adaptiveAvgPool2d.
- * Lesson: notebooks/src/11-convolutional-networks.ts.
+ * Lesson: convolutional and residual networks (lesson 11, issue 20).
  */
 
 /** The largest value of each kernelSize window (stride defaults to kernelSize): new MaxPool2d(2) halves H and W. */
