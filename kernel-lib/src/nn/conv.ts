@@ -5,9 +5,7 @@ import { empty } from "../ops/convert";
 import { Tensor } from "../tensor";
 import { type ConvPadding, type Pair, conv1d, conv2d } from "../functional/conv";
 import { pair } from "../functional/conv-geometry";
-import { kaimingUniform_ } from "../init/variance-scaling";
-import { uniform_ } from "../init/fill";
-import { calculateFans } from "../init/gain";
+import { torchDefaultInit } from "./linear";
 import { Module } from "./module";
 import { Parameter } from "./parameter";
 
@@ -73,11 +71,7 @@ export class Conv2d extends Module {
 
   /** Draws fresh initial values (the default init described above). */
   resetParameters(generator?: Generator): void {
-    kaimingUniform_(this.weight, { a: Math.sqrt(5), generator });
-    if (this.bias) {
-      const bound = 1 / Math.sqrt(calculateFans(this.weight).fanIn);
-      uniform_(this.bias, -bound, bound, { generator });
-    }
+    torchDefaultInit(this.weight, this.bias, generator);
   }
 
   forward(x: Tensor): Tensor {
