@@ -43,25 +43,25 @@ function validRange(out: number, stride: number, pad: number, offset: number, si
  * or 0 in the padding.
  */
 export function im2col(x: TypedArray, g: ConvGeometry, cols: TypedArray): void {
-  const { batch, channels, height, width, kernelH, kernelW, outH, outW } = g;
+  const { batch, channels, height, width, kernelH, kernelW, outH, outW, strideH, strideW, padTop, padLeft, dilationH, dilationW } = g;
   const plane = outH * outW;
   const span = batch * plane;
   for (let c = 0; c < channels; c++) {
     for (let ki = 0; ki < kernelH; ki++) {
-      const [ohLo, ohHi] = validRange(outH, g.strideH, g.padTop, ki * g.dilationH, height);
+      const [ohLo, ohHi] = validRange(outH, strideH, padTop, ki * dilationH, height);
       for (let kj = 0; kj < kernelW; kj++) {
-        const [owLo, owHi] = validRange(outW, g.strideW, g.padLeft, kj * g.dilationW, width);
+        const [owLo, owHi] = validRange(outW, strideW, padLeft, kj * dilationW, width);
         const row = ((c * kernelH + ki) * kernelW + kj) * span;
-        const colShift = kj * g.dilationW - g.padLeft;
+        const colShift = kj * dilationW - padLeft;
         for (let n = 0; n < batch; n++) {
           const src = (n * channels + c) * height * width;
           const dst = row + n * plane;
           cols.fill(0, dst, dst + plane);
           for (let oh = ohLo; oh < ohHi; oh++) {
-            const ih = oh * g.strideH - g.padTop + ki * g.dilationH;
-            const s = src + ih * width + colShift;
+            const s = src + (oh * strideH - padTop + ki * dilationH) * width + colShift;
             const d = dst + oh * outW;
-            for (let ow = owLo; ow < owHi; ow++) cols[d + ow] = x[s + ow * g.strideW];
+            if (strideW === 1) for (let ow = owLo; ow < owHi; ow++) cols[d + ow] = x[s + ow];
+            else for (let ow = owLo; ow < owHi; ow++) cols[d + ow] = x[s + ow * strideW];
           }
         }
       }
@@ -76,24 +76,24 @@ export function im2col(x: TypedArray, g: ConvGeometry, cols: TypedArray): void {
  * `dx` must start at zero.
  */
 export function col2im(cols: TypedArray, g: ConvGeometry, dx: TypedArray): void {
-  const { batch, channels, height, width, kernelH, kernelW, outH, outW } = g;
+  const { batch, channels, height, width, kernelH, kernelW, outH, outW, strideH, strideW, padTop, padLeft, dilationH, dilationW } = g;
   const plane = outH * outW;
   const span = batch * plane;
   for (let c = 0; c < channels; c++) {
     for (let ki = 0; ki < kernelH; ki++) {
-      const [ohLo, ohHi] = validRange(outH, g.strideH, g.padTop, ki * g.dilationH, height);
+      const [ohLo, ohHi] = validRange(outH, strideH, padTop, ki * dilationH, height);
       for (let kj = 0; kj < kernelW; kj++) {
-        const [owLo, owHi] = validRange(outW, g.strideW, g.padLeft, kj * g.dilationW, width);
+        const [owLo, owHi] = validRange(outW, strideW, padLeft, kj * dilationW, width);
         const row = ((c * kernelH + ki) * kernelW + kj) * span;
-        const colShift = kj * g.dilationW - g.padLeft;
+        const colShift = kj * dilationW - padLeft;
         for (let n = 0; n < batch; n++) {
           const dst = (n * channels + c) * height * width;
           const src = row + n * plane;
           for (let oh = ohLo; oh < ohHi; oh++) {
-            const ih = oh * g.strideH - g.padTop + ki * g.dilationH;
-            const d = dst + ih * width + colShift;
+            const d = dst + (oh * strideH - padTop + ki * dilationH) * width + colShift;
             const s = src + oh * outW;
-            for (let ow = owLo; ow < owHi; ow++) dx[d + ow * g.strideW] += cols[s + ow];
+            if (strideW === 1) for (let ow = owLo; ow < owHi; ow++) dx[d + ow] += cols[s + ow];
+            else for (let ow = owLo; ow < owHi; ow++) dx[d + ow * strideW] += cols[s + ow];
           }
         }
       }
