@@ -25,7 +25,7 @@ describe("11 convolutional networks", () => {
     }
   });
 
-  graded("conv2dForward: matches F.conv2d, 3×3 kernel, no padding", 2, () => {
+  graded("conv2dForward: matches F.conv2d, 3 by 3 kernel, no padding", 2, () => {
     const x = images(1, 2, 3, 6, 5);
     const w = images(2, 4, 3, 3, 3);
     const b = [0.5, -1, 0, 2];
@@ -42,7 +42,7 @@ describe("11 convolutional networks", () => {
     expectClose(flat(got), want.toFlatArray(), { what: "conv2d with stride 2, padding 1", rtol: 1e-10, atol: 1e-12, hint: "the input row is oh·stride − padding + i; skip it when outside [0, H)" });
   });
 
-  graded("maxPool2dForward: 2×2 windows, values and argmax positions", 2, () => {
+  graded("maxPool2dForward: 2 by 2 windows, values and argmax positions", 2, () => {
     const x = images(5, 2, 3, 4, 6);
     const { out, argmax } = ex.maxPool2dForward(x, 2);
     expectClose(flat(out), F.maxPool2d(t64(x), 2).toFlatArray(), { what: "max pool 2×2", rtol: 0, hint: "window (oh, ow) covers rows 2·oh, 2·oh + 1 and columns 2·ow, 2·ow + 1" });
