@@ -9,3 +9,4 @@ export { channelMomentsF32, channelAffineF32, channelGradSumsF32, channelAffine2
 export { binaryF32, unaryF32 } from "./elementwise";
 export { bernoulliMaskF32 } from "./bernoulli";
 export { channelMomentsSpatialF32, channelAffineSpatialF32, channelGradSumsSpatialF32, channelAffine2SpatialF32 } from "./batch-norm-spatial";
+export { maxPool2x2F32 } from "./pool";

@@ -78,3 +78,24 @@ describe.skipIf(fast === null)("convolution on the fast kernels equals the refer
     want.forEach((ref, i) => expectWithinRounding(got[i], ref, scale[i], 2 * k * F32_EPS));
   });
 });
+
+describe.skipIf(fast === null)("2×2 max pooling on the fast kernels equals the reference", () => {
+  it.each([[3, 2, 2], [2, 5, 9], [4, 28, 28], [1, 7, 17], [2, 4, 16]])("%i planes of %i×%i, with ties and NaN", (planes, height, width) => {
+    const g = new Generator(height * 100 + width);
+    // Few distinct values, so windows tie often; a sprinkle of NaN.
+    const x = Float32Array.from({ length: planes * height * width }, () => (g.uniform() < 0.03 ? NaN : Math.floor(g.uniform() * 4)));
+    const count = (size: number) => Math.floor(size / 2);
+    const windows = (size: number) => ({
+      start: Int32Array.from({ length: count(size) }, (_, o) => 2 * o),
+      end: Int32Array.from({ length: count(size) }, (_, o) => 2 * o + 2),
+      divisor: new Float64Array(count(size)).fill(2),
+    });
+    const run = (k: backend.Kernels) => {
+      const out = new Float32Array(planes * count(height) * count(width));
+      const arg = new Int32Array(out.length);
+      k.maxPool2d(x, planes, height, width, windows(height), windows(width), out, arg);
+      return { out: Array.from(out), arg: Array.from(arg) };
+    };
+    expect(run(fast!)).toEqual(run(cpu));
+  });
+});

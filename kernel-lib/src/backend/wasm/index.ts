@@ -7,6 +7,7 @@ import { sgdStepWasm } from "./sgd";
 import { batchNormBackwardWasm, channelMomentsWasm, channelNormalizeWasm } from "./batch-norm";
 import { batchNormBackwardSpatialWasm, channelMomentsSpatialWasm, channelNormalizeSpatialWasm } from "./batch-norm-spatial";
 import { bernoulliMaskWasm } from "./bernoulli";
+import { maxPool2dWasm } from "./pool";
 import { binaryWasm, unaryWasm } from "./elementwise";
 import { gemmWasm } from "./gemm";
 import { WasmStateStore } from "./state-store";
@@ -27,6 +28,7 @@ const WASM_MIN_WORK = 4096;
  *   - batch norm's passes, Adam's update and the common elementwise ops (add,
  *     sub, mul, div, relu and its backward, step): float32 SIMD kernels;
  *   - dropout's masks: a kernel that reproduces the generator;
+ *   - 2×2 max pooling (stride 2) and batch norm over [N, C, H·W]: float32 SIMD kernels;
  *   - relu, its backward and step below 2048 values or in float64:
  *     branch-free loops (branch-free.ts).
  * Products and batch norm agree with the reference to rounding (sums run in a
@@ -64,6 +66,7 @@ export function makeWasmKernels(rt: WasmRuntime): Kernels {
     adamStep: (p, grad, m, v, vMax, h) => adamStepWasm(rt.local, p, grad, m, v, vMax, h),
     sgdStep: (p, grad, buf, h) => sgdStepWasm(rt.local, p, grad, buf, h),
     bernoulliMask: (words, p, value, out) => bernoulliMaskWasm(rt.local, words, p, value, out),
+    maxPool2d: (x, planes, height, width, rows, cols, out, arg) => maxPool2dWasm(rt.local, x, planes, height, width, rows, cols, out, arg),
     gemm(a: TypedArray, aOff: number, transA: boolean, b: TypedArray, bOff: number, transB: boolean,
       out: TypedArray, outOff: number, m: number, k: number, n: number, accumulate: boolean): void {
       const big = m * n * k >= WASM_MIN_WORK;
