@@ -29,6 +29,15 @@ function positiveInt(op: string, name: string, n: number): void {
   if (!Number.isInteger(n) || n < 1) fail(op, `${name} must be a positive integer, got ${n}`);
 }
 
+function checkConvArguments(op: string, inChannels: number, outChannels: number, groups: number): void {
+  positiveInt(op, "inChannels", inChannels);
+  positiveInt(op, "outChannels", outChannels);
+  positiveInt(op, "groups", groups);
+  if (inChannels % groups !== 0 || outChannels % groups !== 0) {
+    fail(op, `groups (${groups}) must divide inChannels (${inChannels}) and outChannels (${outChannels})`);
+  }
+}
+
 /**
  * A 2-D convolution layer, like torch.nn.Conv2d: weight
  * [outChannels, inChannels/groups, kH, kW] and bias [outChannels]; the math is
@@ -51,15 +60,9 @@ export class Conv2d extends Module {
 
   constructor(readonly inChannels: number, readonly outChannels: number, kernelSize: Pair, options: Conv2dModuleOptions = {}) {
     super();
-    const name = new.target.name;
-    positiveInt(name, "inChannels", inChannels);
-    positiveInt(name, "outChannels", outChannels);
     this.groups = options.groups ?? 1;
-    positiveInt(name, "groups", this.groups);
-    if (inChannels % this.groups !== 0 || outChannels % this.groups !== 0) {
-      fail(name, `groups (${this.groups}) must divide inChannels (${inChannels}) and outChannels (${outChannels})`);
-    }
-    this.kernelSize = pair(name, "kernelSize", kernelSize, 1);
+    checkConvArguments("Conv2d", inChannels, outChannels, this.groups);
+    this.kernelSize = pair("Conv2d", "kernelSize", kernelSize, 1);
     this.stride = options.stride ?? 1;
     this.padding = options.padding ?? 0;
     this.dilation = options.dilation ?? 1;
@@ -103,7 +106,9 @@ export class Conv1d extends Module {
 
   constructor(readonly inChannels: number, readonly outChannels: number, readonly kernelSize: number, readonly options: Conv1dModuleOptions = {}) {
     super();
-    // The same checks and initialization as a 1 × k Conv2d, whose parameters we take (reshaped).
+    checkConvArguments("Conv1d", inChannels, outChannels, options.groups ?? 1);
+    positiveInt("Conv1d", "kernelSize", kernelSize);
+    // The same initialization as a 1 × k Conv2d, whose parameters we take (reshaped).
     const conv = new Conv2d(inChannels, outChannels, [1, kernelSize], { ...options, stride: undefined, padding: undefined, dilation: undefined });
     this.weight = new Parameter(new Tensor(conv.weight.data, [outChannels, inChannels / conv.groups, kernelSize]));
     this.bias = conv.bias ? new Parameter(conv.bias) : null;

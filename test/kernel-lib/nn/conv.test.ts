@@ -71,4 +71,9 @@ describe("Conv1d", () => {
     expect(y.toFlatArray()).toEqual(F.conv1d(x, conv.weight, conv.bias, { padding: 2, groups: 2 }).toFlatArray());
     expect(init.calculateFans(conv.weight).fanIn).toBe(10);
   });
+
+  it("refuses bad arguments under its own name", () => {
+    expect(() => new nn.Conv1d(4, 6, 3, { groups: 4 })).toThrow(/\[Conv1d\] groups \(4\) must divide inChannels \(4\) and outChannels \(6\)/);
+    expect(() => new nn.Conv1d(4, 6, 0)).toThrow(/\[Conv1d\] kernelSize must be a positive integer, got 0/);
+  });
 });
