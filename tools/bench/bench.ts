@@ -102,6 +102,7 @@ async function main(): Promise<void> {
       err("… PyTorch");
       const torch = runTorch(config, reps, args.cases);
       rows.push(...torch.rows);
+      rows.push(...(await import("./torch-cnn")).runTorchCnn(config.seed, config.lr, reps, args.cases));
       torchNote = `PyTorch ${torch.version}, timed at ${torch.threads.join(" and ")} thread(s) (torch.set_num_threads); each case shows the faster, and its note says which won.`;
     } else {
       torchNote = `PyTorch is absent (\`import torch\` failed in ${PYTHONS.join(" and ")}; on Debian: apt-get install python3-torch): no torch rows.`;

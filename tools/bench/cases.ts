@@ -7,6 +7,7 @@ import { type TfjsBackend, useTfjsBackend } from "./tfjs-setup";
 import { tfjsForward, tfjsMatmul, tfjsTrainer } from "./tfjs-mlp";
 import { randomMatrix, referenceBatch, referenceWeights } from "./weights";
 import { HEAP_STEPS, batchSize, heap, threads, width } from "./scaling";
+import { cnnStep, convCase } from "./cnn";
 
 /**
  * The workloads. Each case times kernel-lib ("ours") first, then each tfjs
@@ -17,7 +18,9 @@ import { HEAP_STEPS, batchSize, heap, threads, width } from "./scaling";
 export const CASE_NAMES = ["train-step", "forward", "matmul"] as const;
 /** Scaling and memory cases (scaling.ts); the CLI runs them after the comparisons. */
 export const EXTRA_CASE_NAMES = ["width", "batch", "threads", "heap"] as const;
-export const ALL_CASE_NAMES = [...CASE_NAMES, ...EXTRA_CASE_NAMES] as const;
+/** The convolutional network's step and one convolution (cnn.ts). */
+export const CNN_CASE_NAMES = ["cnn-step", "conv"] as const;
+export const ALL_CASE_NAMES = [...CASE_NAMES, ...CNN_CASE_NAMES, ...EXTRA_CASE_NAMES] as const;
 export type CaseName = (typeof ALL_CASE_NAMES)[number];
 
 export interface CaseContext {
@@ -42,6 +45,10 @@ export function caseTitle(name: CaseName, config: BenchConfig): string {
       return `inference (eval mode, no gradients) — ${describeMlp(config)}, float32`;
     case "matmul":
       return `${config.matmulN}×${config.matmulN} float32 matmul`;
+    case "cnn-step":
+      return "one training step (Adam) of Conv2d(1,32,3)→BN2d→ReLU→MaxPool2d(2)→Conv2d(32,64,3)→BN2d→ReLU→MaxPool2d(2)→Linear(3136,10), batch 64×1×28×28, float32";
+    case "conv":
+      return "one 3×3 convolution [64,32,14,14] → [64,64,14,14] (padding 1, no bias), forward + input and weight gradients, float32 (GFLOPS: 3 products)";
     case "width":
       return `training step vs hidden width (MLP ${config.sizes[0]}→w→w→${config.sizes[config.sizes.length - 1]}, batch ${config.batch}, float32)`;
     case "batch":
@@ -114,6 +121,8 @@ const RUNNERS: Record<CaseName, (ctx: CaseContext) => Promise<Row[]>> = {
   "train-step": trainStep,
   forward,
   matmul,
+  "cnn-step": cnnStep,
+  conv: convCase,
   width,
   batch: batchSize,
   threads,

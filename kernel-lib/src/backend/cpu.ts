@@ -2,6 +2,8 @@ import type { TypedArray } from "../core/dtype";
 import { type Shape, sameShape, sizeOf } from "../core/shape";
 import { bernoulliMask } from "./bernoulli";
 import { erf } from "./erf";
+import { col2im, im2col, swapLeadingAxes } from "./conv";
+import { avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from "./pool";
 import { batchNormBackward, channelMoments, channelNormalize } from "./fused";
 import type { BinaryOp, Kernels, UnaryOp } from "./kernels";
 
@@ -228,4 +230,5 @@ function gemm(
 export const cpuKernels: Kernels = {
   broadcastIndex, binary, unary, clamp, where, sumInto, maxInto, gemm, stridedIndex, stridedCopy,
   channelMoments, channelNormalize, batchNormBackward, bernoulliMask,
+  im2col, col2im, swapLeadingAxes, maxPool2d, maxPool2dBackward, avgPool2d, avgPool2dBackward,
 };

@@ -1,5 +1,10 @@
 import type { TypedArray } from "../core/dtype";
 import type { Shape } from "../core/shape";
+import type { ConvGeometry } from "./conv";
+import type { PoolWindows } from "./pool";
+
+export type { ConvGeometry } from "./conv";
+export type { PoolWindows } from "./pool";
 
 /**
  * The narrow interface between the tensor layer and the number crunching.
@@ -62,6 +67,22 @@ export interface Kernels {
     g: TypedArray, x: TypedArray, channels: number, inner: number, mean: Float64Array, invStd: Float64Array,
     weight: TypedArray | null, training: boolean, dx: TypedArray | null, dWeight: TypedArray | null, dBias: TypedArray | null,
   ): void;
+
+  // ---- convolution and pooling (conv.ts, pool.ts); images are [N, C, H, W] ----
+  /** Unfolds x into columns [C·kH·kW, N·outH·outW] (zeros in the padding): convolution becomes one product. */
+  im2col(x: TypedArray, geometry: ConvGeometry, cols: TypedArray): void;
+  /** The adjoint of im2col: adds columns back onto the positions they were read from; dx starts at zero. */
+  col2im(cols: TypedArray, geometry: ConvGeometry, dx: TypedArray): void;
+  /** [rows, outer·inner] → [outer, rows, inner] (+ bias[row]), or back with `inverse`. */
+  swapLeadingAxes(src: TypedArray, rows: number, outer: number, inner: number, dst: TypedArray, inverse: boolean, bias: TypedArray | null): void;
+  /** Max of each window of x [planes, H, W]; `arg` gets the winner's position ih·W + iw. */
+  maxPool2d(x: TypedArray, planes: number, height: number, width: number, rows: PoolWindows, cols: PoolWindows, out: TypedArray, arg: Int32Array): void;
+  /** Routes each output gradient to its argmax; dx starts at zero. */
+  maxPool2dBackward(g: TypedArray, arg: Int32Array, planes: number, height: number, width: number, dx: TypedArray): void;
+  /** Mean of each window of x [planes, H, W] (divisors per axis). */
+  avgPool2d(x: TypedArray, planes: number, height: number, width: number, rows: PoolWindows, cols: PoolWindows, out: TypedArray): void;
+  /** Spreads each output gradient over its window; dx starts at zero. */
+  avgPool2dBackward(g: TypedArray, planes: number, height: number, width: number, rows: PoolWindows, cols: PoolWindows, dx: TypedArray): void;
 
   /** out[i] = value if u_i ≥ p else 0, u_i the next uniform() draws of the xoshiro128** state `words`, advanced in place (bernoulli.ts). */
   bernoulliMask(words: Uint32Array, p: number, value: number, out: TypedArray): void;

@@ -24,7 +24,7 @@ export function checkDropoutProbability(op: string, p: number): void {
  * from the generator's next uniform() draws by a kernel (backend/bernoulli.ts),
  * so the mask is the same whichever kernels run.
  */
-function keepMask(x: Tensor, p: number, generator: Generator, keep = 1): Tensor {
+export function keepMask(x: Tensor, p: number, generator: Generator, keep = 1): Tensor {
   const mask = empty(x.shape, floatType(x.dtype));
   const { s, spare } = generator.getState();
   const words = Uint32Array.from(s);

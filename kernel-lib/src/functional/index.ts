@@ -16,5 +16,8 @@ export { linear, linearComposed } from "./linear";
 export { batchNorm, batchNormComposed, type BatchNormOptions } from "./batch-norm";
 export { layerNorm, groupNorm, instanceNorm } from "./normalization";
 export { dropout, alphaDropout, type DropoutOptions } from "./dropout";
+export { dropout2d } from "./dropout2d";
+export { conv2d, conv1d, type Conv2dOptions, type Conv1dOptions, type ConvPadding, type Pair } from "./conv";
+export { maxPool2d, avgPool2d, adaptiveAvgPool2d, type PoolOptions, type AvgPoolOptions } from "./pooling";
 export * from "./losses";
 export * from "./kl-div";

@@ -1,6 +1,7 @@
 import type { Generator } from "../core/random";
 import type { Tensor } from "../tensor";
 import { alphaDropout, checkDropoutProbability, dropout } from "../functional/dropout";
+import { dropout2d } from "../functional/dropout2d";
 import { Module } from "./module";
 
 export interface DropoutModuleOptions {
@@ -43,6 +44,25 @@ export class AlphaDropout extends Module {
 
   forward(x: Tensor): Tensor {
     return alphaDropout(x, this.p, { training: this.training, generator: this.generator });
+  }
+
+  override extraRepr(): string {
+    return `p=${this.p}`;
+  }
+}
+
+/** Zeroes whole channels of [N, C, H, W] while training (probability p, kept ones scaled by 1/(1 − p)); identity in evaluation. See F.dropout2d. */
+export class Dropout2d extends Module {
+  private readonly generator: Generator | undefined;
+
+  constructor(readonly p = 0.5, options: DropoutModuleOptions = {}) {
+    super();
+    checkDropoutProbability("Dropout2d", p);
+    this.generator = options.generator;
+  }
+
+  forward(x: Tensor): Tensor {
+    return dropout2d(x, this.p, { training: this.training, generator: this.generator });
   }
 
   override extraRepr(): string {

@@ -18,5 +18,9 @@ export {
   BatchNorm1d, LayerNorm, GroupNorm, InstanceNorm1d,
   type BatchNormModuleOptions, type LayerNormOptions, type GroupNormOptions,
 } from "./normalization";
-export { Dropout, AlphaDropout, type DropoutModuleOptions } from "./dropout";
+export { Dropout, AlphaDropout, Dropout2d, type DropoutModuleOptions } from "./dropout";
+export { Conv2d, Conv1d, type Conv2dModuleOptions, type Conv1dModuleOptions } from "./conv";
+export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d } from "./pooling";
+export { BatchNorm2d, InstanceNorm2d } from "./normalization-2d";
+export { ResidualBlock, type ResidualBlockOptions } from "./residual-block";
 export { MSELoss, L1Loss, HuberLoss, SmoothL1Loss, KLDivLoss, CrossEntropyLoss, NLLLoss, BCEWithLogitsLoss, BCELoss } from "./losses";

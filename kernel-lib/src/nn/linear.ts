@@ -20,6 +20,15 @@ export interface LinearOptions {
   generator?: Generator;
 }
 
+/** PyTorch's default init of Linear and Conv layers: weight by kaimingUniform_(a = √5), bias from U(−1/√fanIn, 1/√fanIn). */
+export function torchDefaultInit(weight: Tensor, bias: Tensor | null, generator?: Generator): void {
+  kaimingUniform_(weight, { a: Math.sqrt(5), generator });
+  if (bias) {
+    const bound = 1 / Math.sqrt(calculateFans(weight).fanIn);
+    uniform_(bias, -bound, bound, { generator });
+  }
+}
+
 /**
  * A fully connected layer y = x · weightᵀ + bias, like torch.nn.Linear, with
  * weight [outFeatures, inFeatures] and bias [outFeatures].
@@ -50,11 +59,7 @@ export class Linear extends Module {
 
   /** Draws fresh initial values (the default init described above). */
   resetParameters(generator?: Generator): void {
-    kaimingUniform_(this.weight, { a: Math.sqrt(5), generator });
-    if (this.bias) {
-      const bound = 1 / Math.sqrt(calculateFans(this.weight).fanIn);
-      uniform_(this.bias, -bound, bound, { generator });
-    }
+    torchDefaultInit(this.weight, this.bias, generator);
   }
 
   forward(x: Tensor): Tensor {

@@ -60,11 +60,12 @@ export class BatchNorm1d extends Module {
 
   constructor(readonly numFeatures: number, options: BatchNormModuleOptions = {}) {
     super();
-    positiveInt("BatchNorm1d", "numFeatures", numFeatures);
+    const name = new.target.name; // BatchNorm2d shares this constructor
+    positiveInt(name, "numFeatures", numFeatures);
     this.eps = options.eps ?? 1e-5;
     this.momentum = options.momentum === undefined ? 0.1 : options.momentum;
-    positiveEps("BatchNorm1d", this.eps);
-    if (this.momentum !== null && !(this.momentum >= 0 && this.momentum <= 1)) invalid("BatchNorm1d", "momentum", this.momentum, "in [0, 1], or null for a cumulative average");
+    positiveEps(name, this.eps);
+    if (this.momentum !== null && !(this.momentum >= 0 && this.momentum <= 1)) invalid(name, "momentum", this.momentum, "in [0, 1], or null for a cumulative average");
     const dtype = options.dtype ?? DEFAULT_DTYPE;
     const affine = options.affine ?? true;
     this.weight = affine ? new Parameter(ones([numFeatures], { dtype })) : null;
@@ -184,9 +185,10 @@ export class InstanceNorm1d extends Module {
 
   constructor(readonly numFeatures: number, options: GroupNormOptions = {}) {
     super();
-    positiveInt("InstanceNorm1d", "numFeatures", numFeatures);
+    const name = new.target.name; // InstanceNorm2d shares this constructor
+    positiveInt(name, "numFeatures", numFeatures);
     this.eps = options.eps ?? 1e-5;
-    positiveEps("InstanceNorm1d", this.eps);
+    positiveEps(name, this.eps);
     const affine = options.affine ?? false;
     const dtype = options.dtype ?? DEFAULT_DTYPE;
     this.weight = affine ? new Parameter(ones([numFeatures], { dtype })) : null;

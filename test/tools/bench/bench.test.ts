@@ -168,9 +168,9 @@ describe("bench: rows", () => {
 
   it("`bench` refuses an unknown case and says which ones exist", () => {
     const tsx = path.join(ROOT, "node_modules", ".bin", "tsx");
-    const r = spawnSync(tsx, ["--tsconfig", "tools/bench/tsconfig.json", "tools/bench/bench.ts", "--json", "--skip-build", "--case", "conv"], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
+    const r = spawnSync(tsx, ["--tsconfig", "tools/bench/tsconfig.json", "tools/bench/bench.ts", "--json", "--skip-build", "--case", "conv3d"], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
     expect(r.status).toBe(1);
     expect(r.stdout).toBe("");
-    expect(r.stderr).toContain('unknown case "conv"; choose from train-step, forward, matmul');
+    expect(r.stderr).toContain('unknown case "conv3d"; choose from train-step, forward, matmul, cnn-step, conv');
   });
 });

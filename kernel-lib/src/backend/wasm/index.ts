@@ -4,7 +4,9 @@ import type { BinaryOp, Kernels, UnaryOp } from "../kernels";
 import * as branchFree from "./branch-free";
 import { notePeriod, periodicBinary, periodicSumInto } from "./periodic";
 import { batchNormBackwardWasm, channelMomentsWasm, channelNormalizeWasm } from "./batch-norm";
+import { batchNormBackwardSpatialWasm, channelMomentsSpatialWasm, channelNormalizeSpatialWasm } from "./batch-norm-spatial";
 import { bernoulliMaskWasm } from "./bernoulli";
+import { maxPool2dWasm } from "./pool";
 import { binaryWasm, unaryWasm } from "./elementwise";
 import { gemmWasm } from "./gemm";
 import type { WasmRuntime } from "./runtime";
@@ -25,6 +27,7 @@ const WASM_MIN_WORK = 4096;
  *   - batch norm's passes and the common elementwise ops (add, sub, mul,
  *     div, relu and its backward, step): float32 SIMD kernels;
  *   - dropout's masks: a kernel that reproduces the generator;
+ *   - 2×2 max pooling (stride 2) and batch norm over [N, C, H·W]: float32 SIMD kernels;
  *   - relu, its backward and step below 2048 values or in float64:
  *     branch-free loops (branch-free.ts);
  *   - broadcasts of a bias row or a scalar, and sums down to one: block
@@ -52,12 +55,14 @@ export function makeWasmKernels(rt: WasmRuntime): Kernels {
     sumInto(x: TypedArray, map: Int32Array | null, out: TypedArray): void {
       if (!periodicSumInto(x, map, out)) cpuKernels.sumInto(x, map, out);
     },
-    channelMoments: (x, channels, inner, mean, variance) => channelMomentsWasm(rt.local, x, channels, inner, mean, variance),
+    channelMoments: (x, channels, inner, mean, variance) =>
+      (inner > 1 ? channelMomentsSpatialWasm : channelMomentsWasm)(rt.local, x, channels, inner, mean, variance),
     channelNormalize: (x, channels, inner, mean, invStd, weight, bias, out) =>
-      channelNormalizeWasm(rt.local, x, channels, inner, mean, invStd, weight, bias, out),
+      (inner > 1 ? channelNormalizeSpatialWasm : channelNormalizeWasm)(rt.local, x, channels, inner, mean, invStd, weight, bias, out),
     batchNormBackward: (g, x, channels, inner, mean, invStd, weight, training, dx, dWeight, dBias) =>
-      batchNormBackwardWasm(rt.local, g, x, channels, inner, mean, invStd, weight, training, dx, dWeight, dBias),
+      (inner > 1 ? batchNormBackwardSpatialWasm : batchNormBackwardWasm)(rt.local, g, x, channels, inner, mean, invStd, weight, training, dx, dWeight, dBias),
     bernoulliMask: (words, p, value, out) => bernoulliMaskWasm(rt.local, words, p, value, out),
+    maxPool2d: (x, planes, height, width, rows, cols, out, arg) => maxPool2dWasm(rt.local, x, planes, height, width, rows, cols, out, arg),
     gemm(a: TypedArray, aOff: number, transA: boolean, b: TypedArray, bOff: number, transB: boolean,
       out: TypedArray, outOff: number, m: number, k: number, n: number, accumulate: boolean): void {
       const big = m * n * k >= WASM_MIN_WORK;
