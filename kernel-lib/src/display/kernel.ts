@@ -98,12 +98,18 @@ function richestMime(bundle: MimeBundle): string {
  * Sends `bundle` to the notebook as one output; with `displayId`, later sends with
  * `update = true` replace that output in place. Returns false outside a kernel.
  */
-function send(bundle: MimeBundle, displayId: string | undefined, update: boolean, fallback: (tslab: TslabModule) => TslabDisplay): boolean {
+function send(
+  bundle: MimeBundle,
+  metadata: Record<string, unknown>,
+  displayId: string | undefined,
+  update: boolean,
+  fallback: (tslab: TslabModule) => TslabDisplay,
+): boolean {
   const tslab = kernelTslab();
   if (tslab === null) return false;
   const write = kernelJupyter(tslab)?.lastWriteDisplayData;
   if (typeof write === "function") {
-    write({ data: bundle, metadata: {}, transient: displayId === undefined ? {} : { display_id: displayId } }, update);
+    write({ data: bundle, metadata, transient: displayId === undefined ? {} : { display_id: displayId } }, update);
   } else {
     const mime = richestMime(bundle);
     fallback(tslab).raw(mime, bundle[mime]);
@@ -111,9 +117,13 @@ function send(bundle: MimeBundle, displayId: string | undefined, update: boolean
   return true;
 }
 
-/** Shows `bundle` as a new output of the running cell. Returns false (and does nothing) outside a kernel. */
-export function publish(bundle: MimeBundle): boolean {
-  return send(bundle, undefined, false, (tslab) => tslab.display);
+/**
+ * Shows `bundle` as a new output of the running cell, with Jupyter's per-mime
+ * `metadata` (e.g. `{ "image/png": { width, height } }`). Returns false (and
+ * does nothing) outside a kernel.
+ */
+export function publish(bundle: MimeBundle, metadata: Record<string, unknown> = {}): boolean {
+  return send(bundle, metadata, undefined, false, (tslab) => tslab.display);
 }
 
 /** One output that can be rewritten in place (a progress display). */
@@ -134,7 +144,7 @@ export function openDisplay(): DisplayHandle | null {
   let shown = false;
   return {
     update(bundle: MimeBundle): void {
-      send(bundle, displayId, shown, (tslab) => (fallbackDisplay ??= tslab.newDisplay()));
+      send(bundle, {}, displayId, shown, (tslab) => (fallbackDisplay ??= tslab.newDisplay()));
       shown = true;
     },
   };

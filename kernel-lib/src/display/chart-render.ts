@@ -1,0 +1,132 @@
+/// <reference types="node" />
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
+import { resolve } from "node:path";
+
+/**
+ * Vega-Lite spec → SVG and PNG, synchronously, for `show` (which returns before
+ * the cell goes on, so it cannot await).
+ *
+ * The rendering itself runs in chart-worker.mjs, a worker thread kept for the
+ * life of the process: vega is an ES module with top-level await, which this
+ * CommonJS engine cannot `require`, but a worker can import. A request goes to
+ * the worker on a MessagePort; this thread sleeps in `Atomics.wait` on a shared
+ * word until the worker writes the request's id there, then takes the answer
+ * off the port with `receiveMessageOnPort` (no event loop needed). Measured on
+ * the course's charts (`npm run bench -- --case chart`): the first chart pays
+ * about a second to load vega, vega-lite and resvg; later ones take
+ * milliseconds.
+ *
+ * A worker that does not answer in time is terminated (the next chart starts a
+ * new one) and the call throws, so a broken renderer never hangs a cell.
+ */
+
+/** A chart drawn two ways: vector for browsers, bitmap for viewers that show no SVG (untrusted notebooks). */
+export interface ChartImages {
+  /** An SVG document, `<svg …>…</svg>`, drawn by vega's own SVG renderer. */
+  svg: string;
+  /** The same chart as PNG, rasterized by resvg at PNG_SCALE× on white. */
+  png: Uint8Array;
+  /** The chart's size in CSS pixels (the PNG is PNG_SCALE times larger). */
+  width: number;
+  height: number;
+}
+
+export interface RenderChartOptions {
+  /** How long to wait for the renderer; default CHART_TIMEOUT_MS (the first chart includes loading vega). */
+  timeoutMs?: number;
+}
+
+/** PNG pixels per CSS pixel: 2 keeps charts crisp on high-density screens. */
+export const PNG_SCALE = 2;
+/** Long enough for a cold start on a slow machine (about 1 s here), short enough that a stuck renderer is noticed. */
+export const CHART_TIMEOUT_MS = 30_000;
+
+/**
+ * Where the worker's source is. It is plain JavaScript, not compiled, and is
+ * loaded from src/ both when this file runs from src/display (tests) and from
+ * dist/display (the built package): both are two levels under kernel-lib/.
+ */
+const WORKER_FILE = resolve(__dirname, "..", "..", "src", "display", "chart-worker.mjs");
+
+interface Answer {
+  id: number;
+  svg?: string;
+  png?: Uint8Array;
+  width?: number;
+  height?: number;
+  error?: string;
+}
+
+interface Renderer {
+  worker: Worker;
+  port: MessagePort;
+  /** Word 0: the id of the last request the worker answered. */
+  signal: Int32Array;
+}
+
+let renderer: Renderer | null = null;
+let lastId = 0;
+
+function startRenderer(): Renderer {
+  const { port1, port2 } = new MessageChannel();
+  const signal = new Int32Array(new SharedArrayBuffer(4));
+  const worker = new Worker(WORKER_FILE, {
+    workerData: { port: port2, control: signal.buffer, scale: PNG_SCALE },
+    transferList: [port2],
+  });
+  // Neither may keep a finished script (or a kernel shutting down) alive.
+  worker.unref();
+  port1.unref();
+  return { worker, port: port1, signal };
+}
+
+function stopRenderer(): void {
+  if (renderer === null) return;
+  void renderer.worker.terminate();
+  renderer.port.close();
+  renderer = null;
+}
+
+/** Blocks until the worker answers request `id`, or throws after `timeoutMs`. */
+function awaitAnswer(r: Renderer, id: number, timeoutMs: number): Answer {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const seen = Atomics.load(r.signal, 0);
+    if (seen === id) break;
+    const left = deadline - Date.now();
+    if (left <= 0) throw new Error(`the chart renderer did not answer within ${timeoutMs / 1000} s; it was restarted`);
+    Atomics.wait(r.signal, 0, seen, left);
+  }
+  const message = receiveMessageOnPort(r.port);
+  if (message === undefined) throw new Error("the chart renderer signalled an answer but sent none");
+  return message.message as Answer;
+}
+
+/**
+ * Renders a Vega-Lite spec to SVG and PNG, blocking until done. Throws an Error
+ * whose message says why (an invalid spec, data that could not be loaded, a
+ * missing package, a timeout).
+ */
+export function renderChart(spec: object, options: RenderChartOptions = {}): ChartImages {
+  const timeoutMs = options.timeoutMs ?? CHART_TIMEOUT_MS;
+  renderer ??= startRenderer();
+  const r = renderer;
+  const id = ++lastId;
+  try {
+    r.port.postMessage({ id, spec });
+  } catch (err) {
+    throw new Error(`the spec cannot be sent to the renderer (it must be plain JSON): ${(err as Error).message}`);
+  }
+  let answer: Answer;
+  try {
+    answer = awaitAnswer(r, id, timeoutMs);
+  } catch (err) {
+    stopRenderer();
+    throw err;
+  }
+  if (answer.error !== undefined) throw new Error(answer.error);
+  if (answer.svg === undefined || answer.png === undefined || answer.width === undefined || answer.height === undefined) {
+    throw new Error("the chart renderer sent an incomplete answer");
+  }
+  return { svg: answer.svg, png: answer.png, width: answer.width, height: answer.height };
+}
