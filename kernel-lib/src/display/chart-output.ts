@@ -24,13 +24,30 @@ export function withChartImages(bundle: MimeBundle, options?: RenderChartOptions
   const spec = bundle[VEGA_LITE_MIME];
   if (typeof spec !== "object" || spec === null || "image/png" in bundle) return { data: bundle, metadata: {} };
   try {
-    const { svg, png, width, height } = renderChart(spec, options);
-    return {
-      data: { ...bundle, "image/svg+xml": svg, "image/png": Buffer.from(png).toString("base64") },
-      metadata: { "image/png": { width, height } },
-    };
+    const drawing = drawChart(spec, options);
+    return { data: { ...bundle, ...drawing.data }, metadata: drawing.metadata };
   } catch (err) {
     const note = `(no picture of this chart: ${(err as Error).message}; a front end that draws Vega-Lite, such as JupyterLab, still shows it)`;
     return { data: { ...bundle, "text/plain": `${bundle["text/plain"]}\n${note}` }, metadata: {} };
   }
+}
+
+/** The part of an output that pictures a chart: the two images, and the PNG's size. */
+export interface ChartDrawing {
+  data: { "image/svg+xml": string; "image/png": string };
+  metadata: { "image/png": { width: number; height: number } };
+}
+
+/**
+ * `spec` drawn as `image/svg+xml` and `image/png` (base64, as Jupyter stores
+ * images), with the PNG's size in CSS pixels as its metadata, to merge into
+ * the chart's output. Throws when the chart cannot be drawn (the notebook
+ * runner reports that).
+ */
+export function drawChart(spec: object, options?: RenderChartOptions): ChartDrawing {
+  const { svg, png, width, height } = renderChart(spec, options);
+  return {
+    data: { "image/svg+xml": svg, "image/png": Buffer.from(png).toString("base64") },
+    metadata: { "image/png": { width, height } },
+  };
 }
