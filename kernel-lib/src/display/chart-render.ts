@@ -29,6 +29,9 @@ export interface ChartImages {
   /** The chart's size in CSS pixels (the PNG is PNG_SCALE times larger). */
   width: number;
   height: number;
+  /** Time the worker spent on each step, in ms (spec → SVG, SVG → PNG); the rest of a call is messaging. */
+  svgMs: number;
+  pngMs: number;
 }
 
 export interface RenderChartOptions {
@@ -54,6 +57,8 @@ interface Answer {
   png?: Uint8Array;
   width?: number;
   height?: number;
+  svgMs?: number;
+  pngMs?: number;
   error?: string;
 }
 
@@ -125,8 +130,9 @@ export function renderChart(spec: object, options: RenderChartOptions = {}): Cha
     throw err;
   }
   if (answer.error !== undefined) throw new Error(answer.error);
-  if (answer.svg === undefined || answer.png === undefined || answer.width === undefined || answer.height === undefined) {
+  const { svg, png, width, height, svgMs, pngMs } = answer;
+  if (svg === undefined || png === undefined || width === undefined || height === undefined || svgMs === undefined || pngMs === undefined) {
     throw new Error("the chart renderer sent an incomplete answer");
   }
-  return { svg: answer.svg, png: answer.png, width: answer.width, height: answer.height };
+  return { svg, png, width, height, svgMs, pngMs };
 }

@@ -9,7 +9,8 @@
  * thread posts the answer and notifies. The file is not compiled: it is loaded
  * from kernel-lib/src/display both by tests (sources) and by notebooks (dist).
  *
- * Each request { id, spec } gets { id, svg, png, width, height } or { id, error }:
+ * Each request { id, spec } gets { id, svg, png, width, height, svgMs, pngMs }
+ * or { id, error }:
  * - SVG: vega-lite compiles the spec to Vega; a headless View (renderer "none":
  *   no DOM, no canvas) renders it with `toSVG()`;
  * - PNG: resvg rasterizes that SVG at 2× (crisp on high-density screens) on a
@@ -72,7 +73,12 @@ async function toSvg(spec) {
   const errors = [];
   const logger = collectingLogger(errors);
   const { vega, vl } = await libraries;
-  const compiled = vl.compile(/** @type {any} */ (spec), { logger }).spec;
+  let compiled;
+  try {
+    compiled = vl.compile(/** @type {any} */ (spec), { logger }).spec;
+  } catch (err) {
+    throw new Error(`vega-lite cannot compile the spec (${messageOf(err)})`);
+  }
   const view = new vega.View(vega.parse(compiled), { renderer: "none", logger });
   try {
     const svg = await view.toSVG();
@@ -99,11 +105,14 @@ async function toPng(svg) {
 const messageOf = (err) => (err instanceof Error ? err.message : String(err));
 
 port.on("message", async (/** @type {{ id: number, spec: unknown }} */ request) => {
-  /** @type {{ id: number, svg?: string, png?: Uint8Array, width?: number, height?: number, error?: string }} */
+  /** @type {{ id: number, svg?: string, png?: Uint8Array, width?: number, height?: number, svgMs?: number, pngMs?: number, error?: string }} */
   let answer;
   try {
+    const started = performance.now();
     const svg = await toSvg(request.spec);
-    answer = { id: request.id, svg, ...(await toPng(svg)) };
+    const drawn = performance.now();
+    const png = await toPng(svg);
+    answer = { id: request.id, svg, ...png, svgMs: drawn - started, pngMs: performance.now() - drawn };
   } catch (err) {
     answer = { id: request.id, error: messageOf(err) };
   }
