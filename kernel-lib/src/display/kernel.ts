@@ -70,7 +70,7 @@ function kernelTslab(): TslabModule | null {
   return mod && typeof mod.newDisplay === "function" && typeof mod.display?.raw === "function" ? (mod as TslabModule) : null;
 }
 
-type JupyterModule = { lastWriteDisplayData: WriteDisplayData | null };
+type JupyterModule = { lastWriteDisplayData: WriteDisplayData | null; JupyterHandlerImpl?: unknown };
 let jupyterCache: { tslab: TslabModule; jupyter: JupyterModule | null } | null = null;
 
 /** tslab's jupyter.js, found next to the kernel's public.js in node's module cache (looked up once). */
@@ -87,6 +87,16 @@ function findJupyter(tslab: TslabModule): JupyterModule | null {
     | { lastWriteDisplayData?: unknown }
     | undefined;
   return jupyter && "lastWriteDisplayData" in jupyter ? (jupyter as JupyterModule) : null;
+}
+
+/**
+ * The class of tslab's request handler (jupyter.js `JupyterHandlerImpl`), or null
+ * outside a kernel; cell-stack.ts wraps its execute method to learn each cell's source.
+ */
+export function kernelHandlerClass(): { prototype: object } | null {
+  const tslab = kernelTslab();
+  const handler = tslab === null ? undefined : kernelJupyter(tslab)?.JupyterHandlerImpl;
+  return typeof handler === "function" ? (handler as { prototype: object }) : null;
 }
 
 /** The mime type a one-mime fallback keeps: the first one that is not the plain-text fallback. */
