@@ -9,6 +9,7 @@
  * is registered with the process guard so it never outlives the runner.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { killProcessGroup, trackProcessGroup, untrackProcessGroup } from "./process-guard";
 
@@ -30,6 +31,15 @@ export interface KernelProcessOptions {
 
 /** How much of the kernel's own stdout/stderr to keep for error reports. */
 const OUTPUT_TAIL_CHARS = 16_000;
+
+/**
+ * kernel-lib's kernel preload (records each cell's source, so errors name the
+ * cell's line from the first cell on), as node arguments; none before kernel-lib is built.
+ */
+function kernelLibPreload(): string[] {
+  const file = path.join(path.dirname(require.resolve("kernel-lib/package.json")), "dist", "display", "kernel-preload.js");
+  return existsSync(file) ? ["--require", file] : [];
+}
 
 /** tslab's CLI entry point, found through node's resolution from here. */
 export function defaultTslabBin(): string {
@@ -75,7 +85,7 @@ export class KernelProcess {
     const bin = options.tslabBin ?? defaultTslabBin();
     const child = spawn(
       process.execPath,
-      ["--require", tuning, "--require", watchdog, bin, "kernel", "--config-path", options.connectionFile],
+      ["--require", tuning, "--require", watchdog, ...kernelLibPreload(), bin, "kernel", "--config-path", options.connectionFile],
       {
         cwd: options.cwd,
         detached: true,

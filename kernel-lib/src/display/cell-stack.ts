@@ -30,7 +30,8 @@ import { inTslabKernel, kernelHandlerClass } from "./kernel";
  *
  * How a compiled line is found in the cell: the cell's source comes from
  * tslab's request handler (its execute method is wrapped when kernel-lib loads,
- * so the cell that first imports kernel-lib is not known yet); the compiled
+ * so the cell that first imports kernel-lib is not known yet, unless the
+ * kernel was started with kernel-preload.js); the compiled
  * code is the script tslab hands to `vm.runInThisContext` (wrapped likewise).
  * Compiled and source lines
  * are matched by their words once tslab's rewrites are undone
@@ -54,20 +55,22 @@ const WRAPPED = Symbol.for("kernel-lib.cellSourceRecorder");
 
 /**
  * Wraps tslab's execute handler and `vm.runInThisContext` once, so the source
- * and the compiled code of every later cell are known. No-op outside a kernel.
+ * and the compiled code of every later cell are known. Returns false (and does
+ * nothing) outside a kernel.
  */
-export function recordCellSources(): void {
+export function recordCellSources(): boolean {
   const handler = kernelHandlerClass();
-  if (handler === null) return;
+  if (handler === null) return false;
   recordCompiledCells();
   const proto = handler.prototype as Record<string | symbol, unknown>;
   const execute = proto.handleExecuteImpl;
-  if (proto[WRAPPED] === true || typeof execute !== "function") return;
+  if (proto[WRAPPED] === true || typeof execute !== "function") return true;
   proto.handleExecuteImpl = function (this: unknown, request: { code?: unknown }, ...rest: unknown[]): unknown {
     cellSource = typeof request?.code === "string" ? request.code : null;
     return (execute as (...args: unknown[]) => unknown).call(this, request, ...rest);
   };
   proto[WRAPPED] = true;
+  return true;
 }
 
 /**
