@@ -43,7 +43,9 @@ describe("errors in the real tslab kernel", () => {
       notebookOf([
         shapeError, // the cell that loads kernel-lib: known from the start through kernel-preload.js
         shapeError,
-        ['import { tensor, nn } from "kernel-lib";', "const m = new nn.Linear(3, 4);", "function run(x: any) {", "  return m.forward(x);", "}", "run(tensor([[1, 2]]));"].join("\n"),
+        ['import { tensor, nn } from "kernel-lib";', "const m = new nn.Linear(3, 4);", "function run(x: any) {", "  return m.forward(x);", "}"].join("\n"),
+        "// a helper of the cell before\nrun(tensor([[1, 2]]));",
+        ["function twice(x: any) {", "  return run(x);", "}", "twice(tensor([[1, 2]]));"].join("\n"),
         'import { detectAnomaly } from "kernel-lib";\ndetectAnomaly(true);',
         shapeError,
         'import { detectAnomaly } from "kernel-lib";\ndetectAnomaly(false);\nprocess.env.KERNEL_LIB_FULL_STACK = "1";',
@@ -52,16 +54,23 @@ describe("errors in the real tslab kernel", () => {
       { allowErrors: true, cellTimeoutMs: 60_000, label: "cell-stack" },
     );
     const cell = (n: number): string => printed((result.notebook.cells[n - 1] as CodeCell).outputs);
-    expect(result.allowedErrors.map((e) => e.where.cellNumber)).toEqual([1, 2, 3, 5, 7]);
+    expect(result.allowedErrors.map((e) => e.where.cellNumber)).toEqual([1, 2, 4, 5, 7, 9]);
 
     expect(cell(1)).toBe(cell(2));
     expect(cell(2)).toBe("KernelError: [matmul] cannot multiply [1,3] by [1,3]: inner sizes 3 and 1 differ\n    at line 3 of the cell: const b = matmul(a, a);\n");
-    expect(cell(3)).toBe(
+    // Functions: of an earlier cell (told apart by where they are defined), and of this one.
+    expect(cell(4)).toBe(
       "KernelError: [linear] input [1,2] has 2 features but the weight [4,3] expects 3\n" +
-        "    at line 4 of the cell, in run: return m.forward(x);\n" +
-        "    at line 6 of the cell: run(tensor([[1, 2]]));\n",
+        "    at line 4 of an earlier cell, in run: return m.forward(x);\n" +
+        "    at line 2 of the cell: run(tensor([[1, 2]]));\n",
     );
-    for (const full of [cell(5), cell(7)]) {
+    expect(cell(5)).toBe(
+      "KernelError: [linear] input [1,2] has 2 features but the weight [4,3] expects 3\n" +
+        "    at line 4 of an earlier cell, in run: return m.forward(x);\n" +
+        "    at line 2 of the cell, in twice: return run(x);\n" +
+        "    at line 4 of the cell: twice(tensor([[1, 2]]));\n",
+    );
+    for (const full of [cell(7), cell(9)]) {
       expect(full).toContain("KernelError: [matmul] cannot multiply");
       expect(full).toMatch(/kernel-lib[/\\]dist[/\\]ops[/\\]matmul\.js/);
       expect(full).toContain("evalmachine.<anonymous>");

@@ -22,7 +22,8 @@ import { inTslabKernel, kernelHandlerClass } from "./kernel";
  * - then tslab's and node's own frames, and `{ op: 'matmul' }`.
  *
  * What `tidyStack` makes of it, inside a kernel: the message first, then one
- * line per frame of the cell (`at line 3 of the cell: const b = matmul(a, a)`),
+ * line per frame of the cell (`at line 3 of the cell: const b = matmul(a, a)`;
+ * `at line 4 of an earlier cell, in run: …` for a function defined before),
  * and frames of the student's other files as they are; kernel-lib's, tslab's
  * and node's frames are left out. `stack` is then made read-only, so vm's
  * caret line is not prepended. `detectAnomaly(true)` or KERNEL_LIB_FULL_STACK=1
@@ -48,9 +49,17 @@ const WRAPPER = /^\((?:async )?function\s*\(exports, require\)/;
 /** Enough frames to reach the cell under a deep engine call (fit → model → layer → op → check). */
 const FRAMES = 100;
 
-/** The running cell as the student wrote it, and as tslab compiled it (the script vm runs). */
-let cellSource: string | null = null;
-let cellCompiled: string | null = null;
+/** A cell as the student wrote it (null if not known) and as tslab compiled it (the script vm runs), line by line. */
+interface CellRecord {
+  source: string[] | null;
+  compiled: string[];
+}
+/** The source of the cell being executed, until its script runs. */
+let pendingSource: string | null = null;
+/** The cells run so far, latest last: a function defined in an earlier cell may be in the stack. */
+const cells: CellRecord[] = [];
+/** Cells kept; older ones are forgotten (their functions then map to "this cell" without a line). */
+const CELLS_KEPT = 500;
 const WRAPPED = Symbol.for("kernel-lib.cellSourceRecorder");
 
 /**
@@ -66,7 +75,7 @@ export function recordCellSources(): boolean {
   const execute = proto.handleExecuteImpl;
   if (proto[WRAPPED] === true || typeof execute !== "function") return true;
   proto.handleExecuteImpl = function (this: unknown, request: { code?: unknown }, ...rest: unknown[]): unknown {
-    cellSource = typeof request?.code === "string" ? request.code : null;
+    pendingSource = typeof request?.code === "string" ? request.code : null;
     return (execute as (...args: unknown[]) => unknown).call(this, request, ...rest);
   };
   proto[WRAPPED] = true;
@@ -85,7 +94,11 @@ function recordCompiledCells(): void {
   if (vm[WRAPPED] === true) return;
   const run = vm.runInThisContext;
   vm.runInThisContext = function (this: unknown, code: string, ...rest: unknown[]): unknown {
-    if (typeof code === "string" && WRAPPER.test(code)) cellCompiled = code;
+    if (typeof code === "string" && WRAPPER.test(code)) {
+      cells.push({ source: pendingSource?.split("\n") ?? null, compiled: code.split("\n") });
+      if (cells.length > CELLS_KEPT) cells.shift();
+      pendingSource = null;
+    }
     return (run as (...args: unknown[]) => unknown).call(this, code, ...rest);
   } as typeof vm.runInThisContext;
   vm[WRAPPED] = true;
@@ -104,14 +117,13 @@ export function fullStackWanted(): boolean {
 export function tidyStack(error: Error): void {
   if (!inTslabKernel() || fullStackWanted()) return;
   const sites = callSites();
-  const compiled = cellCompiled?.split("\n") ?? null;
   // The outermost cell frame is tslab's call of its wrapper (`})(__tslab__.exports, …)`), not the student's code.
   const outermost = sites.map((site) => site.getFileName()).lastIndexOf(CELL_FILE);
   const frames: string[] = [];
   for (const [i, site] of sites.entries()) {
     const file = site.getFileName() ?? "";
     if (file === CELL_FILE) {
-      if (i !== outermost) frames.push(cellFrame(site, compiled));
+      if (i !== outermost) frames.push(cellFrame(site));
     }
     else if (file !== "" && !file.startsWith(ENGINE_DIR) && !file.startsWith("node:") && !file.includes(`${sep}tslab${sep}`)) frames.push(`    at ${site}`);
   }
@@ -134,18 +146,35 @@ function callSites(): NodeJS.CallSite[] {
 }
 
 /**
+ * The cell a frame runs in: the latest one for top-level code; for a named
+ * function, the latest cell whose compiled script defines it (a helper from an
+ * earlier cell). All cells share vm's file name, so this is how they are told apart.
+ */
+function cellOf(fn: string | null): CellRecord | undefined {
+  const latest = cells[cells.length - 1];
+  if (fn === null || fn === "" || latest === undefined) return latest;
+  const name = fn.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  // `function run(`, `const run =`, or a method `  forward(x) {`.
+  const defines = new RegExp(`(?:function\\s+|(?:const|let|var)\\s+)${name}\\b|^\\s*(?:async\\s+)?${name}\\s*\\(`);
+  for (let i = cells.length - 1; i >= 0; i--) if (cells[i].compiled.some((line) => defines.test(line))) return cells[i];
+  return latest;
+}
+
+/**
  * "    at line 3 of the cell: const b = matmul(a, a)", with ", in run" for a
  * function of the cell; without the number when the line is not known.
  */
-function cellFrame(site: NodeJS.CallSite, compiled: readonly string[] | null): string {
+function cellFrame(site: NodeJS.CallSite): string {
   const fn = site.getFunctionName();
   const inFunction = fn !== null && fn !== "" ? `, in ${fn}` : "";
+  const cell = cellOf(fn);
   const index = (site.getLineNumber() ?? 0) - 1;
-  const compiledLine = compiled?.[index];
-  if (compiledLine === undefined) return `    at this cell${inFunction} (run it again to see the line: kernel-lib was loaded by this run)`;
-  const line = cellSource === null ? -1 : sourceLineOf(cellSource.split("\n"), compiled!, index);
-  if (line < 0) return `    at this cell${inFunction}: ${undoRewrites(compiledLine).trim()}`;
-  return `    at line ${line + 1} of the cell${inFunction}: ${cellSource!.split("\n")[line].trim()}`;
+  const compiledLine = cell?.compiled[index];
+  if (cell === undefined || compiledLine === undefined) return `    at this cell${inFunction} (run it again to see the line: kernel-lib was loaded by this run)`;
+  const line = cell.source === null ? -1 : sourceLineOf(cell.source, cell.compiled, index);
+  const which = cell === cells[cells.length - 1] ? "the cell" : "an earlier cell";
+  if (line < 0) return `    at ${which === "the cell" ? "this cell" : which}${inFunction}: ${undoRewrites(compiledLine).trim()}`;
+  return `    at line ${line + 1} of ${which}${inFunction}: ${cell.source![line].trim()}`;
 }
 
 /** A compiled line read as the student wrote it: tslab's `exports.` and import-module prefixes removed. */
