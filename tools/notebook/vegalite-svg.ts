@@ -15,7 +15,9 @@
  * or a spec sent by other code), and to report a chart that cannot be drawn,
  * naming its cell.
  */
-import { drawChart, renderChart } from "../../kernel-lib/src/display";
+// The two modules, not the display index, which would load the whole engine into the runner.
+import { drawChart } from "../../kernel-lib/src/display/chart-output";
+import { renderChart } from "../../kernel-lib/src/display/chart-render";
 import { CellError, type CellLocation } from "./errors";
 import type { Notebook } from "./notebook";
 import type { MimeBundle } from "./outputs";

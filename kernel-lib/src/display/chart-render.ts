@@ -12,9 +12,10 @@ import { resolve } from "node:path";
  * the worker on a MessagePort; this thread sleeps in `Atomics.wait` on a shared
  * word until the worker writes the request's id there, then takes the answer
  * off the port with `receiveMessageOnPort` (no event loop needed). Measured on
- * the course's charts (`npm run bench -- --case chart`): the first chart pays
- * about a second to load vega, vega-lite and resvg; later ones take
- * milliseconds.
+ * the course's charts (`npm run bench -- --case chart`): starting the worker
+ * and loading vega, vega-lite and resvg takes about a second (so a kernel
+ * starts it early: warmChartRenderer); a chart then takes tens of milliseconds
+ * (a few hundred for a 2× PNG of a large heatmap on a busy machine).
  *
  * A worker that does not answer in time is terminated (the next chart starts a
  * new one) and the call throws, so a broken renderer never hangs a cell.
@@ -102,9 +103,32 @@ function awaitAnswer(r: Renderer, id: number, timeoutMs: number): Answer {
     if (left <= 0) throw new Error(`the chart renderer did not answer within ${timeoutMs / 1000} s; it was restarted`);
     Atomics.wait(r.signal, 0, seen, left);
   }
-  const message = receiveMessageOnPort(r.port);
-  if (message === undefined) throw new Error("the chart renderer signalled an answer but sent none");
-  return message.message as Answer;
+  // Answers come in order; an earlier one nobody waited for (the warm-up's) is dropped.
+  for (let message = receiveMessageOnPort(r.port); message !== undefined; message = receiveMessageOnPort(r.port)) {
+    const answer = message.message as Answer;
+    if (answer.id === id) return answer;
+  }
+  throw new Error("the chart renderer signalled an answer but sent none");
+}
+
+/** A small chart drawn once at start-up, so that the first real chart finds vega compiled and warm. */
+const WARM_UP_SPEC = {
+  title: "warm-up",
+  data: { values: [{ x: 0, y: 0 }, { x: 1, y: 1 }] },
+  mark: "line",
+  encoding: { x: { field: "x", type: "quantitative" }, y: { field: "y", type: "quantitative" } },
+};
+
+/**
+ * Starts the renderer without waiting for it: the worker loads vega, vega-lite
+ * and resvg (about a second) and draws a small chart while the notebook's
+ * first cells run on the main thread, instead of when the first chart is shown.
+ * `show` calls it when kernel-lib is loaded in a kernel.
+ */
+export function warmChartRenderer(): void {
+  if (renderer !== null) return;
+  renderer = startRenderer();
+  renderer.port.postMessage({ id: ++lastId, spec: WARM_UP_SPEC });
 }
 
 /**

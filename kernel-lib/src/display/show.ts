@@ -2,12 +2,17 @@ import { Tensor } from "../tensor";
 import { History } from "../train/history";
 import { VEGA_LITE_SCHEMA, type VegaLiteSpec } from "../charts/spec";
 import { withChartImages } from "./chart-output";
+import { warmChartRenderer } from "./chart-render";
 import { inTslabKernel, publish } from "./kernel";
 import { isDisplayable, VEGA_LITE_MIME, type MimeBundle } from "./mime";
 import { table, type TableRow } from "./table";
 import { tensorBundle } from "./tensor-view";
 
 export { VEGA_LITE_MIME };
+
+// In a notebook, charts are drawn by a worker that takes a second to start: start it now,
+// while the first cells run, rather than at the first chart.
+if (inTslabKernel()) warmChartRenderer();
 
 /**
  * Shows `x` in the notebook, in the richest form the front end can render, with a
