@@ -136,7 +136,7 @@ function driftRecorder(at: number, every: number): Callback {
 const plainModel = deepMlp(false, 0);
 const plainHistory = fit(plainModel, train, {
   optimizer: new optim.SGD(plainModel.parameters(), { lr: 0.02, momentum: 0.9 }), loss: F.crossEntropy, epochs: 3,
-  batchSize: 64, validation: test, metrics: ["accuracy"], seed: 0, progress: "auto", callbacks: [driftRecorder(6, 4)],
+  batchSize: 64, validation: test, metrics: ["accuracy"], seed: 0, progress: "live", callbacks: [driftRecorder(6, 4)],
 });
 show(charts.line(driftRows, { x: "step", y: "mean", color: "unit", title: "Mean of three pre-activations of layer 4 during training" }));
 show(table(driftRows.filter((r) => [4, 24, 48, 96].includes(r.step)), { digits: 3, caption: "the same units at a few steps" }));
