@@ -1,5 +1,6 @@
 /// <reference types="node" />
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
+import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 
 /**
@@ -68,12 +69,15 @@ interface Renderer {
   port: MessagePort;
   /** Word 0: the id of the last request the worker answered. */
   signal: Int32Array;
+  /** Set if the worker died (an error outside a request); the next call reports it and starts a new one. */
+  died: string | null;
 }
 
 let renderer: Renderer | null = null;
 let lastId = 0;
 
 function startRenderer(): Renderer {
+  if (!existsSync(WORKER_FILE)) throw new Error(`the chart renderer is missing (${WORKER_FILE}); reinstall kernel-lib`);
   const { port1, port2 } = new MessageChannel();
   const signal = new Int32Array(new SharedArrayBuffer(4));
   const worker = new Worker(WORKER_FILE, {
@@ -83,7 +87,9 @@ function startRenderer(): Renderer {
   // Neither may keep a finished script (or a kernel shutting down) alive.
   worker.unref();
   port1.unref();
-  return { worker, port: port1, signal };
+  const r: Renderer = { worker, port: port1, signal, died: null };
+  worker.on("error", (err) => (r.died = err.message));
+  return r;
 }
 
 function stopRenderer(): void {
@@ -126,7 +132,7 @@ const WARM_UP_SPEC = {
  * `show` calls it when kernel-lib is loaded in a kernel.
  */
 export function warmChartRenderer(): void {
-  if (renderer !== null) return;
+  if (renderer !== null || !existsSync(WORKER_FILE)) return;
   renderer = startRenderer();
   renderer.port.postMessage({ id: ++lastId, spec: WARM_UP_SPEC });
 }
@@ -138,6 +144,11 @@ export function warmChartRenderer(): void {
  */
 export function renderChart(spec: object, options: RenderChartOptions = {}): ChartImages {
   const timeoutMs = options.timeoutMs ?? CHART_TIMEOUT_MS;
+  if (renderer?.died != null) {
+    const reason = renderer.died;
+    stopRenderer();
+    throw new Error(`the chart renderer stopped (${reason}); it was restarted`);
+  }
   renderer ??= startRenderer();
   const r = renderer;
   const id = ++lastId;
