@@ -45,4 +45,4 @@ export { clipGradNorm_, clipGradValue_ } from "./regularization/clip";
 
 export * from "./display";
 export * as charts from "./charts";
-export { LiveProgress, type LiveProgressOptions, type ProgressMode } from "./train/live-progress";
+export { LiveProgress, AUTO_DELAY_MS, type LiveProgressOptions, type ProgressMode } from "./train/live-progress";

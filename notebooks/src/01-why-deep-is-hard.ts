@@ -216,7 +216,7 @@ const bigModel = new nn.Sequential(new nn.Linear(784, 128), new nn.ReLU(), new n
 const small = firstN(500);
 fit(bigModel, small, {
   optimizer: new optim.SGD(bigModel.parameters(), { lr: 0.1, momentum: 0.9 }),
-  loss: F.crossEntropy, epochs: 15, batchSize: 50, seed: 0, progress: "none",
+  loss: F.crossEntropy, epochs: 15, batchSize: 50, seed: 0, progress: "auto",
 });
 const bigTrain = evaluate(bigModel, small, { loss: F.crossEntropy, metrics: ["accuracy"] });
 const bigTest = evaluate(bigModel, testSet, { loss: F.crossEntropy, metrics: ["accuracy"] });
@@ -264,7 +264,7 @@ const sizeRows = [100, 250, 500, 1000, 2000, 4000].map((n) => {
   const subset = firstN(n);
   fit(model, subset, {
     optimizer: new optim.SGD(model.parameters(), { lr: 0.5 }),
-    loss: F.crossEntropy, epochs: Math.ceil((60 * 100) / n), batchSize: 100, seed: 0, progress: "none",
+    loss: F.crossEntropy, epochs: Math.ceil((60 * 100) / n), batchSize: 100, seed: 0, progress: "auto",
   });
   const train = evaluate(model, subset, { metrics: ["accuracy"] }).accuracy;
   const test = evaluate(model, testSet, { metrics: ["accuracy"] }).accuracy;
@@ -504,7 +504,7 @@ const trainingRows = variants.map(({ series, make }) => {
   const model = make();
   const history = fit(model, train600, {
     optimizer: new optim.SGD(model.parameters(), { lr: 0.1 }),
-    loss: F.crossEntropy, epochs: 4, batchSize: 50, seed: 0, progress: "none",
+    loss: F.crossEntropy, epochs: 4, batchSize: 50, seed: 0, progress: "auto",
   });
   history.get("loss").forEach((value, e) => curveRows.push({ epoch: e + 1, name: series, value }));
   return { network: series, "final train loss": history.last.loss, "test accuracy": evaluate(model, testSet, { metrics: ["accuracy"] }).accuracy };

@@ -72,7 +72,7 @@ const symmetryRows = ["all zeros", "all 0.05", "random (default)"].map((how) => 
   F.crossEntropy(model.call(trainSet.x.slice(0, 0, 100)), trainSet.y.slice(0, 0, 100)).backward();
   const firstGradient = { norm: hidden.grad!.norm().item(), identical: identicalRows(hidden.grad!) };
   model.zeroGrad();
-  fit(model, trainSet, { optimizer: new optim.SGD(model.parameters(), { lr: 0.1 }), loss: F.crossEntropy, epochs: 3, batchSize: 50, seed: 0, progress: "none" });
+  fit(model, trainSet, { optimizer: new optim.SGD(model.parameters(), { lr: 0.1 }), loss: F.crossEntropy, epochs: 3, batchSize: 50, seed: 0, progress: "auto" });
   return {
     init: how,
     "‖∂L/∂W1‖ at start": firstGradient.norm,
@@ -364,7 +364,7 @@ const runRows = (["small", "default", "he", "large"] as const).map((how) => {
   const model = deepRelu(how);
   const stats = diagnostics.activationStats(model, trainSet.x.slice(0, 0, 256));
   const lastHidden = stats.filter((s) => s.type === "ReLU").pop()!;
-  const history = fit(model, trainSet, { optimizer: new optim.SGD(model.parameters(), { lr: 0.05 }), loss: F.crossEntropy, epochs: 5, batchSize: 50, seed: 0, progress: "none" });
+  const history = fit(model, trainSet, { optimizer: new optim.SGD(model.parameters(), { lr: 0.05 }), loss: F.crossEntropy, epochs: 5, batchSize: 50, seed: 0, progress: "auto" });
   history.get("loss").forEach((value, e) => runCurves.push({ epoch: e + 1, name: how, value }));
   return {
     init: how, "std of last hidden layer at start": lastHidden.std, "final train loss": history.last.loss,

@@ -124,7 +124,7 @@ for (const lr of [0.05, 1]) {
   const monitor = new Monitor({ probe });
   const history = fit(model, train, {
     optimizer: new optim.SGD(model.parameters(), { lr }), loss: F.crossEntropy, epochs: 3, batchSize: 64,
-    validation: test, metrics: ["accuracy"], callbacks: [monitor], seed: 0, progress: "none",
+    validation: test, metrics: ["accuracy"], callbacks: [monitor], seed: 0, progress: "auto",
   });
   monitor.records.forEach((record, k) => {
     const dead = record.activations.filter((a) => a.type === "ReLU").map((a) => a.deadFraction);
@@ -424,7 +424,7 @@ for (const [name, act, scheme] of candidates) {
   const model = mlp([64, 64, 64, 64, 64], act, scheme, 0);
   const history = fit(model, train, {
     optimizer: new optim.SGD(model.parameters(), { lr: 0.05, momentum: 0.9 }), loss: F.crossEntropy,
-    epochs: 2, batchSize: 128, validation: test, metrics: ["accuracy"], seed: 0, progress: "none",
+    epochs: 2, batchSize: 128, validation: test, metrics: ["accuracy"], seed: 0, progress: "auto",
     callbacks: [{ onBatchEnd: (ctx, logs) => void stepLosses.push({ step: ctx.globalStep, "batch loss": logs.loss, activation: name }) }],
   });
   const last = history.last;

@@ -136,7 +136,7 @@ function driftRecorder(at: number, every: number): Callback {
 const plainModel = deepMlp(false, 0);
 const plainHistory = fit(plainModel, train, {
   optimizer: new optim.SGD(plainModel.parameters(), { lr: 0.02, momentum: 0.9 }), loss: F.crossEntropy, epochs: 3,
-  batchSize: 64, validation: test, metrics: ["accuracy"], seed: 0, progress: "none", callbacks: [driftRecorder(6, 4)],
+  batchSize: 64, validation: test, metrics: ["accuracy"], seed: 0, progress: "live", callbacks: [driftRecorder(6, 4)],
 });
 show(charts.line(driftRows, { x: "step", y: "mean", color: "unit", title: "Mean of three pre-activations of layer 4 during training" }));
 show(table(driftRows.filter((r) => [4, 24, 48, 96].includes(r.step)), { digits: 3, caption: "the same units at a few steps" }));
@@ -372,7 +372,7 @@ for (const lr of [0.02, 0.2]) {
     const model = deepMlp(bn, 0);
     const history = fit(model, train, {
       optimizer: new optim.SGD(model.parameters(), { lr, momentum: 0.9 }), loss: F.crossEntropy, epochs: 3,
-      batchSize: 64, validation: test, metrics: ["accuracy"], seed: 0, progress: "none",
+      batchSize: 64, validation: test, metrics: ["accuracy"], seed: 0, progress: "auto",
     });
     runs.push({ name: `${bn ? "BN" : "plain"}, lr ${lr}`, lr, bn, history, model });
   }

@@ -229,7 +229,7 @@ for (const [name, model] of [["plain", plainNet], ["residual", residualNet]] as 
   const history = fit(model, { x: digits.xTrain, y: digits.yTrain }, {
     optimizer: new optim.Adam(model.parameters(), { lr: 1e-3 }),
     loss: F.crossEntropy, epochs: 5, batchSize: 32, seed: 0,
-    validation: { x: digits.xTest, y: digits.yTest }, metrics: ["accuracy"], progress: "none",
+    validation: { x: digits.xTest, y: digits.yTest }, metrics: ["accuracy"], progress: "auto",
   });
   history.epochs.forEach((e, i) => trainRows.push({ epoch: i + 1, model: name, "train loss": e.loss, "val accuracy": e.valAccuracy }));
   summary.push({ model: name, "train loss": history.last.loss, "val loss": history.last.valLoss, "val accuracy": history.last.valAccuracy });
@@ -411,7 +411,7 @@ for (const clipGradNorm of [undefined, 5]) {
   const model = freshRNN();
   const history = fit(model, { x: sequences, y: sums }, {
     optimizer: new optim.SGD(model.parameters(), { lr: 0.01, momentum: 0.9 }),
-    loss: F.mseLoss, epochs: 15, batchSize: 32, seed: 0, clipGradNorm, progress: "none",
+    loss: F.mseLoss, epochs: 15, batchSize: 32, seed: 0, clipGradNorm, progress: "auto",
   });
   console.log(`fit with clipGradNorm ${clipGradNorm ?? "off"}: ${history.epochs.length} epoch(s), diverged = ${history.diverged}, last loss ${history.last.loss.toPrecision(3)}`);
 }

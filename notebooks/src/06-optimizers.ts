@@ -463,7 +463,7 @@ const results = mnistContenders.map(([name, lrText, make]) => {
   const model = new nn.Sequential(new nn.Linear(784, 32), new nn.ReLU(), new nn.Linear(32, 10));
   const history = fit(model, { x: digits.xTrain, y: digits.yTrain }, {
     optimizer: make(model.parameters()), loss: F.crossEntropy, epochs: 5, batchSize: 32, seed: 0,
-    validation: { x: digits.xTest, y: digits.yTest }, metrics: ["accuracy"], progress: "none",
+    validation: { x: digits.xTest, y: digits.yTest }, metrics: ["accuracy"], progress: "auto",
   });
   history.epochs.forEach((e, i) => curves.push({ epoch: i + 1, optimizer: name, "train loss": e.loss }));
   const reached = history.epochs.findIndex((e) => e.valAccuracy >= 0.88);

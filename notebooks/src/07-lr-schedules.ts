@@ -78,7 +78,7 @@ const rateRuns: { lr: number; log: BatchLog; model: nn.Sequential }[] = [];
 for (const lr of [0.003, 0.03, 0.3, 3]) {
   const model = makeModel();
   const log = new BatchLog();
-  fit(model, train, { optimizer: new optim.SGD(model.parameters(), { lr }), loss: F.crossEntropy, epochs: 3, batchSize: 64, seed: 0, callbacks: [log], progress: "none" });
+  fit(model, train, { optimizer: new optim.SGD(model.parameters(), { lr }), loss: F.crossEntropy, epochs: 3, batchSize: 64, seed: 0, callbacks: [log], progress: "auto" });
   rateRuns.push({ lr, log, model });
 }
 show(charts.line(
@@ -482,7 +482,7 @@ const results = Object.entries(scheduleRuns).map(([name, attach]) => {
   const log = new BatchLog();
   const history = fit(model, train, {
     optimizer, loss: F.crossEntropy, epochs: E, batchSize: 64, seed: 0, validation: val, metrics: ["accuracy"],
-    callbacks: [log], progress: "none", ...attach(optimizer),
+    callbacks: [log], progress: "auto", ...attach(optimizer),
   });
   return { name, history, log };
 });

@@ -45,7 +45,7 @@ function trainMLP(model: nn.Sequential, options: { epochs?: number; penalty?: ()
   return fit(model, options.data ?? train, {
     optimizer: new optim.Adam(model.parameters(), { lr: 3e-3 }),
     loss: F.crossEntropy, epochs: options.epochs ?? EPOCHS, batchSize: 32, seed: 0,
-    validation: val, metrics: ["accuracy"], penalty: options.penalty, callbacks: options.callbacks, progress: "none",
+    validation: val, metrics: ["accuracy"], penalty: options.penalty, callbacks: options.callbacks, progress: "auto",
   });
 }
 

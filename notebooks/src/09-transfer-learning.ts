@@ -164,7 +164,7 @@ const modelA = new nn.Sequential(bodyA, new nn.Linear(64, 5));
 const historyA = fit(modelA, trainA, {
   optimizer: new optim.Adam(modelA.parameters(), { lr: 1e-3 }),
   loss: F.crossEntropy, epochs: 4, batchSize: 32,
-  validation: testA, metrics: ["accuracy"], progress: "none", seed: 0,
+  validation: testA, metrics: ["accuracy"], progress: "auto", seed: 0,
 });
 show(table(historyA.epochs.map((e, i) => ({ epoch: i + 1, loss: e.loss, "test loss": e.valLoss, "test accuracy": e.valAccuracy })), { digits: 3, caption: "model A on digits 0–4" }));
 
@@ -212,7 +212,7 @@ type Split = { x: Tensor; y: Tensor };
 function trainOnB(model: nn.Module, optimizer: optim.Optimizer, epochs: number, curve = true): History {
   return fit(model, labelledB, {
     optimizer, loss: F.crossEntropy, epochs, batchSize: 10,
-    ...(curve ? { validation: valB, metrics: ["accuracy"] } : {}), progress: "none", seed: 0,
+    ...(curve ? { validation: valB, metrics: ["accuracy"] } : {}), progress: "auto", seed: 0,
   });
 }
 const trainable = (m: nn.Module) => m.parameters().filter((p) => p.requiresGrad);
@@ -386,7 +386,7 @@ const autoencoder = new nn.Sequential(encoder, new nn.Linear(64, 128), new nn.Re
 const historyAE = fit(autoencoder, { x: unlabelledB, y: unlabelledB }, {
   optimizer: new optim.Adam(autoencoder.parameters(), { lr: 2e-3 }),
   loss: (yHat, y) => F.binaryCrossEntropyWithLogits(yHat, y),
-  epochs: 4, batchSize: 32, progress: "none", seed: 0,
+  epochs: 4, batchSize: 32, progress: "auto", seed: 0,
 });
 const reconstruction = noGrad(() => autoencoder.call(testB.x).sigmoid());
 console.log(`reconstruction loss per epoch: ${historyAE.get("loss").map((v) => v.toFixed(3)).join(" → ")}`);
@@ -470,7 +470,7 @@ const rotBody = makeBody();
 const rotNet = new nn.Sequential(rotBody, new nn.Linear(64, 4));
 const historyRot = fit(rotNet, rotations, {
   optimizer: new optim.Adam(rotNet.parameters(), { lr: 1e-3 }), loss: F.crossEntropy,
-  epochs: 3, batchSize: 32, metrics: ["accuracy"], progress: "none", seed: 0,
+  epochs: 3, batchSize: 32, metrics: ["accuracy"], progress: "auto", seed: 0,
 });
 console.log(`rotation task, training accuracy per epoch: ${historyRot.get("accuracy").map((v) => v.toFixed(3)).join(" → ")}`);
 
@@ -599,7 +599,7 @@ const trials = Array.from({ length: 8 }, (_, trial) => {
   const model = new nn.Sequential(new nn.Linear(784, config.hidden), new nn.ReLU(), new nn.Dropout(config.dropout), new nn.Linear(config.hidden, 10));
   const history = fit(model, searchTrain, {
     optimizer: new optim.Adam(model.parameters(), { lr: config.lr }), loss: F.crossEntropy,
-    epochs: 3, batchSize: config.batchSize, validation: searchVal, metrics: ["accuracy"], progress: "none", seed: trial,
+    epochs: 3, batchSize: config.batchSize, validation: searchVal, metrics: ["accuracy"], progress: "auto", seed: trial,
   });
   return { ...config, "val. loss": history.last.valLoss, "val. accuracy": history.last.valAccuracy, model };
 });

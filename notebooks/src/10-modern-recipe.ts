@@ -174,7 +174,7 @@ const recipeHistory = fit(recipeNet, train, {
   loss: F.crossEntropy, epochs: budget, batchSize: miniBatch,
   validation: val, metrics: ["accuracy"],
   callbacks: [recipeMonitor, new EarlyStopping({ patience: 5, restoreBestWeights: true })],
-  progress: "none", seed: 0,
+  progress: "auto", seed: 0,
 });
 console.log(`ran ${recipeHistory.epochs.length} of ${budget} epochs; best epoch ${recipeHistory.bestEpoch! + 1} (weights restored from it)`);
 
@@ -187,7 +187,7 @@ const naiveMonitor = new Monitor({ probe: probeBatch });
 const naiveHistory = fit(naiveNet, train, {
   optimizer: new optim.SGD(naiveNet.parameters(), { lr: 0.05 }),
   loss: F.crossEntropy, epochs: budget, batchSize: miniBatch,
-  validation: val, metrics: ["accuracy"], callbacks: [naiveMonitor], progress: "none", seed: 0,
+  validation: val, metrics: ["accuracy"], callbacks: [naiveMonitor], progress: "auto", seed: 0,
 });
 
 const summary = (name: string, model: nn.Module, h: History) => {
@@ -305,7 +305,7 @@ function trainBroken(name: string, model: nn.Sequential, split: { x: Tensor; y: 
   const monitor = new Monitor({ probe: probeBatch });
   const history = fit(model, split, {
     optimizer, loss: F.crossEntropy, epochs, batchSize,
-    validation: smallVal, metrics: ["accuracy"], callbacks: [monitor], progress: "none", seed: 0,
+    validation: smallVal, metrics: ["accuracy"], callbacks: [monitor], progress: "auto", seed: 0,
   });
   return { name, model, history, monitor };
 }

@@ -8,6 +8,7 @@ import { tfjsForward, tfjsMatmul, tfjsTrainer } from "./tfjs-mlp";
 import { randomMatrix, referenceBatch, referenceWeights } from "./weights";
 import { HEAP_STEPS, batchSize, heap, threads, width } from "./scaling";
 import { cnnStep, convCase } from "./cnn";
+import { chart } from "./chart";
 
 /**
  * The workloads. Each case times kernel-lib ("ours") first, then each tfjs
@@ -17,7 +18,7 @@ import { cnnStep, convCase } from "./cnn";
 /** The side-by-side comparisons (every implementation on the same work); runBench's default. */
 export const CASE_NAMES = ["train-step", "forward", "matmul"] as const;
 /** Scaling and memory cases (scaling.ts); the CLI runs them after the comparisons. */
-export const EXTRA_CASE_NAMES = ["width", "batch", "threads", "heap"] as const;
+export const EXTRA_CASE_NAMES = ["width", "batch", "threads", "heap", "chart"] as const;
 /** The convolutional network's step and one convolution (cnn.ts). */
 export const CNN_CASE_NAMES = ["cnn-step", "conv"] as const;
 export const ALL_CASE_NAMES = [...CASE_NAMES, ...CNN_CASE_NAMES, ...EXTRA_CASE_NAMES] as const;
@@ -57,6 +58,8 @@ export function caseTitle(name: CaseName, config: BenchConfig): string {
       return "n×n float32 matmul on one thread and on all (where a second thread starts to pay)";
     case "heap":
       return `memory over ${HEAP_STEPS.toLocaleString("en")} training steps of the reference network (ms = mean per step)`;
+    case "chart":
+      return "one chart drawn for the notebook (show): Vega-Lite spec → SVG → 2× PNG in the renderer worker";
   }
 }
 
@@ -127,6 +130,7 @@ const RUNNERS: Record<CaseName, (ctx: CaseContext) => Promise<Row[]>> = {
   batch: batchSize,
   threads,
   heap,
+  chart,
 };
 
 /** Runs the named cases in order and returns all their rows. */

@@ -20,7 +20,7 @@
  * (kernel-watchdog.cjs, a worker thread) covers a runner that is SIGKILLed.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { killProcessGroup, trackProcessGroup, untrackProcessGroup } from "./process-guard";
 
@@ -42,6 +42,15 @@ export interface KernelProcessOptions {
 
 /** How much of the kernel's own stdout/stderr to keep for error reports. */
 const OUTPUT_TAIL_CHARS = 16_000;
+
+/**
+ * kernel-lib's kernel preload (records each cell's source, so errors name the
+ * cell's line from the first cell on), as node arguments; none before kernel-lib is built.
+ */
+function kernelLibPreload(): string[] {
+  const file = path.join(path.dirname(require.resolve("kernel-lib/package.json")), "dist", "display", "kernel-preload.js");
+  return existsSync(file) ? ["--require", file] : [];
+}
 
 /** tslab's CLI entry point, found through node's resolution from here. */
 export function defaultTslabBin(): string {
@@ -116,13 +125,19 @@ export class KernelProcess {
     const tuning = path.join(__dirname, "kernel-tuning.cjs");
     const bin = options.tslabBin ?? defaultTslabBin();
     const prefix = kernelNamespacePrefix();
-    const cmd = [...prefix, process.execPath, "--require", tuning, "--require", watchdog, bin, "kernel", "--config-path", options.connectionFile];
+    const cmd = [...prefix, process.execPath, "--require", tuning, "--require", watchdog, ...kernelLibPreload(), bin, "kernel", "--config-path", options.connectionFile];
     const child = spawn(cmd[0], cmd.slice(1), {
       cwd: options.cwd,
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],
+      // COURSE_HEADLESS_RUNNER marks kernels of this runner (notebooks/check.ts stores a note instead of grading).
       // Inside a PID namespace the runner's pid does not exist: the watchdog is not needed there (unshare's parent-death signal is).
-      env: { ...process.env, ...options.env, ...(prefix.length === 0 ? { NOTEBOOK_RUNNER_PARENT_PID: String(process.pid) } : {}) },
+      env: {
+        ...process.env,
+        ...options.env,
+        COURSE_HEADLESS_RUNNER: "1",
+        ...(prefix.length === 0 ? { NOTEBOOK_RUNNER_PARENT_PID: String(process.pid) } : {}),
+      },
     });
     await new Promise<void>((resolve, reject) => {
       child.once("spawn", () => resolve());

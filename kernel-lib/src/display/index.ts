@@ -7,4 +7,6 @@ export { show, mimeBundleOf, isVegaLiteSpec, chartSummary, VEGA_LITE_MIME } from
 export { table, type TableOptions, type TableRow } from "./table";
 export { markdown, latex, html } from "./rich-text";
 export { RichOutput, type Displayable, type MimeBundle } from "./mime";
+export { withChartImages, drawChart, type ChartDrawing, type DisplayOutput } from "./chart-output";
+export { renderChart, PNG_SCALE, type ChartImages, type RenderChartOptions } from "./chart-render";
 export { inTslabKernel, openDisplay, type DisplayHandle } from "./kernel";

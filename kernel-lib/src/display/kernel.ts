@@ -70,7 +70,7 @@ function kernelTslab(): TslabModule | null {
   return mod && typeof mod.newDisplay === "function" && typeof mod.display?.raw === "function" ? (mod as TslabModule) : null;
 }
 
-type JupyterModule = { lastWriteDisplayData: WriteDisplayData | null };
+type JupyterModule = { lastWriteDisplayData: WriteDisplayData | null; JupyterHandlerImpl?: unknown };
 let jupyterCache: { tslab: TslabModule; jupyter: JupyterModule | null } | null = null;
 
 /** tslab's jupyter.js, found next to the kernel's public.js in node's module cache (looked up once). */
@@ -89,6 +89,16 @@ function findJupyter(tslab: TslabModule): JupyterModule | null {
   return jupyter && "lastWriteDisplayData" in jupyter ? (jupyter as JupyterModule) : null;
 }
 
+/**
+ * The class of tslab's request handler (jupyter.js `JupyterHandlerImpl`), or null
+ * outside a kernel; cell-stack.ts wraps its execute method to learn each cell's source.
+ */
+export function kernelHandlerClass(): { prototype: object } | null {
+  const tslab = kernelTslab();
+  const handler = tslab === null ? undefined : kernelJupyter(tslab)?.JupyterHandlerImpl;
+  return typeof handler === "function" ? (handler as { prototype: object }) : null;
+}
+
 /** The mime type a one-mime fallback keeps: the first one that is not the plain-text fallback. */
 function richestMime(bundle: MimeBundle): string {
   return Object.keys(bundle).find((mime) => mime !== "text/plain") ?? "text/plain";
@@ -98,12 +108,18 @@ function richestMime(bundle: MimeBundle): string {
  * Sends `bundle` to the notebook as one output; with `displayId`, later sends with
  * `update = true` replace that output in place. Returns false outside a kernel.
  */
-function send(bundle: MimeBundle, displayId: string | undefined, update: boolean, fallback: (tslab: TslabModule) => TslabDisplay): boolean {
+function send(
+  bundle: MimeBundle,
+  metadata: Record<string, unknown>,
+  displayId: string | undefined,
+  update: boolean,
+  fallback: (tslab: TslabModule) => TslabDisplay,
+): boolean {
   const tslab = kernelTslab();
   if (tslab === null) return false;
   const write = kernelJupyter(tslab)?.lastWriteDisplayData;
   if (typeof write === "function") {
-    write({ data: bundle, metadata: {}, transient: displayId === undefined ? {} : { display_id: displayId } }, update);
+    write({ data: bundle, metadata, transient: displayId === undefined ? {} : { display_id: displayId } }, update);
   } else {
     const mime = richestMime(bundle);
     fallback(tslab).raw(mime, bundle[mime]);
@@ -111,9 +127,13 @@ function send(bundle: MimeBundle, displayId: string | undefined, update: boolean
   return true;
 }
 
-/** Shows `bundle` as a new output of the running cell. Returns false (and does nothing) outside a kernel. */
-export function publish(bundle: MimeBundle): boolean {
-  return send(bundle, undefined, false, (tslab) => tslab.display);
+/**
+ * Shows `bundle` as a new output of the running cell, with Jupyter's per-mime
+ * `metadata` (e.g. `{ "image/png": { width, height } }`). Returns false (and
+ * does nothing) outside a kernel.
+ */
+export function publish(bundle: MimeBundle, metadata: Record<string, unknown> = {}): boolean {
+  return send(bundle, metadata, undefined, false, (tslab) => tslab.display);
 }
 
 /** One output that can be rewritten in place (a progress display). */
@@ -134,7 +154,7 @@ export function openDisplay(): DisplayHandle | null {
   let shown = false;
   return {
     update(bundle: MimeBundle): void {
-      send(bundle, displayId, shown, (tslab) => (fallbackDisplay ??= tslab.newDisplay()));
+      send(bundle, {}, displayId, shown, (tslab) => (fallbackDisplay ??= tslab.newDisplay()));
       shown = true;
     },
   };

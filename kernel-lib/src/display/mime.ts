@@ -4,6 +4,9 @@
  * "text/plain" form, which is what plain Node, tests and text-only viewers show.
  */
 
+/** The mime type JupyterLab, Notebook 7 and VS Code render Vega-Lite v5 specs with. */
+export const VEGA_LITE_MIME = "application/vnd.vegalite.v5+json";
+
 /** mime type → content: strings for text formats, JSON objects for "+json" types (a Vega-Lite spec). */
 export type MimeBundle = { "text/plain": string } & Record<string, unknown>;
 

@@ -1,18 +1,24 @@
 import { Tensor } from "../tensor";
 import { History } from "../train/history";
 import { VEGA_LITE_SCHEMA, type VegaLiteSpec } from "../charts/spec";
-import { publish } from "./kernel";
-import { isDisplayable, type MimeBundle } from "./mime";
+import { withChartImages } from "./chart-output";
+import { warmChartRenderer } from "./chart-render";
+import { inTslabKernel, publish } from "./kernel";
+import { isDisplayable, VEGA_LITE_MIME, type MimeBundle } from "./mime";
 import { table, type TableRow } from "./table";
 import { tensorBundle } from "./tensor-view";
 
-/** The mime type JupyterLab, Notebook 7 and VS Code render Vega-Lite v5 specs with. */
-export const VEGA_LITE_MIME = "application/vnd.vegalite.v5+json";
+export { VEGA_LITE_MIME };
+
+// In a notebook, charts are drawn by a worker that takes a second to start: start it now,
+// while the first cells run, rather than at the first chart.
+if (inTslabKernel()) warmChartRenderer();
 
 /**
  * Shows `x` in the notebook, in the richest form the front end can render, with a
  * plain-text fallback in the same output:
- * - a Vega-Lite spec (from `charts.*`) → an interactive chart;
+ * - a Vega-Lite spec (from `charts.*`) → an interactive chart, plus the same chart
+ *   as SVG and PNG for front ends that cannot draw Vega-Lite (see withChartImages);
  * - a Tensor → an HTML table (small 1-D/2-D; large ones summarized);
  * - `table(...)`, `markdown(...)`, `latex(...)`, `html(...)`, or anything with
  *   `toMimeBundle()` → its bundle;
@@ -22,7 +28,13 @@ export const VEGA_LITE_MIME = "application/vnd.vegalite.v5+json";
  */
 export function show(x: unknown): void {
   const bundle = mimeBundleOf(x);
-  if (!publish(bundle)) console.log(bundle["text/plain"]);
+  if (!inTslabKernel()) {
+    console.log(bundle["text/plain"]);
+    return;
+  }
+  // Charts are drawn only here, for the notebook: scripts and tests never load the renderer.
+  const { data, metadata } = withChartImages(bundle);
+  if (!publish(data, metadata)) console.log(bundle["text/plain"]);
 }
 
 /** The bundle `show(x)` sends (exported for tests and for your own display code). */

@@ -43,8 +43,9 @@ export interface FitOptions {
   /** Print one line per epoch. */
   verbose?: boolean;
   /**
-   * Progress display (see `LiveProgress`): "auto" (default) = a live display updated in place
-   * inside a notebook kernel, nothing elsewhere; "live"; "bar" (terminal bar on stderr);
+   * Progress display (see `LiveProgress`): "auto" (default) = inside a notebook kernel, a live
+   * display updated in place once the run has lasted AUTO_DELAY_MS (2 s), nothing elsewhere;
+   * "live" (from the start); "bar" (terminal bar on stderr);
    * "epochs" (one line per epoch on stderr); "none".
    */
   progress?: ProgressMode;

@@ -8,7 +8,9 @@ import type { Logs } from "./types";
 
 /**
  * How `fit` shows its progress:
- * - "auto": "live" inside a notebook kernel, nothing elsewhere (scripts and tests stay quiet);
+ * - "auto": inside a notebook kernel, "live" for a run that lasts more than AUTO_DELAY_MS
+ *   (the display appears then, so a quick run leaves no output); nothing elsewhere
+ *   (scripts and tests stay quiet);
  * - "live": one notebook output updated in place (bar, epoch i/N, batch j/M, elapsed, ETA,
  *   latest numbers, a sparkline of the loss per epoch); a terminal display outside a kernel;
  * - "bar": a terminal progress bar per epoch on stderr, or one line per epoch when stderr is not a terminal;
@@ -17,11 +19,23 @@ import type { Logs } from "./types";
  */
 export type ProgressMode = "auto" | "live" | "bar" | "epochs" | "none";
 
+/**
+ * How long a run goes on before "auto" shows its display: a run of a second or
+ * two is over before a bar would help, and each display is one more output in
+ * the notebook (lessons train several models per cell).
+ */
+export const AUTO_DELAY_MS = 2000;
+
 export interface LiveProgressOptions {
   /** Default "auto": the notebook display inside a kernel, the terminal bar elsewhere. */
   mode?: Exclude<ProgressMode, "none">;
   /** Least time between two redraws inside an epoch (default 250 ms); epoch ends and the end always redraw. */
   throttleMs?: number;
+  /**
+   * Show nothing until the run has lasted this long (default 0), then the
+   * display with the state so far, as tqdm's `delay`: a shorter run leaves no output.
+   */
+  delayMs?: number;
   /** Where terminal displays write (default process.stderr). */
   stream?: ProgressStream;
   /** Clock in milliseconds (default Date.now); tests pass a fake one. */
@@ -45,9 +59,12 @@ export class LiveProgress implements Callback {
   readonly state: ProgressState = initialState(1, 0);
   readonly mode: Exclude<ProgressMode, "none">;
   readonly throttleMs: number;
+  readonly delayMs: number;
   private readonly stream: ProgressStream;
   private readonly now: () => number;
   private sink: ProgressSink | null = null;
+  /** Whether the sink of this run was opened (once the run has lasted delayMs); at most once per run. */
+  private opened = false;
   private startedAt = 0;
   private lastDrawAt = 0;
   private lossSum = 0;
@@ -56,7 +73,9 @@ export class LiveProgress implements Callback {
   constructor(options: LiveProgressOptions = {}) {
     this.mode = options.mode ?? "auto";
     this.throttleMs = options.throttleMs ?? 250;
+    this.delayMs = options.delayMs ?? 0;
     if (!(this.throttleMs >= 0 && Number.isFinite(this.throttleMs))) fail("LiveProgress", `Invalid throttleMs: ${options.throttleMs} (must be a finite number ≥ 0)`);
+    if (!(this.delayMs >= 0 && Number.isFinite(this.delayMs))) fail("LiveProgress", `Invalid delayMs: ${options.delayMs} (must be a finite number ≥ 0)`);
     if (!["auto", "live", "bar", "epochs"].includes(this.mode)) fail("LiveProgress", `Invalid mode: "${options.mode}" (one of "auto", "live", "bar", "epochs")`);
     this.stream = options.stream ?? process.stderr;
     this.now = options.now ?? Date.now;
@@ -65,7 +84,8 @@ export class LiveProgress implements Callback {
   onTrainBegin(ctx: TrainContext): void {
     Object.assign(this.state, initialState(ctx.epochs, ctx.stepsPerEpoch));
     this.updates = 0;
-    this.sink = this.openSink();
+    this.sink = null;
+    this.opened = false; // opened when the run has lasted delayMs (at once when it is 0)
     this.startedAt = this.lastDrawAt = this.now();
     this.draw("begin");
   }
@@ -122,6 +142,10 @@ export class LiveProgress implements Callback {
     const done = (s.epoch - 1) * s.batches + s.batch;
     const total = s.epochs * s.batches;
     s.etaMs = event === "end" ? 0 : done > 0 ? (s.elapsedMs / done) * (total - done) : null;
+    if (!this.opened && s.elapsedMs >= this.delayMs) {
+      this.sink = this.openSink();
+      this.opened = true;
+    }
     if (this.sink?.render(s, event)) this.updates++;
     this.lastDrawAt = t;
   }
@@ -138,7 +162,7 @@ function initialState(epochs: number, batches: number): ProgressState {
  */
 export function progressCallback(mode: ProgressMode, callbacks: readonly Callback[]): LiveProgress | null {
   if (mode === "none" || callbacks.some((c) => c instanceof LiveProgress)) return null;
-  if (mode === "auto") return inTslabKernel() ? new LiveProgress({ mode: "live" }) : null;
+  if (mode === "auto") return inTslabKernel() ? new LiveProgress({ mode: "live", delayMs: AUTO_DELAY_MS }) : null;
   if (!["live", "bar", "epochs"].includes(mode)) fail("fit", `Invalid progress: "${mode}" (one of "auto", "live", "bar", "epochs", "none")`);
   return new LiveProgress({ mode });
 }

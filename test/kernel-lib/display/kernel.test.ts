@@ -46,7 +46,7 @@ describe("show in a tslab notebook", () => {
     expect(printed).toEqual({ output_type: "stream", name: "stdout", text: "in kernel: true\n" });
     expect(chart.output_type).toBe("display_data");
     if (chart.output_type !== "display_data" || tensorOut.output_type !== "display_data") throw new Error("expected displays");
-    expect(Object.keys(chart.data).sort()).toEqual(["application/vnd.vegalite.v5+json", "text/plain"]);
+    expect(Object.keys(chart.data).sort()).toEqual(["application/vnd.vegalite.v5+json", "image/png", "image/svg+xml", "text/plain"]);
     expect(chart.data["application/vnd.vegalite.v5+json"]).toMatchObject({
       $schema: "https://vega.github.io/schema/vega-lite/v5.json",
       title: "A line",

@@ -3,7 +3,8 @@
 // stream, the notebook display through a stand-in kernel, and fit's
 // `progress` option. The real kernel is in live-progress-kernel.test.ts.
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { F, History, LiveProgress, fit, manualSeed, nn, optim, randn, type Tensor, type TrainContext } from "kernel-lib";
+import { AUTO_DELAY_MS, F, History, LiveProgress, fit, manualSeed, nn, optim, randn, type Tensor, type TrainContext } from "kernel-lib";
+import { progressCallback } from "../../../kernel-lib/src/train/live-progress";
 import { progressBundle, progressLine, sparkline, type ProgressState } from "../../../kernel-lib/src/display/progress-view";
 import { compactNumber, formatDuration } from "../../../kernel-lib/src/display/text";
 
@@ -117,6 +118,38 @@ describe("LiveProgress in a notebook (stand-in kernel)", () => {
   });
 });
 
+describe("LiveProgress delayMs", () => {
+  function standInKernel() {
+    const raw = vi.fn();
+    const newDisplay = vi.fn(() => ({ raw }));
+    (globalThis as { __tslab__?: unknown }).__tslab__ = { require: () => ({ display: { raw: vi.fn() }, newDisplay }), exports: {} };
+    return { raw, newDisplay };
+  }
+
+  it("shows nothing for a run shorter than the delay", () => {
+    const { newDisplay } = standInKernel();
+    const clock = { t: 0 };
+    const progress = new LiveProgress({ delayMs: 2000, now: () => clock.t });
+    drive(progress, clock, 2, 50, 10); // 1 s in all
+    expect(newDisplay).not.toHaveBeenCalled();
+    expect(progress.updates).toBe(0);
+  });
+
+  it("opens the display once the run has lasted the delay, with the state so far, and keeps it to the end", () => {
+    const { raw, newDisplay } = standInKernel();
+    const clock = { t: 0 };
+    const progress = new LiveProgress({ delayMs: 1000, now: () => clock.t });
+    drive(progress, clock, 2, 100, 10); // epochs of 1 s; throttled draws every 250 ms, and at each epoch end
+    expect(newDisplay).toHaveBeenCalledTimes(1);
+    const first = String(raw.mock.calls[0][1]);
+    expect(first).toContain("<b>epoch 1/2</b> · batch 100/100 · 0:01 elapsed"); // opened at 1000 ms, not before
+    // At 1000 ms the last tick and the end of epoch 1; 4 ticks and the end of epoch 2; the end of training.
+    expect(progress.updates).toBe(2 + 5 + 1);
+    expect(String(raw.mock.calls[raw.mock.calls.length - 1][1])).toContain("<b>done</b>");
+    expect(() => new LiveProgress({ delayMs: Number.NaN })).toThrow("[LiveProgress] Invalid delayMs: NaN (must be a finite number ≥ 0)");
+  });
+});
+
 describe("fit's progress option", () => {
   const data = () => {
     manualSeed(0);
@@ -143,11 +176,15 @@ describe("fit's progress option", () => {
     expect(log.mock.calls.map((c) => String(c[0]).slice(0, 9))).toEqual(["epoch 1/3", "epoch 2/3", "epoch 3/3"]);
   });
 
-  it('"auto" in a kernel adds one live display, and none besides a LiveProgress the caller passed', () => {
+  it('"auto" in a kernel is a live display delayed by AUTO_DELAY_MS; "live" adds none besides a LiveProgress the caller passed', () => {
     const newDisplay = vi.fn(() => ({ raw: vi.fn() }));
     (globalThis as { __tslab__?: unknown }).__tslab__ = { require: () => ({ display: { raw: vi.fn() }, newDisplay }), exports: {} };
+    const auto = progressCallback("auto", []);
+    expect(auto).toBeInstanceOf(LiveProgress);
+    expect([auto?.mode, auto?.delayMs]).toEqual(["live", AUTO_DELAY_MS]);
+    expect(AUTO_DELAY_MS).toBe(2000);
     const model = new nn.Linear(3, 1);
-    fit(model, data(), options(model));
+    fit(model, data(), { ...options(model), progress: "live" });
     expect(newDisplay).toHaveBeenCalledTimes(1);
     const own = new LiveProgress();
     fit(model, data(), { ...options(model), callbacks: [own], progress: "live" });
