@@ -55,6 +55,10 @@ function main() {
   // The V8 tuning the headless runner preloads too (see that file): fewer wasted compilations.
   const tuning = path.join(root, "tools", "notebook", "kernel-tuning.cjs");
   if (fs.existsSync(tuning)) require(tuning);
+  // kernel-lib's cell recorder (the headless runner preloads it too): engine errors then name the
+  // student's cell line from the very first cell (kernel-lib/src/display/cell-stack.ts).
+  const cellRecorder = path.join(root, "kernel-lib", "dist", "display", "kernel-preload.js");
+  if (fs.existsSync(cellRecorder)) require(cellRecorder);
   process.argv = [process.argv[0], tslab, "kernel", "--config-path", connectionFile];
   require(tslab);
 }
