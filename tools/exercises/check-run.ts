@@ -143,7 +143,8 @@ async function runGraders(lessons: readonly string[], broken: ReadonlyMap<string
     const vitest = join(root, "node_modules", "vitest", "vitest.mjs");
     const args = [vitest, "run", "--config", join(root, "tools", "exercises", "vitest-check.config.ts"), "--reporter", join(root, "tools", "exercises", "check-reporter.ts"),
       ...lessons.map((lesson) => `test/exercises/${lesson}.test.ts`)];
-    const env = { ...process.env, CHECK_ROOT: root, CHECK_RESULTS: results, CHECK_STAND_INS: JSON.stringify(standIns) };
+    // GRADE_TARGET tells the graders' shortcut check (test/exercises/forbidden.ts) which files are graded.
+    const env = { ...process.env, CHECK_ROOT: root, CHECK_RESULTS: results, CHECK_STAND_INS: JSON.stringify(standIns), GRADE_TARGET: join(root, "exercises") };
     const finished = await run(process.execPath, args, { cwd: root, env, timeoutMs: 600_000 });
     if (!existsSync(results)) throw new Error(`the graders did not run (vitest exited with ${finished.code}):\n${finished.output.trim()}`);
     return JSON.parse(readFileSync(results, "utf8")) as ReportedModule[];
