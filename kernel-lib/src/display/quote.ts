@@ -1,0 +1,54 @@
+import { fail } from "../core/errors";
+import { publish } from "./kernel";
+
+/**
+ * The mime type of a quote output: `{ name: text }` for the lesson builder
+ * (tools/lessons/quotes.ts), which writes each text into the lesson's markdown
+ * where `{{name}}` stands, then removes the output. So a number the prose
+ * quotes is always the number this run computed.
+ */
+export const QUOTE_MIME = "application/vnd.kernel-lib.quote+json";
+
+/** A quoted value: a number (printed with `digits` significant digits) or text already formatted. */
+export type Quotable = number | string;
+
+/**
+ * Publishes values for the lesson's text to quote as `{{name}}`, and returns
+ * their texts. Numbers get `digits` significant digits (default 3), with
+ * trailing zeros kept ("0.350") so columns and prose read alike; integers
+ * are printed whole.
+ *
+ *   quote({ adamLoss: 0.3571, bestLr: "0.03" });   // markdown: "Adam ends at {{adamLoss}}"
+ */
+export function quote(values: Readonly<Record<string, Quotable>>, digits = 3): Record<string, string> {
+  const texts: Record<string, string> = {};
+  for (const [name, value] of Object.entries(values)) {
+    if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(name)) fail("quote", `invalid name "${name}": use letters, digits and _ (it is written {{${name}}} in the text)`);
+    texts[name] = quoteText(name, value, digits);
+  }
+  const plain = Object.entries(texts).map(([k, v]) => `${k} = ${v}`).join(", ");
+  if (!publish({ [QUOTE_MIME]: texts, "text/plain": `quoted in the text: ${plain}` })) console.log(`quoted in the text: ${plain}`);
+  return texts;
+}
+
+function quoteText(name: string, value: Quotable, digits: number): string {
+  if (typeof value === "string") return value;
+  if (!Number.isFinite(value)) fail("quote", `${name} is ${value}: the text would quote a number that is not one; check the run that computed it`);
+  if (Number.isInteger(value) && Math.abs(value) < 1e15) return String(value);
+  const abs = Math.abs(value);
+  return abs !== 0 && (abs < 1e-3 || abs >= 1e6) ? value.toExponential(digits - 1) : value.toPrecision(digits).replace(/^(-?\d+)\.$/, "$1");
+}
+
+/** Mean and sample standard deviation (n − 1) of repeated measurements, e.g. one per seed. */
+export function meanSd(values: readonly number[]): { mean: number; sd: number } {
+  if (values.length === 0) fail("meanSd", "no values: pass one measurement per seed");
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  const sd = values.length < 2 ? 0 : Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (values.length - 1));
+  return { mean, sd };
+}
+
+/** "0.357 ± 0.012": mean ± sample standard deviation, both with `decimals` digits after the point. */
+export function formatMeanSd(values: readonly number[], decimals = 3): string {
+  const { mean, sd } = meanSd(values);
+  return `${mean.toFixed(decimals)} ± ${sd.toFixed(decimals)}`;
+}
