@@ -1,7 +1,7 @@
 // Quoted results: the lesson text's {{name}} placeholders are filled from the
 // values the code cells publish with quote(), so prose and outputs cannot drift.
 import { describe, expect, it } from "vitest";
-import { QUOTE_MIME as ENGINE_MIME, formatMeanSd, meanSd, quote } from "kernel-lib";
+import { QUOTE_MIME as ENGINE_MIME, formatMeanSd, meanSd, quote, quoteTexts } from "kernel-lib";
 import { QUOTE_MIME, fillQuotes, matchesTemplate, placeholders } from "../tools/lessons/quotes";
 import type { Notebook } from "../tools/notebook/notebook";
 
@@ -59,8 +59,8 @@ describe("matchesTemplate", () => {
 describe("quote", () => {
   it("formats numbers with significant digits and keeps strings", () => {
     expect(ENGINE_MIME).toBe(QUOTE_MIME);
-    expect(quote({ a: 0.35712, b: 12711, c: 1.4, d: 2.5e-5, e: "0.03" })).toEqual({ a: "0.357", b: "12711", c: "1.40", d: "2.50e-5", e: "0.03" });
-    expect(quote({ a: 0.35712 }, 2)).toEqual({ a: "0.36" });
+    expect(quoteTexts({ a: 0.35712, b: 12711, c: 1.4, d: 2.5e-5, e: "0.03" })).toEqual({ a: "0.357", b: "12711", c: "1.40", d: "2.50e-5", e: "0.03" });
+    expect(quoteTexts({ a: 0.35712 }, 2)).toEqual({ a: "0.36" });
   });
 
   it("refuses a non-finite value and a name that cannot be a placeholder", () => {

@@ -13,14 +13,14 @@ export const QUOTE_MIME = "application/vnd.kernel-lib.quote+json";
 export type Quotable = number | string;
 
 /**
- * Publishes values for the lesson's text to quote as `{{name}}`, and returns
- * their texts. Numbers get `digits` significant digits (default 3), with
+ * Publishes values for the lesson's text to quote as `{{name}}`. It returns
+ * nothing, so a cell may end with it without echoing a value. Numbers get `digits` significant digits (default 3), with
  * trailing zeros kept ("0.350") so columns and prose read alike; integers
  * are printed whole.
  *
  *   quote({ adamLoss: 0.3571, bestLr: "0.03" });   // markdown: "Adam ends at {{adamLoss}}"
  */
-export function quote(values: Readonly<Record<string, Quotable>>, digits = 3): Record<string, string> {
+export function quote(values: Readonly<Record<string, Quotable>>, digits = 3): void {
   const texts: Record<string, string> = {};
   for (const [name, value] of Object.entries(values)) {
     if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(name)) fail("quote", `invalid name "${name}": use letters, digits and _ (it is written {{${name}}} in the text)`);
@@ -28,7 +28,11 @@ export function quote(values: Readonly<Record<string, Quotable>>, digits = 3): R
   }
   const plain = Object.entries(texts).map(([k, v]) => `${k} = ${v}`).join(", ");
   if (!publish({ [QUOTE_MIME]: texts, "text/plain": `quoted in the text: ${plain}` })) console.log(`quoted in the text: ${plain}`);
-  return texts;
+}
+
+/** The texts `quote` publishes for these values (for tests and for code that prints them too). */
+export function quoteTexts(values: Readonly<Record<string, Quotable>>, digits = 3): Record<string, string> {
+  return Object.fromEntries(Object.entries(values).map(([name, value]) => [name, quoteText(name, value, digits)]));
 }
 
 function quoteText(name: string, value: Quotable, digits: number): string {
