@@ -1,7 +1,7 @@
 // Quoted results: the lesson text's {{name}} placeholders are filled from the
 // values the code cells publish with quote(), so prose and outputs cannot drift.
 import { describe, expect, it } from "vitest";
-import { QUOTE_MIME as ENGINE_MIME, formatMeanSd, meanSd, quote, quoteTexts } from "kernel-lib";
+import { QUOTE_MIME as ENGINE_MIME, formatMeanSd, meanSd, quote, quoteTexts, withinNoise } from "kernel-lib";
 import { QUOTE_MIME, fillQuotes, matchesTemplate, placeholders } from "../tools/lessons/quotes";
 import type { Notebook } from "../tools/notebook/notebook";
 
@@ -72,5 +72,16 @@ describe("quote", () => {
     expect(meanSd([1, 2, 3])).toEqual({ mean: 2, sd: 1 });
     expect(formatMeanSd([0.31, 0.33], 2)).toBe("0.32 ± 0.01");
     expect(() => meanSd([])).toThrow("[meanSd]");
+  });
+});
+
+describe("withinNoise", () => {
+  it("calls a difference real only beyond two standard errors of the difference", () => {
+    // means 1 and 1.2, sd 0.1 each, n = 4: standard error of the difference √(0.01/4 + 0.01/4) ≈ 0.0707, twice ≈ 0.141
+    const a = [0.9, 1.0, 1.0, 1.1].map((v) => v * (0.1 / meanSd([0.9, 1.0, 1.0, 1.1]).sd) + (1 - (0.1 / meanSd([0.9, 1.0, 1.0, 1.1]).sd)));
+    expect(meanSd(a).sd).toBeCloseTo(0.1, 12);
+    expect(withinNoise(a, a.map((v) => v + 0.2))).toBe(false);
+    expect(withinNoise(a, a.map((v) => v + 0.14))).toBe(true);
+    expect(withinNoise([1, 1, 1], [1, 1, 1])).toBe(true);
   });
 });

@@ -13,7 +13,7 @@
 // 4. how the optimizers compare on two classic test functions and on real training runs on MNIST digits.
 
 // %% skip
-import { Generator, Tensor, manualSeed, tensor, nn, F, optim, data, fit, show, table, charts, meanSd, formatMeanSd, quote } from "kernel-lib";
+import { Generator, Tensor, manualSeed, tensor, nn, F, optim, data, fit, show, table, charts, meanSd, formatMeanSd, withinNoise, quote } from "kernel-lib";
 void manualSeed(0);
 
 // %% [markdown] slide
@@ -530,11 +530,6 @@ show(charts.bar(measured.flatMap((r) => [
   { optimizer: r.name, measure: "val loss", loss: meanSd(r.val).mean, sd: meanSd(r.val).sd },
 ]), { x: "optimizer", y: "loss", color: "measure", yError: "sd", title: "Tuned optimizers after 3 epochs (mean ± sd, 5 seeds)" }));
 
-/** True when two sets of runs differ by less than twice the standard error of the difference of their means. */
-const withinNoise = (a: number[], b: number[]) => {
-  const [x, y] = [meanSd(a), meanSd(b)];
-  return Math.abs(x.mean - y.mean) < 2 * Math.sqrt(x.sd ** 2 / a.length + y.sd ** 2 / b.length);
-};
 const byTrain = [...measured].sort((p, q) => meanSd(p.train).mean - meanSd(q.train).mean);
 const byAcc = [...measured].sort((p, q) => meanSd(q.acc).mean - meanSd(p.acc).mean);
 const sgdRuns = measured[0], plainNames = new Set(["SGD", "momentum", "Nesterov"]);

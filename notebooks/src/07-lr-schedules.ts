@@ -18,7 +18,7 @@
 // %% skip
 import {
   nn, optim, F, data, diagnostics, fit, evaluate, lrFinder, manualSeed, Generator,
-  show, table, charts, meanSd, formatMeanSd, quote, type Callback, type TrainContext,
+  show, table, charts, meanSd, formatMeanSd, withinNoise, quote, type Callback, type TrainContext,
 } from "kernel-lib";
 
 manualSeed(0);
@@ -518,11 +518,6 @@ show(charts.bar(results.flatMap((r) => [
 ]), { x: "schedule", y: "loss", color: "measure", yError: "sd", title: "Schedules at their tuned peak rates (mean ± sd, 5 seeds)" }));
 
 // %%
-/** True when two sets of runs differ by less than twice the standard error of the difference of their means. */
-const withinNoise = (a: number[], b: number[]) => {
-  const [x, y] = [meanSd(a), meanSd(b)];
-  return Math.abs(x.mean - y.mean) < 2 * Math.sqrt(x.sd ** 2 / a.length + y.sd ** 2 / b.length);
-};
 const constantRun = results[0];
 const decaying = results.filter((r) => ["step ×0.3 / 2 epochs", "cosine (per epoch)", "warmup + cosine (per batch)", "1cycle (per batch)"].includes(r.name));
 const byVal = [...results].sort((p, q) => meanSd(p.valLoss).mean - meanSd(q.valLoss).mean);

@@ -11,13 +11,13 @@
 // - L2 and L1 penalties: their formulas and conventions, shrinkage, sparsity, the Bayesian view;
 // - weight decay inside optimizers, and why Adam + L2 is not AdamW;
 // - dropout: masks, inverted scaling, the ensemble view, `train()`/`eval()`, Monte-Carlo dropout;
-// - max-norm constraints, early stopping, data augmentation, alpha dropout;
+// - max-norm constraints, early stopping, data augmentation, alpha dropout, label smoothing;
 // - implicit regularization, and how the choices become hyperparameters.
 
 // %% skip
 import {
   nn, optim, F, data, init, regularization, fit, evaluate, manualSeed, Generator, Tensor,
-  EarlyStopping, show, table, charts, tensor, randn, noGrad, meanSd, formatMeanSd, quote, type Callback, type History,
+  EarlyStopping, show, table, charts, tensor, randn, noGrad, meanSd, formatMeanSd, withinNoise, quote, type Callback, type History,
 } from "kernel-lib";
 
 manualSeed(0);
@@ -151,7 +151,7 @@ quote({
 // The penalty did what it promises: the weight matrices are smaller ({{l2ShrinkW1}}, {{l2ShrinkW2}} and {{l2ShrinkW3}}
 // smaller in Frobenius norm, layer by layer) and the first layer's weights are squeezed toward 0. The final validation
 // loss is {{l2ValLoss}} against {{sgdValLoss}} without the penalty, the accuracy {{l2ValAcc}} against {{sgdValAcc}}: one
-// seed, so section 13 repeats the comparison over several seeds before drawing conclusions.
+// seed, so section 14 repeats the comparison over several seeds before drawing conclusions.
 
 // %% [markdown] notes
 // A common confusion: "weight decay 5e-4" in a paper's SGD config and "λ = 5e-4" in a Keras L2 regularizer differ
@@ -620,7 +620,7 @@ console.log(`validation accuracy ${augHistory.last.valAccuracy.toFixed(3)} (base
 
 // %% [markdown] fragment
 // Augmentation is the one technique here that tells the network something the 300 images do not show — how digits
-// may vary — and on this seed the validation loss keeps falling for the whole run (section 13 compares it with the
+// may vary — and on this seed the validation loss keeps falling for the whole run (section 14 compares it with the
 // others over several seeds). The training loss is now measured on fresh variants, so the gap almost disappears. A fully connected network has to learn every
 // position separately (it has no notion of "the same stroke, two pixels to the left"), which is exactly what shifted
 // copies teach it.
@@ -710,7 +710,64 @@ show(table((["none", "dropout", "alpha"] as const).map((kind) => ({ "after each 
   { digits: 3, caption: "activations after 20 layers (standardized inputs)" }));
 
 // %% [markdown] slide
-// ## 12. Regularization choices are hyperparameters
+// ## 12. Label smoothing
+//
+// Cross-entropy with one-hot targets rewards a network for pushing the correct logit ever further above the others:
+// the loss only reaches 0 at infinite confidence. **Label smoothing** (Szegedy et al., 2016) trains against a softened
+// target instead: with $C$ classes and smoothing $\varepsilon$, the correct class gets $1 - \varepsilon + \varepsilon/C$ and
+// every other class $\varepsilon/C$. The best the network can now do is a finite gap between the logits, so it stops
+// growing them: a regularizer on the *outputs* rather than on the weights. Müller, Kornblith and Hinton (*When does
+// label smoothing help?*, 2019) found it improves calibration (predicted probabilities closer to observed accuracy)
+// on several image tasks. In kernel-lib it is an option of the loss: `F.crossEntropy(logits, y, { labelSmoothing: 0.1 })`
+// (PyTorch: `label_smoothing`).
+//
+// The experiment: the lesson's network and budget, trained with $\varepsilon$ = 0, 0.05, 0.1 and 0.2 on 3 seeds each.
+// We measure the plain (unsmoothed) validation loss, the accuracy, and the **mean top probability** on the
+// validation digits: a calibrated network's mean top probability equals its accuracy.
+
+// %% fragment
+const smoothingRows = [0, 0.05, 0.1, 0.2].map((eps) => {
+  const runsEps = [0, 1, 2].map((seed) => {
+    manualSeed(seed);
+    const model = makeMLP(0, 1000 + seed);
+    fit(model, train, {
+      optimizer: new optim.Adam(model.parameters(), { lr: 3e-3 }), batchSize: 32, epochs: EPOCHS, seed, progress: "none",
+      loss: (logits, y) => F.crossEntropy(logits, y, { labelSmoothing: eps }),
+    });
+    const scores = evaluate(model, val, { loss: F.crossEntropy, metrics: ["accuracy"] });
+    const probs = noGrad(() => F.softmax(model.eval().call(val.x), -1));
+    const confidence = noGrad(() => probs.max(1).mean().item());
+    return { loss: scores.loss, acc: scores.accuracy, confidence };
+  });
+  const pick = (k: "loss" | "acc" | "confidence") => runsEps.map((r) => r[k]);
+  return { eps, loss: pick("loss"), acc: pick("acc"), confidence: pick("confidence"), gap: runsEps.map((r) => r.confidence - r.acc) };
+});
+show(table(smoothingRows.map((r) => ({
+  "label smoothing ε": r.eps, "val loss (plain CE)": formatMeanSd(r.loss), "val acc": formatMeanSd(r.acc),
+  "mean top probability": formatMeanSd(r.confidence), "top probability − accuracy": formatMeanSd(r.gap),
+})), { caption: `${EPOCHS} epochs, Adam, 300 training digits; mean ± sd over 3 seeds` }));
+show(charts.line(smoothingRows.flatMap((r) => [
+  { eps: r.eps, measure: "val accuracy", value: meanSd(r.acc).mean, sd: meanSd(r.acc).sd },
+  { eps: r.eps, measure: "mean top probability", value: meanSd(r.confidence).mean, sd: meanSd(r.confidence).sd },
+]), { x: "eps", y: "value", color: "measure", yError: "sd", xTitle: "label smoothing ε", title: "Confidence against accuracy (mean ± sd, 3 seeds)" }));
+const noSmoothing = smoothingRows[0], smoothed = smoothingRows[2];
+quote({
+  lsGap0: meanSd(noSmoothing.gap).mean, lsGap1: meanSd(smoothed.gap).mean, lsLoss0: formatMeanSd(noSmoothing.loss), lsLoss1: formatMeanSd(smoothed.loss),
+  lsAcc0: formatMeanSd(noSmoothing.acc), lsAcc1: formatMeanSd(smoothed.acc),
+  lsAccNoise: withinNoise(noSmoothing.acc, smoothed.acc) ? "within the noise" : "beyond the noise",
+}, 2);
+
+// %% [markdown] fragment
+// Without smoothing the network is over-confident: its mean top probability exceeds its accuracy by {{lsGap0}}. With
+// $\varepsilon = 0.1$ the gap is {{lsGap1}} (negative means *under*-confident: the softened target caps the top
+// probability). The plain validation loss goes from {{lsLoss0}} to {{lsLoss1}}, the accuracy from {{lsAcc0}} to
+// {{lsAcc1}} ({{lsAccNoise}} of 3 seeds). So label smoothing acts mostly on the confidence, which is what it targets;
+// whether it also helps accuracy depends on the problem. Two cautions from Müller et al.: a smoothed teacher is a worse
+// teacher for knowledge distillation, and the confidence it removes is information some uses (e.g. uncertainty
+// estimates) need.
+
+// %% [markdown] slide
+// ## 13. Regularization choices are hyperparameters
 //
 // Hyperparameters are set by us, not learned from the data. For an MLP:
 //
@@ -726,7 +783,7 @@ show(table((["none", "dropout", "alpha"] as const).map((kind) => ({ "after each 
 // regularize more; two high curves say the model is too small or trained too briefly.
 
 // %% [markdown] slide
-// ## 13. All runs side by side
+// ## 14. All runs side by side
 //
 // The same network, data, optimizer (Adam, lr 3e-3) and 20 epochs; only the regularization changes. The runs above
 // each used one seed and one strength, which is fine for showing what a technique does and not enough to rank them.
@@ -765,11 +822,6 @@ const compared = contenders.map((c) => {
   const fresh = [10, 11, 12, 13, 14].map((seed) => scoreOf(c.run(c.grid[k], seed).model));
   return { name: c.name, strength: c.label(c.grid[k]), atEdge: c.grid.length > 1 && (k === 0 || k === c.grid.length - 1), loss: fresh.map((f) => f.loss), acc: fresh.map((f) => f.accuracy) };
 });
-/** True when two sets of runs differ by less than twice the standard error of the difference of their means. */
-const withinNoise = (a: number[], b: number[]) => {
-  const [x, y] = [meanSd(a), meanSd(b)];
-  return Math.abs(x.mean - y.mean) < 2 * Math.sqrt(x.sd ** 2 / a.length + y.sd ** 2 / b.length);
-};
 const bestAcc = [...compared].sort((p, q) => meanSd(q.acc).mean - meanSd(p.acc).mean)[0];
 show(table(compared.map((c) => ({
   technique: c.name, "tuned strength": c.strength, "at grid edge?": c.atEdge ? "yes" : "no",

@@ -19,7 +19,7 @@
 // %% skip
 import {
   Generator, manualSeed, nn, F, optim, data, fit, evaluate, noGrad, tensor, concat, charts, show, table,
-  meanSd, formatMeanSd, quote, type History, type Tensor,
+  meanSd, formatMeanSd, withinNoise, quote, type History, type Tensor,
 } from "kernel-lib";
 
 manualSeed(9);
@@ -276,11 +276,6 @@ show(charts.line(
   outcomes.filter((o) => o.curve.length > 0).flatMap((o) => o.curve.map((acc, i) => ({ epoch: i + 1, "validation accuracy": acc, strategy: o.strategy }))),
   { x: "epoch", y: "validation accuracy", color: "strategy", title: "Validation accuracy per epoch (first fresh seed)" },
 ));
-/** True when two sets of runs differ by less than twice the standard error of the difference of their means. */
-const withinNoise = (a: number[], b: number[]) => {
-  const [x, y] = [meanSd(a), meanSd(b)];
-  return Math.abs(x.mean - y.mean) < 2 * Math.sqrt(x.sd ** 2 / a.length + y.sd ** 2 / b.length);
-};
 const outcomeOf = (name: string) => outcomes.find((o) => o.strategy === name)!;
 const scratchOutcome = outcomeOf("from scratch");
 quote({

@@ -18,7 +18,7 @@
 
 // %% skip
 import {
-  manualSeed, nn, F, init, optim, data, fit, evaluate, Monitor, noGrad, charts, show, table, meanSd, formatMeanSd, quote,
+  manualSeed, nn, F, init, optim, data, fit, evaluate, Monitor, noGrad, charts, show, table, meanSd, formatMeanSd, withinNoise, quote,
   type Callback, type History, type Tensor,
 } from "kernel-lib";
 
@@ -219,11 +219,6 @@ const rungsAtEdge = rungs.filter((r) => r.atEdge).map((r) => r.name);
 console.log(rungsAtEdge.length === 0 ? "every rung's best rate is inside its grid" : `best rate at the grid's edge: ${rungsAtEdge.join(", ")}`);
 
 // %%
-/** True when two sets of runs differ by less than twice the standard error of the difference of their means. */
-const withinNoise = (a: number[], b: number[]) => {
-  const [x, y] = [meanSd(a), meanSd(b)];
-  return Math.abs(x.mean - y.mean) < 2 * Math.sqrt(x.sd ** 2 / a.length + y.sd ** 2 / b.length);
-};
 const testAcc = (r: (typeof rungs)[number]) => r.runs.map((x) => x.test.accuracy);
 const testLoss = (r: (typeof rungs)[number]) => r.runs.map((x) => x.test.loss);
 show(table(rungs.map((r, i) => ({

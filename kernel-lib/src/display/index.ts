@@ -8,4 +8,5 @@ export { table, type TableOptions, type TableRow } from "./table";
 export { markdown, latex, html } from "./rich-text";
 export { RichOutput, type Displayable, type MimeBundle } from "./mime";
 export { inTslabKernel, openDisplay, type DisplayHandle } from "./kernel";
-export { quote, quoteTexts, meanSd, formatMeanSd, QUOTE_MIME, type Quotable } from "./quote";
+export { quote, quoteTexts, QUOTE_MIME, type Quotable } from "./quote";
+export { meanSd, formatMeanSd, withinNoise } from "./mean-sd";

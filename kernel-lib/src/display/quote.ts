@@ -42,17 +42,3 @@ function quoteText(name: string, value: Quotable, digits: number): string {
   const abs = Math.abs(value);
   return abs !== 0 && (abs < 1e-3 || abs >= 1e6) ? value.toExponential(digits - 1) : value.toPrecision(digits).replace(/^(-?\d+)\.$/, "$1");
 }
-
-/** Mean and sample standard deviation (n − 1) of repeated measurements, e.g. one per seed. */
-export function meanSd(values: readonly number[]): { mean: number; sd: number } {
-  if (values.length === 0) fail("meanSd", "no values: pass one measurement per seed");
-  const mean = values.reduce((a, b) => a + b, 0) / values.length;
-  const sd = values.length < 2 ? 0 : Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (values.length - 1));
-  return { mean, sd };
-}
-
-/** "0.357 ± 0.012": mean ± sample standard deviation, both with `decimals` digits after the point. */
-export function formatMeanSd(values: readonly number[], decimals = 3): string {
-  const { mean, sd } = meanSd(values);
-  return `${mean.toFixed(decimals)} ± ${sd.toFixed(decimals)}`;
-}
