@@ -340,7 +340,7 @@ show(table(orthoRows, { digits: 3, caption: "how much 30 linear layers stretch o
 quote({ gaussSpread30: orthoRows[2]["largest / smallest"], orthoSpread30: orthoRows[5]["largest / smallest"] }, 3);
 
 // %% [markdown] fragment
-// After 30 Gaussian layers the most-stretched input grows {{gaussSpread30}} times more than the most-shrunk one, even
+// After 30 Gaussian layers the most-stretched input has grown {{gaussSpread30}} times as much as the most-shrunk one, even
 // though the variance is "right" on average; after 30 orthogonal layers that ratio is {{orthoSpread30}}: every input
 // keeps its length exactly, and so does every gradient on the way back (the transpose of an orthogonal matrix is
 // orthogonal too). That is the appeal of orthogonal initialization for very deep linear stretches and recurrent
