@@ -619,7 +619,7 @@ show(charts.gradientNorms(
 //    sizes, with He-initialized, bias-free hidden layers and the right order. *(5 pts)*
 
 // %% [markdown] fragment
-// The cell below builds the `TrainingReport` of every run of section 4 and asks **your** `diagnose` about
+// The cell below builds the `TrainingReport` of every run of section 5 and asks **your** `diagnose` about
 // them; until you implement it, it prints the "not implemented yet" message.
 
 // %%
