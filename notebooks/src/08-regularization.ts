@@ -816,12 +816,29 @@ const contenders: Contender[] = [
 ];
 /** Validation loss and accuracy of a final model, in eval mode. */
 const scoreOf = (model: nn.Sequential) => evaluate(model, val, { loss: F.crossEntropy, metrics: ["accuracy"] });
-const compared = contenders.map((c) => {
-  const means = c.grid.map((v) => meanSd([0, 1, 2].map((seed) => scoreOf(c.run(v, seed).model).loss)).mean);
-  const k = means.indexOf(Math.min(...means));
-  const fresh = [10, 11, 12, 13, 14].map((seed) => scoreOf(c.run(c.grid[k], seed).model));
-  return { name: c.name, strength: c.label(c.grid[k]), atEdge: c.grid.length > 1 && (k === 0 || k === c.grid.length - 1), loss: fresh.map((f) => f.loss), acc: fresh.map((f) => f.accuracy) };
-});
+type Compared = { name: string; strength: string; atEdge: boolean; loss: number[]; acc: number[] };
+const compared: Compared[] = [];
+/** Tunes each contender's strength (3 seeds), then scores it on 5 fresh seeds; two contenders per cell, so no cell runs long. */
+function compareContenders(from: number, to: number): void {
+  for (const c of contenders.slice(from, to)) {
+    const means = c.grid.map((v) => meanSd([0, 1, 2].map((seed) => scoreOf(c.run(v, seed).model).loss)).mean);
+    const k = means.indexOf(Math.min(...means));
+    const fresh = [10, 11, 12, 13, 14].map((seed) => scoreOf(c.run(c.grid[k], seed).model));
+    compared.push({ name: c.name, strength: c.label(c.grid[k]), atEdge: c.grid.length > 1 && (k === 0 || k === c.grid.length - 1), loss: fresh.map((f) => f.loss), acc: fresh.map((f) => f.accuracy) });
+  }
+}
+compareContenders(0, 2);
+
+// %% fragment
+compareContenders(2, 4);
+
+// %% fragment
+compareContenders(4, 5);
+
+// %% fragment
+compareContenders(5, 6);
+
+// %% fragment
 const bestAcc = [...compared].sort((p, q) => meanSd(q.acc).mean - meanSd(p.acc).mean)[0];
 show(table(compared.map((c) => ({
   technique: c.name, "tuned strength": c.strength, "at grid edge?": c.atEdge ? "yes" : "no",
