@@ -416,7 +416,7 @@ show(table(withDropout.map(({ name, model, tracked }) => {
 // %% [markdown] slide
 // ## 6. The same task, eight activations
 //
-// A deeper network this time, 784 → 5 × 64 → 10, trained for 2 epochs (32 steps) on the 2,000
+// A deeper network this time, 784 → 5 × 32 → 10, trained for 2 epochs (32 steps) on the 2,000
 // digits with SGD (momentum 0.9, batches of 128), each activation with its matching initialization
 // (lesson 2): Xavier for sigmoid and tanh, LeCun for SELU, He for the rest. A fair race gives every
 // activation its own learning rate: each is tuned on 0.003, 0.01, 0.03, 0.1 and 0.3 (mean validation loss over
@@ -438,7 +438,7 @@ const stepLosses: { step: number; "batch loss": number; activation: string }[] =
 let preluModel: nn.Sequential | null = null;
 /** One 2-epoch run, scored on the validation digits at the end; with `record`, keeps the loss of every batch. */
 function race(name: string, act: () => nn.Module, scheme: InitName, lr: number, seed: number, record = false) {
-  const model = mlp([64, 64, 64, 64, 64], act, scheme, seed);
+  const model = mlp([32, 32, 32, 32, 32], act, scheme, seed);
   const history = fit(model, train, {
     optimizer: new optim.SGD(model.parameters(), { lr, momentum: 0.9 }), loss: F.crossEntropy,
     epochs: 2, batchSize: 128, seed, progress: "none",
