@@ -510,9 +510,9 @@ function versusRelu(name: string): string {
 // {{sigmoidVal}}, near $\ln 10 \approx 2.30$ (chance), after 32 steps. Everything else learns. The lowest mean
 // validation loss is {{bestActivation}}'s ({{bestActivationVal}}); within the noise of it (difference under two
 // standard errors): {{activationTies}}. ELU is {{eluVsRelu}} ReLU here, SELU {{seluVsRelu}} ReLU; within the noise
-// of ReLU: {{tiedWithRelu}}. This is the *start* of training (32 steps) of one small network, each activation at its own
-// rate, five seeds: it supports "ELU and SELU start fast" on this problem only as far as the table does, and the
-// recommendations below rest on the literature and on the properties shown above as much as on this race.
+// of ReLU: {{tiedWithRelu}}. This measures the *start* of training (32 steps) of one small network, each activation at
+// its own rate, over five seeds; the recommendations below rest on the literature and on the properties shown above
+// as much as on this race.
 // PReLU's slopes (last line) moved away from their starting value: the network chose how much of the
 // negative side to keep, layer by layer.
 
