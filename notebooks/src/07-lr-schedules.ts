@@ -531,7 +531,7 @@ quote({
   oneCyclePeak: results.find((r) => r.name === "1cycle (per batch)")!.peak, constantPeak: constantRun.peak,
   tooEarlyTrain: formatMeanSd(tooEarly.train, 4),
   trainOnlySentence: lowerTrainOnly.length === 0
-    ? "No schedule here lowers the training loss beyond the noise while leaving the validation loss where the constant rate's is"
+    ? "no schedule here lowers the training loss beyond the noise while leaving the validation loss where the constant rate's is"
     : `${lowerTrainOnly.map((r) => r.name).join(", ")} lower${lowerTrainOnly.length === 1 ? "s" : ""} the training loss beyond the noise but not the validation loss`,
 });
 
