@@ -11,7 +11,7 @@
 // 1. the standard recipe — architecture, regularization, optimization, monitoring — with its defaults;
 // 2. which failure mode each ingredient addresses;
 // 3. what the recipe does on a simulated run (the tutorial's), and which ingredient earns its place on a
-//    **real** one: an ablation ladder, one ingredient per rung, each tuned, over 3 seeds;
+//    **real** one: an ablation ladder, one ingredient per rung, each tuned, over several seeds;
 // 4. the sanity checks to run before a long run: initial loss, overfitting a tiny batch, update-to-weight ratios;
 // 5. how to read a run like a doctor: measure the symptoms (loss curves, gradient norms per layer, dead
 //    units) and name the likely failure — on seven deliberately broken runs.
@@ -136,7 +136,8 @@ show(charts.line(
 // looks at. The network: 784 → 32 → 32 → 32 → 10, 8 epochs of batches of 64. It is small so that the
 // whole ladder can be run **fairly**: every rung gets its own learning rate, the one with the lowest mean
 // validation loss over 3 seeds on a log grid (factor 3; 0.03–1 for SGD, 0.001–0.1 for AdamW), and the
-// grid is checked to contain that rate inside it. A seed fixes the initial weights, the batch order and
+// grid is checked to contain that rate inside it; the rung is then rerun at that rate on 5 fresh seeds, which the
+// test numbers come from. A seed fixes the initial weights, the batch order and
 // the dropout masks. Early stopping is not a rung: an 8-epoch budget leaves nothing to stop (lesson 8
 // measures it on a long run).
 
@@ -210,7 +211,8 @@ function tune(name: string, r: Recipe, grid: number[], sweep: Record<string, unk
   const valLoss = runsAt.map((rs) => meanSd(rs.map((x) => (Number.isFinite(x.val.loss) ? x.val.loss : 10))));
   grid.forEach((lr, k) => sweep.push({ rung: name, lr, "val loss": valLoss[k].mean, sd: valLoss[k].sd }));
   const k = valLoss.findIndex((v) => v.mean === Math.min(...valLoss.map((x) => x.mean)));
-  return { name, recipe: r, lr: grid[k], atEdge: k === 0 || k === grid.length - 1, runs: runsAt[k], valLossAt: (lr: number) => valLoss[grid.indexOf(lr)] };
+  const fresh = [10, 11, 12, 13, 14].map((seed) => trainRecipe(r, grid[k], seed)).map((run) => ({ val: run.val, test: run.test }));
+  return { name, recipe: r, lr: grid[k], atEdge: k === 0 || k === grid.length - 1, runs: fresh, valLossAt: (lr: number) => valLoss[grid.indexOf(lr)] };
 }
 const ladderSweep: Record<string, unknown>[] = [];
 const rungs = ladder.map(([name, r]) => tune(name, r, gridFor(r), ladderSweep));
@@ -224,8 +226,8 @@ const testLoss = (r: (typeof rungs)[number]) => r.runs.map((x) => x.test.loss);
 show(table(rungs.map((r, i) => ({
   rung: r.name, "tuned lr": r.lr, "test loss": formatMeanSd(testLoss(r)), "test acc": formatMeanSd(testAcc(r)),
   "acc change": i === 0 ? "" : `${(meanSd(testAcc(r)).mean - meanSd(testAcc(rungs[i - 1])).mean >= 0 ? "+" : "")}${(meanSd(testAcc(r)).mean - meanSd(testAcc(rungs[i - 1])).mean).toFixed(3)}${withinNoise(testAcc(r), testAcc(rungs[i - 1])) ? " (within noise)" : ""}`,
-})), { caption: "each rung at its tuned rate; test set, mean ± sd over 3 seeds" }));
-show(charts.bar(rungs.map((r) => ({ rung: r.name, "test accuracy": meanSd(testAcc(r)).mean, sd: meanSd(testAcc(r)).sd })), { x: "rung", y: "test accuracy", yError: "sd", title: "The ladder: test accuracy (mean ± sd, 3 seeds)" }));
+})), { caption: "each rung at its tuned rate; test set, mean ± sd over 5 fresh seeds" }));
+show(charts.bar(rungs.map((r) => ({ rung: r.name, "test accuracy": meanSd(testAcc(r)).mean, sd: meanSd(testAcc(r)).sd })), { x: "rung", y: "test accuracy", yError: "sd", title: "The ladder: test accuracy (mean ± sd, 5 seeds)" }));
 const rung = (k: number) => rungs[k - 1];
 const noBn = rung(3), withBn = rung(4);
 quote({
@@ -242,7 +244,7 @@ quote({
 //   with default init, it reaches {{adamAloneAcc}}, {{adamAloneVsBase}} the baseline's {{baseAcc}}: {{gapClosedByAdam}} of
 //   the way from the baseline to rung 5. On a network this shallow, the optimizer is most of the recipe.)
 // - **He init** helps SGD on average ({{baseAcc}} → {{heAcc}}), but the baseline's seeds disagree so much that the
-//   difference is within the noise: with 3 seeds we cannot say more.
+//   difference is within the noise: with 5 seeds we cannot say more.
 // - **Batch norm** adds nothing measurable to accuracy here ({{bnAcc}}), but it changes the learning rate the network
 //   tolerates: the best rate moves from {{noBnLr}} to {{bnLr}}, and at a rate of 0.03 the validation loss is {{bnAt03}}
 //   with BN against {{noBnAt03}} without (at 0.1: {{bnAt1}} against {{noBnAt1}}). That is the claim "BN tolerates a larger
@@ -252,7 +254,7 @@ quote({
 //   overfits, and dropout only slows it down. The recipe's $p$ = 0.3–0.5 is for networks big enough to overfit; check
 //   the train–validation gap before adding it.
 //
-// Three seeds make the big steps clear and leave the small ones undecided, and the table says which is which. The
+// Five seeds make the big steps clear and leave the small ones undecided, and the table says which is which. The
 // ladder's order matters too: an ingredient measured after AdamW (BN, the schedule) may do more for plain SGD.
 
 // %% [markdown] subslide
@@ -261,7 +263,7 @@ quote({
 // Géron's *Hands-On Machine Learning* (2nd ed., Table 11-3) proposes a different default: He init, **ELU**,
 // batch norm if the network is deep, early stopping, **momentum optimization (or RMSProp or Nadam)**, and
 // the **1cycle** schedule. Each swap below changes one thing of rung 5 (the recipe without dropout) and is
-// tuned on the same AdamW grid and 3 seeds. A fourth run answers a different question: how far does
+// tuned on the same AdamW grid and 3 seeds, then measured on 5 fresh seeds. A fourth run answers a different question: how far does
 // AdamW get on its own, on rung 1's network with default init?
 
 // %%
@@ -277,7 +279,7 @@ show(table([rung(5), ...swapped].map((r) => ({
   run: r === rung(5) ? "rung 5 (ours)" : r.name, "tuned lr": r.lr, "at grid edge?": r.atEdge ? "yes" : "no",
   "test loss": formatMeanSd(testLoss(r)), "test acc": formatMeanSd(testAcc(r)),
   "vs rung 5": r === rung(5) ? "" : withinNoise(testAcc(r), testAcc(rung(5))) ? "within noise" : meanSd(testAcc(r)).mean > meanSd(testAcc(rung(5))).mean ? "better" : "worse",
-})), { caption: "one swap at a time, each tuned; test set, mean ± sd over 3 seeds" }));
+})), { caption: "one swap at a time, each tuned; test set, mean ± sd over 5 fresh seeds" }));
 const swapOf = (k: number) => swapped[k];
 quote({
   eluAcc: formatMeanSd(testAcc(swapOf(0))), nadamAcc: formatMeanSd(testAcc(swapOf(1))), oneCycleAcc: formatMeanSd(testAcc(swapOf(2))),
@@ -592,7 +594,7 @@ show(charts.gradientNorms(
 // - The recipe: ReLU + He init + (Linear without bias → BatchNorm → ReLU → Dropout); AdamW with warmup +
 //   cosine per step; mini-batches of 32–256; early stopping with restored best weights; monitor everything.
 // - Reproduced the tutorial's simulated run (best epoch, stop 15 epochs later), then climbed an ablation
-//   ladder on real data, one ingredient per rung, each tuned, over 3 seeds: on a small MLP the optimizer did most
+//   ladder on real data, one ingredient per rung, each tuned, over 5 seeds: on a small MLP the optimizer did most
 //   of the work, BN widened the range of usable rates, and dropout cost accuracy because nothing overfitted.
 // - Sanity checks before a long run (CS231n): the initial loss is $\ln C$, a tiny batch can be overfitted, and the
 //   update-to-weight ratio moves with the rate.
