@@ -229,30 +229,36 @@ show(table(rungs.map((r, i) => ({
 })), { caption: "each rung at its tuned rate; test set, mean ± sd over 5 fresh seeds" }));
 show(charts.bar(rungs.map((r) => ({ rung: r.name, "test accuracy": meanSd(testAcc(r)).mean, sd: meanSd(testAcc(r)).sd })), { x: "rung", y: "test accuracy", yError: "sd", title: "The ladder: test accuracy (mean ± sd, 5 seeds)" }));
 const rung = (k: number) => rungs[k - 1];
+/** How rung k's test accuracy compares with rung k − 1's: "within the noise of", "above" or "below". */
+function verdict(k: number): string {
+  if (withinNoise(testAcc(rung(k)), testAcc(rung(k - 1)))) return "within the noise of";
+  return meanSd(testAcc(rung(k))).mean > meanSd(testAcc(rung(k - 1))).mean ? "above" : "below";
+}
 const noBn = rung(3), withBn = rung(4);
 quote({
   baseAcc: formatMeanSd(testAcc(rung(1))), heAcc: formatMeanSd(testAcc(rung(2))), adamAcc: formatMeanSd(testAcc(rung(3))), bnAcc: formatMeanSd(testAcc(rung(4))),
   schedAcc: formatMeanSd(testAcc(rung(5))), dropAcc: formatMeanSd(testAcc(rung(6))),
   noBnLr: noBn.lr, bnLr: withBn.lr,
+  heVerdict: verdict(2), adamVerdict: verdict(3), bnVerdict: verdict(4), schedVerdict: verdict(5), dropVerdict: verdict(6),
   noBnAt03: noBn.valLossAt(0.03).mean, bnAt03: withBn.valLossAt(0.03).mean, noBnAt1: noBn.valLossAt(0.1).mean, bnAt1: withBn.valLossAt(0.1).mean,
 });
 
 // %% [markdown] fragment
 // What each rung bought, measured on the test set at each rung's own best rate:
 //
-// - **AdamW** is the step that clearly pays: {{adamAcc}} against {{heAcc}} for rung 2. (Alone, on the baseline's network
+// - **AdamW**: {{adamAcc}}, {{adamVerdict}} rung 2's {{heAcc}}. (Alone, on the baseline's network
 //   with default init, it reaches {{adamAloneAcc}}, {{adamAloneVsBase}} the baseline's {{baseAcc}}: {{gapClosedByAdam}} of
 //   the way from the baseline to rung 5. On a network this shallow, the optimizer is most of the recipe.)
-// - **He init** helps SGD on average ({{baseAcc}} → {{heAcc}}), but the baseline's seeds disagree so much that the
-//   difference is within the noise: with 5 seeds we cannot say more.
-// - **Batch norm** adds nothing measurable to accuracy here ({{bnAcc}}), but it changes the learning rate the network
-//   tolerates: the best rate moves from {{noBnLr}} to {{bnLr}}, and at a rate of 0.03 the validation loss is {{bnAt03}}
+// - **He init** with SGD: {{heAcc}}, {{heVerdict}} the baseline's {{baseAcc}} (the baseline's seeds disagree a lot:
+//   look at its standard deviation).
+// - **Batch norm**: {{bnAcc}}, {{bnVerdict}} rung 3 in accuracy; what it clearly changes is the learning rate the
+//   network tolerates: the best rate moves from {{noBnLr}} to {{bnLr}}, and at a rate of 0.03 the validation loss is {{bnAt03}}
 //   with BN against {{noBnAt03}} without (at 0.1: {{bnAt1}} against {{noBnAt1}}). That is the claim "BN tolerates a larger
 //   rate", measured.
-// - **Warmup → cosine** ({{schedAcc}}): within the noise of the constant rate at this budget.
-// - **Dropout 0.3** *costs* accuracy ({{dropAcc}}): a 32-unit network trained for 8 epochs underfits rather than
-//   overfits, and dropout only slows it down. The recipe's $p$ = 0.3–0.5 is for networks big enough to overfit; check
-//   the train–validation gap before adding it.
+// - **Warmup → cosine**: {{schedAcc}}, {{schedVerdict}} the constant rate of rung 4 at this budget.
+// - **Dropout 0.3**: {{dropAcc}}, {{dropVerdict}} rung 5. A 32-unit network trained for 8 epochs underfits rather
+//   than overfits, so dropout has nothing to cure and slows learning down. The recipe's $p$ = 0.3–0.5 is for networks
+//   big enough to overfit; check the train–validation gap before adding it.
 //
 // Five seeds make the big steps clear and leave the small ones undecided, and the table says which is which. The
 // ladder's order matters too: an ingredient measured after AdamW (BN, the schedule) may do more for plain SGD.
