@@ -64,3 +64,14 @@ describe("error bars", () => {
     expect("layer" in charts.line(rows, { x: "lr", y: "loss" })).toBe(false);
   });
 });
+
+describe("bar labels", () => {
+  it("stay horizontal when they fit under their bars, and slant when they would overlap", () => {
+    const axisOf = (spec: charts.VegaLiteSpec) => ((spec.encoding as { x: { axis: { labelAngle: number } } }).x.axis.labelAngle);
+    expect(axisOf(charts.bar([{ k: "a", v: 1 }, { k: "b", v: 2 }], { x: "k", y: "v" }))).toBe(0);
+    const long = Array.from({ length: 8 }, (_, i) => ({ k: `freeze, then fine-tune ${i}`, v: i }));
+    expect(axisOf(charts.bar(long, { x: "k", y: "v" }))).toBe(-35);
+    const layered = charts.bar(long.map((r) => ({ ...r, sd: 0.1 })), { x: "k", y: "v", yError: "sd" });
+    expect(((layered.layer as { encoding: { x: { axis: { labelAngle: number } } } }[])[0].encoding.x.axis.labelAngle)).toBe(-35);
+  });
+});

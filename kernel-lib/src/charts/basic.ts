@@ -95,8 +95,14 @@ export function bar(rows: readonly Row[], options: BarOptions): VegaLiteSpec {
   const { x, y, color } = options;
   const values = rows.filter((r) => drawable(r[y], false));
   if (values.length === 0) fail("charts.bar", `no rows with a finite numeric "${y}" (${rows.length} rows given)`);
+  const categories = distinct(values.map((r) => String(r[x])));
+  // Horizontal labels while they fit under their bars (about 6.5 px per character); slanted when they would overlap.
+  const fits = Math.max(...categories.map((c) => c.length)) * 6.5 <= WIDTH / categories.length;
   const encoding = {
-    x: { field: field(x), type: "nominal", sort: distinct(values.map((r) => r[x])), title: options.xTitle ?? x, axis: { labelAngle: 0 } },
+    x: {
+      field: field(x), type: "nominal", sort: distinct(values.map((r) => r[x])), title: options.xTitle ?? x,
+      axis: fits ? { labelAngle: 0 } : { labelAngle: -35, labelAlign: "right", labelLimit: 220 },
+    },
     y: { field: field(y), type: "quantitative", title: options.yTitle ?? y },
     ...(color === undefined
       ? {}
