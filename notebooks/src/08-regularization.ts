@@ -54,7 +54,6 @@ function trainMLP(model: nn.Sequential, options: {
 /** The weight matrices of a model (not the biases): what penalties usually act on. */
 const weightsOf = (model: nn.Module) => model.parameters().filter((p) => p.ndim > 1);
 const frobenius = (w: Tensor) => Math.sqrt(Array.from(w.data).reduce((s, v) => s + v * v, 0));
-const runs: { name: string; history: History; model: nn.Sequential }[] = [];
 console.log(`train ${train.x.shape}, validation ${val.x.shape}; ${makeMLP().numParameters()} parameters`);
 
 // %% [markdown] slide
@@ -72,7 +71,6 @@ console.log(`train ${train.x.shape}, validation ${val.x.shape}; ${makeMLP().numP
 // %% subslide
 const baseline = makeMLP();
 const baselineHistory = trainMLP(baseline);
-runs.push({ name: "baseline", history: baselineHistory, model: baseline });
 show(charts.lossCurves(baselineHistory, { title: "Baseline: 300 digits, no regularization" }));
 const baseBest = baselineHistory.get("valLoss").indexOf(Math.min(...baselineHistory.get("valLoss")));
 console.log(`train accuracy ${baselineHistory.last.accuracy.toFixed(3)}, validation accuracy ${baselineHistory.last.valAccuracy.toFixed(3)}`);
@@ -408,7 +406,6 @@ console.log(`eval mode:  two calls differ by ${maxDiff(e1, e2)}`);
 // %% fragment
 const dropoutModel = makeMLP(0.5);
 const dropoutHistory = trainMLP(dropoutModel);
-runs.push({ name: "dropout 0.5", history: dropoutHistory, model: dropoutModel });
 show(charts.line(
   [["baseline", baselineHistory], ["dropout 0.5", dropoutHistory]].flatMap(([name, h]) =>
     (h as History).toRows(["loss", "valLoss"]).map((r) => ({ epoch: r.epoch + 1, loss: r.value, curve: `${name as string}, ${r.name === "loss" ? "train" : "validation"}` }))),
@@ -545,7 +542,6 @@ const esModel = makeMLP();
 const stopper = new EarlyStopping({ monitor: "valLoss", patience: 5, restoreBestWeights: true });
 const esHistory = trainMLP(esModel, { callbacks: [stopper] });
 const restored = evaluate(esModel, val, { loss: F.crossEntropy, metrics: ["accuracy"] });
-runs.push({ name: "early stopping (patience 5)", history: esHistory, model: esModel });
 console.log(`stopped after epoch ${(esHistory.stoppedEpoch ?? EPOCHS - 1) + 1} of ${EPOCHS}; best epoch ${(esHistory.bestEpoch ?? 0) + 1}`);
 show(table([
   { weights: "last epoch", "val loss": esHistory.last.valLoss, "val acc": esHistory.last.valAccuracy },
@@ -614,7 +610,6 @@ class AugmentedDigits implements data.Dataset {
 const augLoader = new data.DataLoader(new AugmentedDigits(digits.xTrain, digits.yTrain, new Generator(10)), { batchSize: 32, shuffle: true, generator: new Generator(1) });
 const augModel = makeMLP();
 const augHistory = trainMLP(augModel, { data: augLoader });
-runs.push({ name: "augmentation", history: augHistory, model: augModel });
 show(charts.lossCurves(augHistory, { title: "With shift + rotation augmentation" }));
 console.log(`validation accuracy ${augHistory.last.valAccuracy.toFixed(3)} (baseline ${baselineHistory.last.valAccuracy.toFixed(3)})`);
 
