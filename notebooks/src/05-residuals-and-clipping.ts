@@ -456,7 +456,15 @@ show(charts.line(allSteps, { x: "step", y: "loss", color: "run", logY: true, tit
 show(charts.line(allSteps, { x: "step", y: "gradNorm", color: "run", logY: true, title: "Gradient norm before clipping", yTitle: "‖g‖ (before clipping)" }));
 const unclipped = runs[0];
 const overflowStep = unclipped.findIndex((r) => !Number.isFinite(r.loss));
-quote({ g0: unclipped[0].gradNorm, g1: unclipped[1].gradNorm, g2: unclipped[2].gradNorm, overflowStep: String(overflowStep) });
+const [byValue, byNorm] = [runs[1], runs[2]];
+const finiteOf = (log: StepLog[]) => log.filter((r) => Number.isFinite(r.loss));
+const meanCosine = finiteOf(byValue).reduce((sum, r) => sum + r.cosine, 0) / finiteOf(byValue).length;
+const normAtEnd = finiteOf(byNorm)[finiteOf(byNorm).length - 1].gradNorm;
+quote({
+  g0: unclipped[0].gradNorm, g1: unclipped[1].gradNorm, g2: unclipped[2].gradNorm, overflowStep: String(overflowStep),
+  normAtEnd, normSpread: unclipped[0].gradNorm / normAtEnd, valueCosine: meanCosine,
+  lossRatio: byValue[byValue.length - 1].loss / byNorm[byNorm.length - 1].loss,
+}, 2);
 
 // %% [markdown] -
 // - **Without clipping** the first gradient has norm {{g0}}. The first step even lowers the loss, but it has pushed an
@@ -464,11 +472,12 @@ quote({ g0: unclipped[0].gradNorm, g1: unclipped[1].gradNorm, g2: unclipped[2].g
 //   amplify every step, and at step {{overflowStep}} the loss overflows to `Infinity` (`fit` below reports such a run as
 //   diverged, with a `NaN` loss). Training is dead, and nothing crashed.
 // - **Clipping by norm** caps the first steps; once the network reaches the well-behaved region its gradient norm falls
-//   below the threshold (by more than three orders of magnitude from the start) and clipping stops acting. That spread is
-//   the real argument for clipping: no single learning rate suits both a gradient of norm 240 and one of norm 0.04.
+//   below the threshold (to {{normAtEnd}} at the end, {{normSpread}} times smaller than at the start) and clipping stops
+//   acting. That spread is the real argument for clipping: no single learning rate suits both a gradient of norm {{g0}}
+//   and one of norm {{normAtEnd}}.
 // - **Clipping by value** also prevents the explosion, but it acts at every step (some entry is always above 0.1) and keeps
-//   turning the direction (mean cosine about 0.7); with the same learning rate it ends with a loss more than two orders of
-//   magnitude higher.
+//   turning the direction (mean cosine {{valueCosine}}); with the same learning rate it ends with a loss {{lossRatio}} times
+//   higher.
 
 // %% [markdown] subslide
 // ### What clipping does to the direction
