@@ -61,6 +61,7 @@ describe("quote", () => {
     expect(ENGINE_MIME).toBe(QUOTE_MIME);
     expect(quoteTexts({ a: 0.35712, b: 12711, c: 1.4, d: 2.5e-5, e: "0.03" })).toEqual({ a: "0.357", b: "12711", c: "1.40", d: "2.50e-5", e: "0.03" });
     expect(quoteTexts({ a: 0.35712 }, 2)).toEqual({ a: "0.36" });
+    expect(quoteTexts({ a: 237.569, b: 7512.4, c: 2.5e7 + 0.5, d: 12.71 }, 2)).toEqual({ a: "240", b: "7500", c: "2.5e+7", d: "13" });
   });
 
   it("refuses a non-finite value and a name that cannot be a placeholder", () => {

@@ -16,7 +16,8 @@ export type Quotable = number | string;
  * Publishes values for the lesson's text to quote as `{{name}}`. It returns
  * nothing, so a cell may end with it without echoing a value. Numbers get `digits` significant digits (default 3), with
  * trailing zeros kept ("0.350") so columns and prose read alike; integers
- * are printed whole.
+ * are printed whole, large numbers rounded ("240"), and numbers below 10⁻³
+ * or from 10⁶ on in scientific notation.
  *
  *   quote({ adamLoss: 0.3571, bestLr: "0.03" });   // markdown: "Adam ends at {{adamLoss}}"
  */
@@ -40,5 +41,8 @@ function quoteText(name: string, value: Quotable, digits: number): string {
   if (!Number.isFinite(value)) fail("quote", `${name} is ${value}: the text would quote a number that is not one; check the run that computed it`);
   if (Number.isInteger(value) && Math.abs(value) < 1e15) return String(value);
   const abs = Math.abs(value);
-  return abs !== 0 && (abs < 1e-3 || abs >= 1e6) ? value.toExponential(digits - 1) : value.toPrecision(digits).replace(/^(-?\d+)\.$/, "$1");
+  if (abs !== 0 && (abs < 1e-3 || abs >= 1e6)) return value.toExponential(digits - 1);
+  // 237.6 with 2 digits is "240", not toPrecision's "2.4e+2".
+  if (abs >= 10 ** digits) return String(Number(value.toPrecision(digits)));
+  return value.toPrecision(digits);
 }
