@@ -18,7 +18,7 @@
 // %% skip
 import {
   Generator, manualSeed, tensor, randn, zeros, noGrad, nn, init, F, optim, data, fit, evaluate,
-  diagnostics, charts, show, table,
+  diagnostics, charts, show, table, quote,
 } from "kernel-lib";
 manualSeed(0);
 // The bundled MNIST subset (kernel-lib/src/data/mnist.ts): 4000 training and 1000 test images of
@@ -115,7 +115,7 @@ show(charts.line(
     { degree: r.degree, set: "train", MSE: r.trainMSE },
     { degree: r.degree, set: "test", MSE: r.testMSE },
   ]),
-  { x: "degree", y: "MSE", color: "set", logY: true, title: "Training error falls forever; test error is U-shaped" },
+  { x: "degree", y: "MSE", color: "set", logY: true, title: "Training error falls forever; test error falls, then climbs (with bumps)" },
 ));
 
 // %% [markdown] fragment
@@ -155,7 +155,9 @@ show({
 // %% [markdown] slide
 // ## 3. Bias and variance
 //
-// Why is the test error U-shaped? Imagine drawing many training sets of 20 points and fitting each.
+// One training set gives a bumpy test-error curve (degree 11 above is better than its neighbours by luck). Its
+// *expected* value, over many training sets, is the smooth U-shape of the textbook. Why does it fall and then rise?
+// Imagine drawing many training sets of 20 points and fitting each.
 // At a test input $x$, the expected squared error of the fitted $\hat f$ splits into three parts:
 //
 // $$\mathbb{E}\big[(\hat f(x) - y)^2\big] = \underbrace{\big(\mathbb{E}[\hat f(x)] - f(x)\big)^2}_{\text{bias}^2}
@@ -255,20 +257,22 @@ console.log(`model.numParameters() = ${mlp50.numParameters()}`);
 //
 // Often the most effective way to reduce overfitting is simply to collect more data (when that is too
 // expensive, lesson 8 *augments* the data we have). Softmax regression (a single `Linear(784, 10)`)
-// on growing subsets of the digits, with the **test set kept constant** at 1000 images and the same
-// number of SGD steps (60 batches of 100) for every size:
+// on growing subsets of the digits, with the **test set kept constant** at 1000 images and about the same
+// number of SGD steps for every size: $\lceil 6000/n \rceil$ epochs of batches of 100, so every size gets at least
+// 60 steps (the table shows how many).
 
 // %%
 const sizeRows = [100, 250, 500, 1000, 2000, 4000].map((n) => {
   const model = new nn.Linear(784, 10);
   const subset = firstN(n);
+  const epochs = Math.ceil((60 * 100) / n);
   fit(model, subset, {
     optimizer: new optim.SGD(model.parameters(), { lr: 0.5 }),
-    loss: F.crossEntropy, epochs: Math.ceil((60 * 100) / n), batchSize: 100, seed: 0, progress: "auto",
+    loss: F.crossEntropy, epochs, batchSize: 100, seed: 0, progress: "none",
   });
   const train = evaluate(model, subset, { metrics: ["accuracy"] }).accuracy;
   const test = evaluate(model, testSet, { metrics: ["accuracy"] }).accuracy;
-  return { trainingImages: n, trainAccuracy: train, testAccuracy: test, gap: train - test };
+  return { trainingImages: n, "SGD steps": epochs * Math.ceil(n / 100), trainAccuracy: train, testAccuracy: test, gap: train - test };
 });
 show(table(sizeRows, { digits: 3, caption: "softmax regression, test set of 1000 images" }));
 show(charts.line(
@@ -290,7 +294,10 @@ show(charts.line(
 // gives the gradient for the weights that produce $x_\ell$:
 //
 // $$\partial_{W_{\ell-1}} \mathcal{L} = (\partial_{x_\ell} \mathcal{L})\, \partial_{W_{\ell-1}} x_\ell
-//   = \Big( (\partial_{x_L} \mathcal{L}) \prod_{k=\ell}^{L-1} \partial_{x_k} x_{k+1} \Big)\, \partial_{W_{\ell-1}} x_\ell .$$
+//   = \Big( (\partial_{x_L} \mathcal{L}) \prod_{k=L-1}^{\ell} \partial_{x_k} x_{k+1} \Big)\, \partial_{W_{\ell-1}} x_\ell ,$$
+//
+// the factors written left to right from $k = L-1$ down to $k = \ell$ (the gradient travels from the output back to
+// layer $\ell$, and matrix products do not commute).
 //
 // The early layers get the output's gradient multiplied by **one Jacobian per layer above them**. If
 // those Jacobians have small singular values the product shrinks exponentially with depth
@@ -524,7 +531,7 @@ show(charts.lossCurves(curveRows, { title: "Training loss of three 11-layer netw
 //
 // - The goal is a low **population** loss; the training loss is only what we can compute.
 // - The textbook story: too little capacity underfits (high bias), too much overfits (high variance);
-//   the test error is U-shaped in the degree. Deep networks break the story: they are heavily
+//   the expected test error is U-shaped in the degree. Deep networks break the story: they are heavily
 //   over-parameterized and still generalize — we do not fully know why.
 // - Count parameters layer by layer: $n_\text{in} n_\text{out} + n_\text{out}$ per `Linear` (the 50→100→100→10 MLP has 16,210).
 //   More data is the most reliable cure for overfitting.

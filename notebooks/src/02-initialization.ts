@@ -16,7 +16,7 @@
 // - a real training run of the same deep network with small, default, He and large initial weights.
 
 // %% skip
-import { Generator, manualSeed, randn, zeros, tensor, noGrad, nn, init, F, optim, data, fit, evaluate, diagnostics, charts, show, table } from "kernel-lib";
+import { Generator, manualSeed, randn, zeros, tensor, noGrad, nn, init, F, optim, data, fit, evaluate, diagnostics, charts, show, table, quote } from "kernel-lib";
 import type { Tensor } from "kernel-lib";
 manualSeed(0);
 // The bundled MNIST subset (kernel-lib/src/data/mnist.ts): 28×28 digit images flattened to 784 pixels in [0, 1].
@@ -270,7 +270,81 @@ show(table([
 ], { digits: 4, caption: "initialization cheat sheet, fan_in = 256" }));
 show(table(([["linear"], ["sigmoid"], ["tanh"], ["relu"], ["leakyRelu", 0.01], ["leakyRelu", 0.2], ["selu"]] as [init.Nonlinearity, number?][]).map(([name, param]) => ({
   nonlinearity: param === undefined ? name : `${name} (slope ${param})`, "calculateGain": init.calculateGain(name, param),
+  note: name === "selu" ? "not for self-normalizing nets: use gain 1 (LeCun), see below" : "",
 })), { digits: 4 }));
+
+// %% [markdown] fragment
+// **A trap in that table: SELU.** Self-normalization (lesson 3) needs LeCun's variance, $1/\text{fan}_\text{in}$,
+// i.e. gain 1. `calculateGain("selu")` returns $3/4$, which gives $\mathrm{Var}(W) = 0.5625/\text{fan}_\text{in}$: PyTorch
+// chose that value for steadier gradients in non-square layers, and its documentation says to pass
+// `nonlinearity="linear"` (gain 1) for self-normalizing networks instead. The difference, measured through 50 SELU layers:
+
+// %%
+/** Std of the activations after 50 SELU layers of 100 units whose weights have std gain/√100. */
+function seluDepth(gain: number): number {
+  const g = new Generator(7);
+  let h = randn([256, 100], { generator: g });
+  noGrad(() => {
+    for (let l = 0; l < 50; l++) {
+      const w = randn([100, 100], { generator: g }).mul(gain / Math.sqrt(100));
+      h = F.selu(h.matmul(w));
+    }
+  });
+  return h.std().item();
+}
+const [seluGainOne, seluGainTorch] = [seluDepth(1), seluDepth(init.calculateGain("selu"))];
+console.log(`std after 50 SELU layers: gain 1 (LeCun) ${seluGainOne.toFixed(3)}; gain ${init.calculateGain("selu")} (calculateGain("selu")) ${seluGainTorch.toFixed(3)}`);
+quote({ seluGainOne, seluGainTorch });
+
+// %% [markdown] fragment
+// With gain 1 the activations keep std {{seluGainOne}} after 50 layers; with `calculateGain("selu")` they settle at
+// {{seluGainTorch}}: another fixed point, so the network no longer hands each layer inputs of variance 1. For SELU,
+// initialize with `init.lecunNormal_` (or gain 1), as lesson 3 does.
+
+// %% [markdown] subslide
+// ### Orthogonal initialization
+//
+// The variance argument keeps the *average* size of the signal. An **orthogonal** matrix ($W^\top W = I$, drawn by
+// `init.orthogonal_` from the QR decomposition of a Gaussian matrix, `kernel-lib/src/init/orthogonal.ts`) does more: all
+// its singular values are exactly 1, so $\lVert W x\rVert = \lVert x\rVert$ for **every** $x$, not just on average. A Gaussian
+// matrix with the same variance $1/n$ has singular values spread between about 0 and 2; multiplied over many layers,
+// some directions blow up and others die, even when the average is right. Saxe, McClelland and Ganguli (2014) showed
+// that deep *linear* networks started orthogonal learn as fast as shallow ones; orthogonal matrices are also the usual
+// start for recurrent weights (lesson 5), where the same matrix is applied at every step. With a gain (√2 for ReLU)
+// the same idea carries over to nonlinear layers.
+//
+// The test: 30 linear layers of 64 units, Gaussian $\mathcal N(0, 1/64)$ or orthogonal, applied to 256 random inputs; for
+// each input the ratio $\lVert x_{30}\rVert/\lVert x_0\rVert$.
+
+// %%
+/** ‖x_depth‖/‖x_0‖ for 256 random inputs through `depth` linear 64 × 64 layers drawn by `draw`. */
+function normRatios(draw: (w: Tensor, g: Generator) => void, depth: number): number[] {
+  const g = new Generator(21);
+  const x0 = randn([256, 64], { generator: g, dtype: "float64" });
+  let h = x0;
+  for (let l = 0; l < depth; l++) {
+    const w = zeros([64, 64], { dtype: "float64" });
+    draw(w, g);
+    h = h.matmul(w);
+  }
+  const norms = (t: Tensor) => Array.from({ length: 256 }, (_, i) => Math.hypot(...Array.from(t.data.slice(i * 64, (i + 1) * 64))));
+  const [n0, nL] = [norms(x0), norms(h)];
+  return nL.map((v, i) => v / n0[i]);
+}
+const orthoRows = ([["Gaussian N(0, 1/64)", (w: Tensor, g: Generator) => init.normal_(w, 0, 1 / 8, { generator: g })], ["orthogonal", (w: Tensor, g: Generator) => init.orthogonal_(w, { generator: g })]] as const).flatMap(([name, draw]) =>
+  [1, 10, 30].map((depth) => {
+    const r = normRatios(draw, depth);
+    return { weights: name, layers: depth, "smallest ‖x_L‖/‖x_0‖": Math.min(...r), "largest": Math.max(...r), "largest / smallest": Math.max(...r) / Math.min(...r) };
+  }));
+show(table(orthoRows, { digits: 3, caption: "how much 30 linear layers stretch or shrink 256 random inputs" }));
+quote({ gaussSpread30: orthoRows[2]["largest / smallest"], orthoSpread30: orthoRows[5]["largest / smallest"] }, 3);
+
+// %% [markdown] fragment
+// After 30 Gaussian layers the most-stretched input has grown {{gaussSpread30}} times as much as the most-shrunk one, even
+// though the variance is "right" on average; after 30 orthogonal layers that ratio is {{orthoSpread30}}: every input
+// keeps its length exactly, and so does every gradient on the way back (the transpose of an orthogonal matrix is
+// orthogonal too). That is the appeal of orthogonal initialization for very deep linear stretches and recurrent
+// networks; with ReLU layers in between, the nonlinearity breaks the exact isometry and the gain matters as before.
 
 // %% [markdown] slide
 // ## 5. The default initialization of `Linear`

@@ -19,7 +19,7 @@
 // %% skip
 import {
   Generator, Tensor, manualSeed, tensor, randn, nn, F, init, optim, data, fit, diagnostics,
-  clipGradNorm_, clipGradValue_, show, table, charts,
+  clipGradNorm_, clipGradValue_, show, table, charts, noGrad, quote, meanSd, formatMeanSd,
 } from "kernel-lib";
 void manualSeed(0);
 
@@ -29,7 +29,10 @@ void manualSeed(0);
 // Write the network as a chain $x_{\ell+1} = f_\ell(x_\ell; W_\ell)$ with loss $\mathcal{L}$. The gradient
 // reaching the weights of an early layer is the gradient at the top carried down through every layer above:
 //
-// $$\partial_{W_{\ell-1}}\mathcal{L} = \Big((\partial_{x_L}\mathcal{L}) \prod_{k=L-1}^{\ell} \partial_{x_k} x_{k+1}\Big)\, \partial_{W_{\ell-1}} x_\ell .$$
+// $$\partial_{W_{\ell-1}}\mathcal{L} = \Big((\partial_{x_L}\mathcal{L}) \prod_{k=L-1}^{\ell} \partial_{x_k} x_{k+1}\Big)\, \partial_{W_{\ell-1}} x_\ell$$
+//
+// (the factors are written left to right from $k = L-1$ down to $k = \ell$, as in lesson 1: the gradient travels from the
+// output back to layer $\ell$, and matrix products do not commute).
 //
 // (The row vector $\partial_{x_L}\mathcal{L}$ is multiplied on the right by the Jacobian of the top layer first, then by
 // the next one down.) Each factor $J_k = \partial_{x_k} x_{k+1}$ stretches some directions and squeezes others; how much
@@ -211,11 +214,19 @@ show(table(["plain", "residual"].map((series) => {
   return { model: series, "‖∇‖ layer 1 (input)": first, "‖∇‖ layer 22 (output)": last, "layer 1 / layer 22": first / last };
 }), { digits: 3 }));
 show(charts.gradientNorms(normRows, { title: "Gradient norm per layer at initialization" }));
+/** How much the network's 10 outputs differ from image to image: the std over the batch, averaged over the outputs. */
+const outputSpread = (model: nn.Module) => noGrad(() => model.call(xProbe).std(0).mean().item());
+const layerRatio = (series: string) => { const rows = normRows.filter((r) => r.series === series); return rows[0].norm / rows[rows.length - 1].norm; };
+quote({ plainGradRatio: layerRatio("plain"), plainSpread: outputSpread(plainNet), residualSpread: outputSpread(residualNet) }, 2);
 
 // %% [markdown] -
-// In the plain network the gradient shrinks by a roughly constant factor per layer, about **seven orders of magnitude**
-// from the output layer to the input layer: the first layers would need a learning rate $10^7$ times larger to move.
-// With the skips every layer gets a gradient of the same order. Same weights, one `add` per block.
+// In the plain network the gradient shrinks by a roughly constant factor per layer: layer 1's is {{plainGradRatio}}
+// times the output layer's. With plain SGD, the first layers would need a learning rate that many times larger to
+// move. With the skips every layer gets a gradient of the same order. Same weights, one `add` per block.
+//
+// The *forward* signal tells the same story from the other side: the plain network's outputs hardly depend on the
+// image (their std across the batch is {{plainSpread}}, against {{residualSpread}} for the residual network). Whatever
+// reaches the output layer has lost most of what distinguishes one digit from another.
 
 // %% [markdown] subslide
 // ### Training both
@@ -238,9 +249,16 @@ show(table(summary, { digits: 3, caption: "after 5 epochs" }));
 show(charts.line(trainRows, { x: "epoch", y: "train loss", color: "model", xType: "ordinal", title: "20 blocks deep: training loss per epoch" }));
 
 // %% [markdown] -
-// The plain network never leaves the plateau at $\ln 10 \approx 2.303$, the loss of guessing uniformly among 10 classes:
-// its first layers receive no usable gradient. The residual network, with the same weights and the same optimizer,
-// trains normally. (A better initialization would rescue the plain network at this depth, as lesson 2 showed; skip
+// The plain network never leaves the plateau at $\ln 10 \approx 2.303$, the loss of guessing uniformly among 10 classes.
+// Small gradients alone do not explain it: Adam divides each gradient by its own running size, so it would move the
+// first layers at the same pace as the last. What fails is the forward pass: an input signal that has faded to almost
+// nothing after 20 blocks carries little to learn from, and each layer's update is drowned by the others'. The
+// residual network, with the same weights and the same optimizer, trains normally.
+//
+// He et al. (2016) make the point sharper: their plain 34-layer network, which trained *worse* than the 18-layer one
+// (higher training error, so not overfitting), used batch normalization, and they checked that its forward signals
+// and backward gradients kept healthy sizes. This **degradation** is an optimization difficulty, not vanishing
+// gradients; residual connections remove it. (A better initialization would rescue the plain network at this depth, as lesson 2 showed; skip
 // connections keep working at depths where initialization alone no longer does, and together with normalization
 // they are why networks of hundreds of layers train at all.)
 
@@ -248,6 +266,87 @@ show(charts.line(trainRows, { x: "epoch", y: "train loss", color: "model", xType
 // If asked why the residual net starts with a larger gradient at layer 1 than at the top: the residual stream adds up
 // the outputs of all blocks, so its scale grows slowly with depth, and the gradient of the first layer collects
 // contributions along every path. Nothing vanishes; that is the point.
+
+// %% [markdown] subslide
+// ### Zero-initializing the last layer of each block
+//
+// Our blocks above used a weak initialization, so each one added little to the stream. With a *proper* He
+// initialization inside a two-layer block, $x + W_2\,\mathrm{relu}(W_1 x)$, each block adds about as much variance as
+// the stream already has: the variance of the residual stream roughly **doubles per block**, and a deep stack starts with
+// huge activations. Goyal et al. (*Accurate, Large Minibatch SGD*, 2017) set the last batch-norm scale $\gamma$ of each
+// residual block to 0, and Zhang, Dauphin and Ma (*Fixup*, 2019) the last layer's weights: every block then starts as the
+// **identity**, the network behaves like a shallow one at first, and each block grows its contribution only as training
+// asks for it. Twenty blocks of width 32 with He-initialized layers, the last layer of each block either He-initialized
+// or zero:
+
+// %%
+/** 784 → 32, then 20 residual blocks [Linear → ReLU → Linear], then ReLU → 10; He init; the last Linear of each block zeroed when `zeroLast`. */
+function heResNet(zeroLast: boolean, seed: number): nn.Sequential {
+  manualSeed(seed);
+  const he = (layer: nn.Linear) => { init.kaimingNormal_(layer.weight, { nonlinearity: "relu" }); init.zeros_(layer.bias!); return layer; };
+  const layers: nn.Module[] = [he(new nn.Linear(784, width))];
+  for (let i = 0; i < blocks; i++) {
+    const last = he(new nn.Linear(width, width));
+    if (zeroLast) init.zeros_(last.weight);
+    layers.push(new nn.Residual(new nn.Sequential(he(new nn.Linear(width, width)), new nn.ReLU(), last)));
+  }
+  layers.push(new nn.ReLU(), new nn.Linear(width, 10));
+  return new nn.Sequential(...layers);
+}
+/** Std of the residual stream after blocks 1, 5, 10 and 20 on the probe batch. */
+function streamStd(model: nn.Sequential): number[] {
+  return noGrad(() => {
+    let h = model.at(0).call(xProbe);
+    const out: number[] = [];
+    for (let i = 1; i <= blocks; i++) {
+      h = model.at(i).call(h);
+      if ([1, 5, 10, 20].includes(i)) out.push(h.std().item());
+    }
+    return out;
+  });
+}
+const streamRows = [false, true].map((zeroLast) => {
+  const [s1, s5, s10, s20] = streamStd(heResNet(zeroLast, 0));
+  return { "last layer of each block": zeroLast ? "zero" : "He", "std after block 1": s1, "block 5": s5, "block 10": s10, "block 20": s20 };
+});
+show(table(streamRows, { digits: 3, caption: "the residual stream at initialization" }));
+
+// Training: SGD with momentum 0.9, 2 epochs; each variant gets its best rate from a log grid (3 seeds), then 5 fresh seeds.
+const zeroInitResults = [false, true].map((zeroLast) => {
+  const runOnce = (lr: number, seed: number) => {
+    const model = heResNet(zeroLast, seed);
+    const history = fit(model, { x: digits.xTrain, y: digits.yTrain }, {
+      optimizer: new optim.SGD(model.parameters(), { lr, momentum: 0.9 }), loss: F.crossEntropy, epochs: 2, batchSize: 32, seed, progress: "none",
+    });
+    const loss = history.last.loss;
+    return Number.isFinite(loss) && !history.diverged ? loss : NaN; // NaN: the run diverged
+  };
+  const grid = [1e-6, 1e-5, 1e-4, 1e-3, 3e-3, 0.01, 0.03];
+  const trained = (losses: number[]) => losses.filter(Number.isFinite);
+  // A rate where any seed diverged scores as if that seed ended at 10 (worse than guessing).
+  const means = grid.map((lr) => meanSd([0, 1, 2].map((seed) => runOnce(lr, seed)).map((l) => (Number.isFinite(l) ? l : 10))).mean);
+  const k = means.indexOf(Math.min(...means));
+  const losses = [10, 11, 12, 13, 14].map((seed) => runOnce(grid[k], seed));
+  return { zeroLast, lr: grid[k], atEdge: k === 0 || k === grid.length - 1, losses, diverged: losses.length - trained(losses).length, allDiverged: means.every((m) => m >= 10) };
+});
+const lossText = (r: (typeof zeroInitResults)[number]) =>
+  r.allDiverged ? `diverged at every rate of the grid` : r.diverged === r.losses.length ? "diverged (5 of 5)" : `${formatMeanSd(r.losses.filter(Number.isFinite))}${r.diverged > 0 ? ` (${r.diverged} of 5 diverged)` : ""}`;
+show(table(zeroInitResults.map((r) => ({
+  "last layer of each block": r.zeroLast ? "zero" : "He", "tuned lr": r.allDiverged ? "—" : r.lr, "at grid edge?": r.allDiverged ? "—" : r.atEdge ? "yes" : "no", "train loss after 2 epochs": lossText(r),
+})), { caption: "rates 1e-6 to 0.03; mean ± sd over 5 fresh seeds" }));
+quote({
+  heStream20: streamRows[0]["block 20"], zeroStream20: streamRows[1]["block 20"], zeroLr: zeroInitResults[1].lr,
+  heOutcome: zeroInitResults[0].allDiverged ? "diverges at every rate of the grid, down to 10⁻⁶" : `trains best at ${zeroInitResults[0].lr} and reaches a training loss of ${lossText(zeroInitResults[0])}`,
+  zeroLoss: lossText(zeroInitResults[1]),
+}, 3);
+
+// %% [markdown] fragment
+// At initialization the He-initialized blocks have blown the stream up to a standard deviation of {{heStream20}} after
+// 20 blocks; with the last layers at zero it stays at {{zeroStream20}}, the input layer's own output. In training
+// (SGD with momentum 0.9, 2 epochs, each variant's rate tuned over 3 seeds), the He-initialized stack {{heOutcome}};
+// the zero-initialized one trains best at {{zeroLr}} and reaches a training loss of {{zeroLoss}}. The zeroed layers do not stay zero: their
+// gradient is the upstream gradient times the block's hidden activations, which are not zero, so they move at the first
+// step; the block's first layer follows one step later, once the last layer passes a gradient back to it.
 
 // %% [markdown] slide
 // ## 3. Exploding gradients
@@ -355,18 +454,30 @@ show(table(runs.map((log) => {
 const allSteps = runs.flat();
 show(charts.line(allSteps, { x: "step", y: "loss", color: "run", logY: true, title: "Linear RNN, T = 16: training loss per step" }));
 show(charts.line(allSteps, { x: "step", y: "gradNorm", color: "run", logY: true, title: "Gradient norm before clipping", yTitle: "‖g‖ (before clipping)" }));
+const unclipped = runs[0];
+const overflowStep = unclipped.findIndex((r) => !Number.isFinite(r.loss));
+const [byValue, byNorm] = [runs[1], runs[2]];
+const finiteOf = (log: StepLog[]) => log.filter((r) => Number.isFinite(r.loss));
+const meanCosine = finiteOf(byValue).reduce((sum, r) => sum + r.cosine, 0) / finiteOf(byValue).length;
+const normAtEnd = finiteOf(byNorm)[finiteOf(byNorm).length - 1].gradNorm;
+quote({
+  g0: unclipped[0].gradNorm, g1: unclipped[1].gradNorm, g2: unclipped[2].gradNorm, overflowStep: String(overflowStep),
+  normAtEnd, normSpread: unclipped[0].gradNorm / normAtEnd, valueCosine: meanCosine,
+  lossRatio: byValue[byValue.length - 1].loss / byNorm[byNorm.length - 1].loss,
+}, 2);
 
 // %% [markdown] -
-// - **Without clipping** the first gradient has a norm in the hundreds. The first step even lowers the loss, but it has
-//   pushed an eigenvalue of $W$ above 1: the 16 multiplications by $W$ turn the next step into a gradient of norm
-//   $\approx 10^4$, and at step 3 the loss overflows to `Infinity` (`fit` below reports such a run as diverged, with a
-//   `NaN` loss). Training is dead, and nothing crashed.
+// - **Without clipping** the first gradient has norm {{g0}}. The first step even lowers the loss, but it has pushed an
+//   eigenvalue of $W$ above 1: the next gradients have norms {{g1}} and then {{g2}}, as the 16 multiplications by $W$
+//   amplify every step, and at step {{overflowStep}} the loss overflows to `Infinity` (`fit` below reports such a run as
+//   diverged, with a `NaN` loss). Training is dead, and nothing crashed.
 // - **Clipping by norm** caps the first steps; once the network reaches the well-behaved region its gradient norm falls
-//   below the threshold (by more than three orders of magnitude from the start) and clipping stops acting. That spread is
-//   the real argument for clipping: no single learning rate suits both a gradient of norm 240 and one of norm 0.04.
+//   below the threshold (to {{normAtEnd}} at the end, {{normSpread}} times smaller than at the start) and clipping stops
+//   acting. That spread is the real argument for clipping: no single learning rate suits both a gradient of norm {{g0}}
+//   and one of norm {{normAtEnd}}.
 // - **Clipping by value** also prevents the explosion, but it acts at every step (some entry is always above 0.1) and keeps
-//   turning the direction (mean cosine about 0.7); with the same learning rate it ends with a loss more than two orders of
-//   magnitude higher.
+//   turning the direction (mean cosine {{valueCosine}}); with the same learning rate it ends with a loss {{lossRatio}} times
+//   higher.
 
 // %% [markdown] subslide
 // ### What clipping does to the direction

@@ -1,6 +1,7 @@
 /**
  * `npm run release -- --out DIR` builds what students receive:
- *   notebooks/*.ipynb (with their outputs), exercises/ (stubs generated from
+ *   notebooks/*.ipynb (with their outputs, without instructor notes:
+ *   instructor-notes.ts), exercises/ (stubs generated from
  *   solutions/ now, plus support.ts), kernel-lib/ (sources), the public
  *   graders in test/exercises/, the tools behind the release's own scripts
  *   (start, notebooks, check, submit), a package.json, tsconfig.json and
@@ -20,6 +21,7 @@ import { parseArgs } from "node:util";
 import { expectedStubs } from "../exercises/generate";
 import { buildAutograder } from "./autograder";
 import { distinctiveLines, filesUnder, findLeaks, type Leak } from "./leak-check";
+import { findInstructorLeaks, instructorLines, studentNotebook } from "./instructor-notes";
 import { releaseConfigFiles, releaseReadme } from "./release-files";
 
 export const root = resolve(__dirname, "../..");
@@ -95,7 +97,9 @@ export function buildRelease(out: string, options: { force?: boolean } = {}): Re
 
   for (const path of SHIPPED) cpSync(join(root, path), join(out, path), { recursive: true, filter: (src) => !/(^|\/)(node_modules|dist)(\/|$)/.test(relative(root, src)) });
   mkdirSync(join(out, "notebooks"), { recursive: true });
-  for (const f of readdirSync(join(root, "notebooks")).filter((f) => f.endsWith(".ipynb"))) cpSync(join(root, "notebooks", f), join(out, "notebooks", f));
+  // Notebooks ship without their instructor notes (slide type "notes" or tag "instructor").
+  const notebookFiles = readdirSync(join(root, "notebooks")).filter((f) => f.endsWith(".ipynb"));
+  for (const f of notebookFiles) writeFileSync(join(out, "notebooks", f), studentNotebook(readFileSync(join(root, "notebooks", f), "utf8")));
   for (const f of publicGraders()) cpSync(join(root, "test/exercises", f), join(out, "test/exercises", f));
   for (const { name, stub } of expectedStubs()) writeFileSync(join(out, "exercises", name), stub);
 
@@ -113,6 +117,7 @@ export function buildRelease(out: string, options: { force?: boolean } = {}): Re
     ...publicGraders().map((f) => join(root, "test/exercises", f))].filter((f) => existsSync(f));
   const distinctive = distinctiveLines(solutionSources, publicFiles);
   const leaks = findLeaks(out, distinctive.lines);
+  problems.push(...findInstructorLeaks(out, instructorLines(notebookFiles.map((f) => join(root, "notebooks", f)))));
   return { out, files: filesUnder(out).length, distinctiveLines: distinctive.lines.size, published: distinctive.published, leaks, problems };
 }
 

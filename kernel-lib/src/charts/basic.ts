@@ -21,6 +21,8 @@ export interface LineOptions {
   yTitle?: string;
   /** Draw a dot at every point (default: when there are at most 60 rows). */
   points?: boolean;
+  /** Column holding each point's spread (e.g. the standard deviation over seeds): draws an error bar from y − e to y + e. */
+  yError?: string;
 }
 
 /**
@@ -36,22 +38,42 @@ export function line(rows: readonly Row[], options: LineOptions): VegaLiteSpec {
   const kept = rows.filter((r) => drawable(r[y], options.logY) && (ordinal || drawable(r[x], options.logX)));
   if (kept.length === 0) fail("charts.line", `no drawable rows: need numeric "${x}" and "${y}" columns (${rows.length} rows given)`);
   const values = color === undefined ? decimate(kept) : decimateBy(kept, (r) => r[color]);
+  const encoding = {
+    x: ordinal
+      ? { field: field(x), type: "ordinal", sort: distinct(values.map((r) => r[x])), title: options.xTitle ?? x }
+      : { field: field(x), type: "quantitative", scale: scale(options.logX), title: options.xTitle ?? x },
+    y: { field: field(y), type: "quantitative", scale: scale(options.logY), title: options.yTitle ?? y },
+    ...(color === undefined ? {} : { color: { field: field(color), type: "nominal", sort: distinct(values.map((r) => r[color])), title: color } }),
+  };
+  const mark = { type: "line", point: options.points ?? values.length <= 60, tooltip: true };
   return spec(
-    {
-      width: WIDTH,
-      height: HEIGHT,
-      data: { values },
-      mark: { type: "line", point: options.points ?? values.length <= 60, tooltip: true },
-      encoding: {
-        x: ordinal
-          ? { field: field(x), type: "ordinal", sort: distinct(values.map((r) => r[x])), title: options.xTitle ?? x }
-          : { field: field(x), type: "quantitative", scale: scale(options.logX), title: options.xTitle ?? x },
-        y: { field: field(y), type: "quantitative", scale: scale(options.logY), title: options.yTitle ?? y },
-        ...(color === undefined ? {} : { color: { field: field(color), type: "nominal", sort: distinct(values.map((r) => r[color])), title: color } }),
-      },
-    },
+    { width: WIDTH, height: HEIGHT, data: { values }, ...withErrorBars("charts.line", rows, { mark, encoding }, y, options.yError, options.logY) },
     options.title,
   );
+}
+
+/**
+ * `view` alone, or layered with error bars from y − e to y + e where e is the
+ * `yError` column. On a log axis the lower end is kept positive (at y/1000):
+ * log(y − e) does not exist when e ≥ y.
+ */
+function withErrorBars(op: string, rows: readonly Row[], view: { mark: VegaLiteSpec; encoding: Record<string, unknown> }, y: string, yError: string | undefined, logY: boolean | undefined): VegaLiteSpec {
+  if (yError === undefined) return view;
+  const bad = rows.find((r) => drawable(r[y], logY) && !(typeof r[yError] === "number" && Number.isFinite(r[yError]) && (r[yError] as number) >= 0));
+  if (bad !== undefined) fail(op, `yError column "${yError}" must hold a finite number ≥ 0 on every row, got ${String(bad[yError])}; pass the spread (e.g. standard deviation) of "${y}"`);
+  const [v, e] = [`datum[${JSON.stringify(y)}]`, `datum[${JSON.stringify(yError)}]`];
+  const low = logY ? `max(${v} - ${e}, ${v} / 1000)` : `${v} - ${e}`;
+  const { y: yEncoding, ...rest } = view.encoding;
+  return {
+    layer: [
+      view,
+      {
+        transform: [{ calculate: low, as: "__low" }, { calculate: `${v} + ${e}`, as: "__high" }],
+        mark: { type: "errorbar", ticks: true },
+        encoding: { ...rest, y: { ...(yEncoding as VegaLiteSpec), field: "__low" }, y2: { field: "__high" } },
+      },
+    ],
+  };
 }
 
 export interface BarOptions {
@@ -64,30 +86,33 @@ export interface BarOptions {
   title?: string;
   xTitle?: string;
   yTitle?: string;
+  /** Column holding each bar's spread (e.g. the standard deviation over seeds): draws an error bar from y − e to y + e. */
+  yError?: string;
 }
 
-/** Bars of `y` per category `x`, grouped side by side by `color` when given. */
+/** Bars of `y` per category `x`, grouped side by side by `color` when given; with error bars when `yError` is given. */
 export function bar(rows: readonly Row[], options: BarOptions): VegaLiteSpec {
   const { x, y, color } = options;
   const values = rows.filter((r) => drawable(r[y], false));
   if (values.length === 0) fail("charts.bar", `no rows with a finite numeric "${y}" (${rows.length} rows given)`);
-  return spec(
-    {
-      width: WIDTH,
-      height: HEIGHT,
-      data: { values },
-      mark: { type: "bar", tooltip: true },
-      encoding: {
-        x: { field: field(x), type: "nominal", sort: distinct(values.map((r) => r[x])), title: options.xTitle ?? x, axis: { labelAngle: 0 } },
-        y: { field: field(y), type: "quantitative", title: options.yTitle ?? y },
-        ...(color === undefined
-          ? {}
-          : {
-              color: { field: field(color), type: "nominal", sort: distinct(values.map((r) => r[color])), title: color },
-              xOffset: { field: field(color), type: "nominal", sort: distinct(values.map((r) => r[color])) },
-            }),
-      },
+  const categories = distinct(values.map((r) => String(r[x])));
+  // Horizontal labels while they fit under their bars (about 6.5 px per character); slanted when they would overlap.
+  const fits = Math.max(...categories.map((c) => c.length)) * 6.5 <= WIDTH / categories.length;
+  const encoding = {
+    x: {
+      field: field(x), type: "nominal", sort: distinct(values.map((r) => r[x])), title: options.xTitle ?? x,
+      axis: fits ? { labelAngle: 0 } : { labelAngle: -35, labelAlign: "right", labelLimit: 220 },
     },
+    y: { field: field(y), type: "quantitative", title: options.yTitle ?? y },
+    ...(color === undefined
+      ? {}
+      : {
+          color: { field: field(color), type: "nominal", sort: distinct(values.map((r) => r[color])), title: color },
+          xOffset: { field: field(color), type: "nominal", sort: distinct(values.map((r) => r[color])) },
+        }),
+  };
+  return spec(
+    { width: WIDTH, height: HEIGHT, data: { values }, ...withErrorBars("charts.bar", values, { mark: { type: "bar", tooltip: true }, encoding }, y, options.yError, false) },
     options.title,
   );
 }

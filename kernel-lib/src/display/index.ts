@@ -10,3 +10,5 @@ export { RichOutput, type Displayable, type MimeBundle } from "./mime";
 export { withChartImages, drawChart, type ChartDrawing, type DisplayOutput } from "./chart-output";
 export { renderChart, PNG_SCALE, type ChartImages, type RenderChartOptions } from "./chart-render";
 export { inTslabKernel, openDisplay, type DisplayHandle } from "./kernel";
+export { quote, quoteTexts, QUOTE_MIME, type Quotable } from "./quote";
+export { meanSd, formatMeanSd, withinNoise } from "./mean-sd";

@@ -6,6 +6,7 @@ import { readNotebook } from "../../../tools/notebook/notebook";
 import { executeNotebook } from "../../../tools/notebook/run-notebook";
 import { toNotebook } from "../../../tools/lessons/percent";
 import { createMarkdown } from "../../../tools/course/render-markdown";
+import { fillQuotes } from "../../../tools/lessons/quotes";
 
 const lessons = lessonSources();
 const SLIDE_TYPES = ["slide", "subslide", "fragment", "skip", "notes", "-"];
@@ -27,6 +28,8 @@ describe("the lessons", () => {
       expect(code.every((c) => c.cell_type === "code" && c.execution_count !== null), `${name}: every code cell executed`).toBe(true);
       const raw = readFileSync(notebookPathFor(source), "utf8");
       expect(raw.includes('"output_type": "error"'), `${name} holds an error output`).toBe(false);
+      const unfilled = nb.cells.filter((c) => c.cell_type === "markdown" && /\{\{[A-Za-z]\w*\}\}/.test(String(c.source)));
+      expect(unfilled.map((c) => String(c.source).slice(0, 80)), `${name}: quoted results left unfilled (build with npm run lessons)`).toEqual([]);
       expect((nb.cells[0].metadata.slideshow as { slide_type?: string } | undefined)?.slide_type, `${name}: first cell starts a slide`).toBe("slide");
       const slides = nb.cells.filter((c) => (c.metadata.slideshow as { slide_type?: string } | undefined)?.slide_type === "slide").length;
       expect(slides, `${name}: a deck needs several slides`).toBeGreaterThanOrEqual(4);
@@ -68,6 +71,8 @@ describe("the lessons", () => {
         const slowest = cells.sort((a, b) => b[1] - a[1]).slice(0, 3).map(([cell, ms]) => `cell ${cell} ${(ms / 1000).toFixed(1)} s`);
         times.push(`${basename(source)} ${((Date.now() - t0) / 1000).toFixed(1)} s (slowest: ${slowest.join(", ")})`);
         if (result.failure) failures.push(`${basename(source)}: ${result.failure.message}`);
+        // Every {{name}} the text quotes is a value this fresh run published, and every published value is quoted.
+        else failures.push(...(await fillQuotes(result.notebook, basename(source))).map((p) => p.message));
       }
     };
     await Promise.all([worker(), worker()]);
