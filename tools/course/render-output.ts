@@ -3,8 +3,8 @@
  * picks it from the MIME bundle.
  *
  * Why this order (MIME_ORDER): the richest form a static page can show
- * wins. A Vega-Lite chart shows its `image/svg+xml` copy (added by the
- * runner), or is rendered here when an older notebook lacks it. Text goes
+ * wins. A Vega-Lite chart shows its `image/svg+xml` copy (sent by the
+ * kernel with the spec and a PNG), or is rendered here when an older notebook lacks it. Text goes
  * through escapeHtml; `text/html` and SVG are inserted as they are, since
  * the notebooks are our own lessons.
  */
