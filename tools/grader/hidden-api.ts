@@ -125,19 +125,23 @@ function decodeSpecial(v: Observed): number | null {
  * null when `got` matches `expected` (numbers by expectClose's rule with the
  * case's tolerances, everything else exactly), else where and how it differs.
  */
-export function compareObserved(got: Observed, expected: Observed, tolerance: { rtol?: number; atol?: number } = {}, where = "result"): string | null {
+export function compareObserved(
+  got: Observed, expected: Observed, tolerance: { rtol?: number; atol?: number } = {}, where = "result", reveal = true,
+): string | null {
   const e = decodeSpecial(expected);
   if (e !== null) {
     const g = decodeSpecial(got);
-    if (g === null) return `${where}: expected the number ${fmt(e)} but got ${preview(got)}`;
+    if (g === null) return reveal ? `${where}: expected the number ${fmt(e)} but got ${preview(got)}` : `${where}: expected a number but got ${preview(got)}`;
     const detail = closeMismatch([g], [e], tolerance);
-    return detail === null ? null : `${where}: ${detail}`;
+    if (detail === null) return null;
+    // Hidden cases must not print the reference's value, nor a cause that would give it away (an offset, a factor).
+    return reveal ? `${where}: ${detail}` : `${where}: ${fmt(g)} is not the reference value (beyond the tolerance)`;
   }
   if (Array.isArray(expected)) {
     if (!Array.isArray(got)) return `${where}: expected a list of ${expected.length} but got ${preview(got)}`;
     if (got.length !== expected.length) return `${where}: expected ${expected.length} entries but got ${got.length}`;
     for (let i = 0; i < expected.length; i++) {
-      const d = compareObserved(got[i], expected[i], tolerance, `${where}[${i}]`);
+      const d = compareObserved(got[i], expected[i], tolerance, `${where}[${i}]`, reveal);
       if (d !== null) return d;
     }
     return null;
@@ -151,12 +155,13 @@ export function compareObserved(got: Observed, expected: Observed, tolerance: { 
     const extra = gk.filter((k) => !(k in expected));
     if (extra.length > 0) return `${where}: unexpected ${extra.join(", ")}`;
     for (const k of ek) {
-      const d = compareObserved(got[k], expected[k], tolerance, k.startsWith("$") ? where : `${where}.${k}`);
+      const d = compareObserved(got[k], expected[k], tolerance, k.startsWith("$") ? where : `${where}.${k}`, reveal);
       if (d !== null) return d;
     }
     return null;
   }
-  return got === expected ? null : `${where}: expected ${preview(expected)} but got ${preview(got)}`;
+  if (got === expected) return null;
+  return reveal ? `${where}: expected ${preview(expected)} but got ${preview(got)}` : `${where}: ${preview(got)} is not the reference value`;
 }
 
 function fmt(v: number): string {

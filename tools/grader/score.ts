@@ -82,7 +82,8 @@ function verdict(unit: ManifestUnit, run: ExerciseRun, index: number): string | 
   if (outcome === undefined) return run.loadError ?? "did not run (the exercise's time was up)";
   if (!outcome.ok) return outcome.message || "failed";
   if (unit.kind === "hidden") {
-    return compareObserved(outcome.out as Observed, unit.expected as Observed, { rtol: unit.rtol, atol: unit.atol });
+    // Hidden feedback names the case (its kind of input) and the student's value, never the expected one.
+    return compareObserved(outcome.out as Observed, unit.expected as Observed, { rtol: unit.rtol, atol: unit.atol }, "result", false);
   }
   const reference = (run.isolated.has(index) ? unit.alone : unit.reference) ?? [];
   if (outcome.records.length !== reference.length) {

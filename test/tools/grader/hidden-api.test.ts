@@ -64,3 +64,15 @@ describe("compareObserved", () => {
     expect(() => observe(cyclic)).toThrow(/cycle/);
   });
 });
+
+describe("hidden feedback never shows the reference's values", () => {
+  it("names where and what the student gave, not what was expected", () => {
+    const expected = observe({ data: [1.25, 2.5], shape: [2] });
+    const revealed = compareObserved(observe({ data: [1.25, 2.75], shape: [2] }), expected, {}, "result", true);
+    const hidden = compareObserved(observe({ data: [1.25, 2.75], shape: [2] }), expected, {}, "result", false);
+    expect(revealed).toMatch(/2\.5/);
+    expect(hidden).toMatch(/result\.data\[1\]: 2\.75(0*) is not the reference value/);
+    expect(hidden).not.toMatch(/2\.5\b|expected|likely cause/);
+    expect(compareObserved(observe("relu"), observe("tanh"), {}, "result", false)).toBe('result: "relu" is not the reference value');
+  });
+});
