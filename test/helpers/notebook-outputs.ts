@@ -26,7 +26,12 @@ export function closeNumbers(a: number, b: number): boolean {
 }
 
 /** Why two texts differ beyond the tolerance, or null. */
+/** A live progress display's clock ("0:03 elapsed", "ETA 1:02:03"): it times the machine, not the lesson. */
+const CLOCK = /\b\d+(?::\d\d){1,2}(?= elapsed)|(?<=ETA )\d+(?::\d\d){1,2}\b/g;
+
 export function textDifference(a: string, b: string): string | null {
+  a = a.replace(CLOCK, "⏱");
+  b = b.replace(CLOCK, "⏱");
   const skeleton = (s: string) => s.replace(NUMBER, "#");
   if (skeleton(a) !== skeleton(b)) {
     const at = [...a].findIndex((ch, i) => ch !== b[i]);
