@@ -145,7 +145,7 @@ describe("02 initialization", () => {
       const yours = Math.sqrt(3) * yourInitStd(scheme, fanIn, fanOut);
       const expected = Math.abs(got - yours) <= 1e-12 * Math.abs(yours) ? yours : reference;
       expectClose(got, expected, {
-        what: `uniformBound("${scheme}", ${fanIn}, ${fanOut})`, input: { scheme, fanIn, fanOut }, rtol: 1e-12,
+        what: `uniformBound("${scheme}", ${fanIn}, ${fanOut})`, input: { scheme, fanIn, fanOut }, rtol: 1e-12, fromYourCode: true,
         hint: "U(−a, a) has variance a²/3, so a = √3 · std (e.g. Xavier: √(6 / (fanIn + fanOut)))",
       });
     }
@@ -166,7 +166,7 @@ describe("02 initialization", () => {
           const yours = drawsWithYourScale(shape, scheme, distribution);
           const target = yours !== null && closeEnough(mine.data, yours) ? yours : reference.data;
           expectClose(mine, target, {
-            what, input: { shape, scheme, distribution }, rtol: 1e-5, atol: 1e-7,
+            what, input: { shape, scheme, distribution }, rtol: 1e-5, atol: 1e-7, fromYourCode: true,
             hint: distribution === "uniform"
               ? "one generator.uniform() per entry in storage order: −a + 2a·u with a = uniformBound(scheme, fanIn, fanOut) and the fans of the convolution shape"
               : "one generator.normal() per entry in storage order, times std = initStd(scheme, fanIn, fanOut)",
@@ -184,7 +184,7 @@ describe("02 initialization", () => {
     // Graded on its own: the bound of YOUR uniformBound is accepted when your draws follow it.
     const yours = yourUniformBound("he", 300, 200);
     const bound = Math.abs(maxAbs - yours) <= 0.01 * yours && Number.isFinite(yours) ? yours : Math.sqrt(6 / 300);
-    expectClose(std, bound / Math.sqrt(3), { what: "std of a He-uniform [200, 300] weight", rtol: 0.02, hint: "the std should be √(2 / fanIn) with fanIn = 300 (shape[1])" });
+    expectClose(std, bound / Math.sqrt(3), { what: "std of a He-uniform [200, 300] weight", rtol: 0.02, fromYourCode: true, hint: "the std should be √(2 / fanIn) with fanIn = 300 (shape[1])" });
     expectClose(mean, 0, { what: "mean of a He-uniform [200, 300] weight", atol: 2e-3 });
     expectEqual(maxAbs <= bound && maxAbs > 0.99 * bound, true, {
       what: `every |w| ≤ the bound ${bound.toFixed(4)} (√(6 / 300) = 0.1414) and the largest close to it (got ${maxAbs.toFixed(4)})`,

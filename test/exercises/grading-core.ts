@@ -23,6 +23,12 @@ export interface CloseOptions {
   atol?: number;
   /** A hint for the most likely mistake. */
   hint?: string;
+  /**
+   * The expected value is computed from the student's own other functions (a check graded on its
+   * own, e.g. uniformBound against √3 · YOUR initStd). The autograder then re-checks the values the
+   * test compared, not the reference solution's expected value, which would fault the wrong function.
+   */
+  fromYourCode?: boolean;
 }
 
 export type Numeric = number | readonly number[] | ArrayLike<number> | Tensor;

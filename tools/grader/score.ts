@@ -37,7 +37,11 @@ export interface UnitResult {
 export function recheckAgainst(got: AssertionRecord, ref: AssertionRecord): string | null {
   switch (ref.k) {
     case "close":
-      return got.k === "close" ? recheck({ ...ref, g: got.g }) : "the test made a different kind of check than for the reference solution";
+      if (got.k !== "close") return "the test made a different kind of check than for the reference solution";
+      // A check whose expected value comes from the student's own other functions (the grader's test code
+      // says so, and the reference run said the same at this position): re-check the values it compared.
+      if (ref.own === true && got.own === true) return recheck({ ...got, rtol: ref.rtol, atol: ref.atol });
+      return recheck({ ...ref, g: got.g });
     case "equal":
       return got.k === "equal" ? recheck({ ...ref, g: got.g }) : "the test made a different kind of check than for the reference solution";
     case "match":

@@ -136,6 +136,8 @@ export class KernelProcess {
         ...process.env,
         ...options.env,
         COURSE_HEADLESS_RUNNER: "1",
+        // Outputs that depend on the machine's speed (fit's "auto" progress) are left out of stored notebooks.
+        KERNEL_LIB_STORED_RUN: "1",
         ...(prefix.length === 0 ? { NOTEBOOK_RUNNER_PARENT_PID: String(process.pid) } : {}),
       },
     });

@@ -57,6 +57,17 @@ async function projectorBundle(data: MimeBundle, context: OutputContext): Promis
   }
 }
 
+/**
+ * A training run's live progress display (kernel-lib's progressBundle: a <progress> bar, counters,
+ * a sparkline): it is for watching a run, not for projecting, so slides leave it out.
+ */
+export function isProgressDisplay(output: Output): boolean {
+  if (output.output_type !== "display_data") return false;
+  const html = output.data["text/html"];
+  const text = Array.isArray(html) ? html.join("") : typeof html === "string" ? html : "";
+  return text.includes("<progress ") && text.includes(" elapsed");
+}
+
 const isChart = (html: string): boolean => html.startsWith('<div class="output-svg">') || html.startsWith('<img class="output-image"');
 
 /** The outputs' HTML (`<div class="outputs">…`), "" when none shows; charts in rows when `sideBySide`. */
@@ -69,6 +80,7 @@ export async function renderSlideOutputs(outputs: readonly Output[], context: Ou
     row = [];
   };
   for (const output of outputs) {
+    if (isProgressDisplay(output)) continue;
     const shown = output.output_type === "display_data" || output.output_type === "execute_result" ? { ...output, data: await projectorBundle(output.data, context) } : output;
     const html = await renderOutput(shown, context);
     if (html === "") continue;

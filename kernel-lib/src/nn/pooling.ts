@@ -6,7 +6,7 @@ import { Module } from "./module";
 /**
  * Pooling layers (no parameters), like torch.nn's; the math is in
  * F.maxPool2d, F.avgPool2d and F.adaptiveAvgPool2d.
- * Lesson: convolutional and residual networks (lesson 11, issue 20).
+ * Not in a lesson yet (convolutional and residual networks are planned as lesson 11).
  */
 
 /** The largest value of each kernelSize window (stride defaults to kernelSize): new MaxPool2d(2) halves H and W. */

@@ -10,7 +10,8 @@ import type { Logs } from "./types";
  * How `fit` shows its progress:
  * - "auto": inside a notebook kernel, "live" for a run that lasts more than AUTO_DELAY_MS
  *   (the display appears then, so a quick run leaves no output); nothing elsewhere
- *   (scripts and tests stay quiet);
+ *   (scripts and tests stay quiet), nor when the notebook is executed to be stored
+ *   (KERNEL_LIB_STORED_RUN=1, set by the course's headless runner);
  * - "live": one notebook output updated in place (bar, epoch i/N, batch j/M, elapsed, ETA,
  *   latest numbers, a sparkline of the loss per epoch); a terminal display outside a kernel;
  * - "bar": a terminal progress bar per epoch on stderr, or one line per epoch when stderr is not a terminal;
@@ -160,9 +161,18 @@ function initialState(epochs: number, batches: number): ProgressState {
  * "none", for "auto" outside a notebook kernel, and when the caller already
  * passed a LiveProgress among the callbacks (no second display).
  */
+/**
+ * True when the notebook is being executed to be stored, not watched (the course's headless
+ * runner sets KERNEL_LIB_STORED_RUN=1): "auto" then shows nothing, since whether a run lasts
+ * AUTO_DELAY_MS depends on the machine, and a stored notebook must not.
+ */
+function storedRun(): boolean {
+  return typeof process !== "undefined" && process.env.KERNEL_LIB_STORED_RUN === "1";
+}
+
 export function progressCallback(mode: ProgressMode, callbacks: readonly Callback[]): LiveProgress | null {
   if (mode === "none" || callbacks.some((c) => c instanceof LiveProgress)) return null;
-  if (mode === "auto") return inTslabKernel() ? new LiveProgress({ mode: "live", delayMs: AUTO_DELAY_MS }) : null;
+  if (mode === "auto") return inTslabKernel() && !storedRun() ? new LiveProgress({ mode: "live", delayMs: AUTO_DELAY_MS }) : null;
   if (!["live", "bar", "epochs"].includes(mode)) fail("fit", `Invalid progress: "${mode}" (one of "auto", "live", "bar", "epochs", "none")`);
   return new LiveProgress({ mode });
 }

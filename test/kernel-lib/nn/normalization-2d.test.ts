@@ -69,7 +69,7 @@ describe("BatchNorm2d", () => {
   it("refuses anything but [N, C, H, W] with its channel count", () => {
     expect(() => new nn.BatchNorm2d(3).call(randn([4, 3, 5]))).toThrow(/\[BatchNorm2d\] expected 4-D input \[N, C, H, W\], got \[4,3,5\]/);
     expect(() => new nn.BatchNorm2d(3).call(randn([4, 2, 5, 5]))).toThrow(/\[BatchNorm2d\] expected 3 channels on axis 1, got input \[4,2,5,5\]/);
-    expect(() => new nn.BatchNorm2d(0)).toThrow(/\[BatchNorm2d\] numFeatures must be a positive integer/);
+    expect(() => new nn.BatchNorm2d(0)).toThrow(/\[BatchNorm2d\] Invalid numFeatures: 0 \(must be a positive integer\)/);
   });
 });
 

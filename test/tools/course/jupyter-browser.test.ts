@@ -36,13 +36,11 @@ const missing = chromiumMissing() ?? jupyterNotebookMissing();
 if (missing !== null) console.warn(`course-jupyter-browser: skipped, ${missing}`);
 
 /**
- * Charts carry a PNG once kernel-lib's show() renders one at run time (issue 14
- * point 1, another branch); until then only the Vega-Lite spec and text reach
- * classic Notebook, and that assertion cannot hold yet.
+ * Lesson 04's first training run always shows the live display (progress: "live"); the other
+ * runs use "auto", which appears only for a run that lasts over 2 s, so on a fast machine none
+ * of lesson 06's do.
  */
-const chartsCarryPng = filesUnder(path.join(ROOT, "kernel-lib", "src")).some((file) => file.endsWith(".ts") && readFileSync(file, "utf8").includes("image/png"));
-/** Live progress in the lessons' training runs (issue 14 point 5, another branch). */
-const lessonsShowProgress = LESSONS.every((lesson) => readFileSync(path.join(ROOT, "notebooks", "src", `${lesson}.ts`), "utf8").includes('progress: "live"'));
+const PROGRESS_LESSON = "04-batch-normalization";
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -250,12 +248,12 @@ describe.skipIf(missing !== null)(`the lessons in classic Jupyter Notebook${miss
   it("await check(\"04\") shows a points table for the stub exercises", () => {
     const cell = results.get(LESSONS[0])!.cells.find((c) => c.source.includes('await check("04")'))!;
     expect(cell.checkTable, cell.text).toBe(1);
-    expect(cell.text).toContain("exercises/04-batch-normalization.ts: 0 / 18 points");
+    expect(cell.text).toContain("exercises/04-batch-normalization.ts: 0 / 31 points");
     expect(cell.text).toContain("not implemented yet");
     expect(cell.text).toContain("first loop over the rows to get mu"); // the stub's hint, in the hint column
   });
 
-  it.skipIf(!chartsCarryPng)(`every chart cell shows a rendered image${chartsCarryPng ? "" : " (skipped: charts carry no PNG yet: issue 14 point 1, branch h14a)"}`, () => {
+  it("every chart cell shows a rendered image", () => {
     for (const lesson of LESSONS) {
       const charts = results.get(lesson)!.cells.filter((c) => c.chart);
       expect(charts.length, lesson).toBeGreaterThan(0);
@@ -263,11 +261,11 @@ describe.skipIf(missing !== null)(`the lessons in classic Jupyter Notebook${miss
     }
   });
 
-  it.skipIf(!lessonsShowProgress)(`the live progress appears while training${lessonsShowProgress ? "" : " (skipped: the lessons do not use progress: \"live\" yet: issue 14 point 5, branch h14a)"}`, () => {
-    for (const lesson of LESSONS) expect(results.get(lesson)!.progress, lesson).toBeGreaterThan(0);
+  it("the live progress appears while training (lesson 04's first run)", () => {
+    expect(results.get(PROGRESS_LESSON)!.progress).toBeGreaterThan(0);
   });
 
-  it.skipIf(!chartsCarryPng)(`after saving, the notebook reopened untrusted still shows every chart${chartsCarryPng ? "" : " (skipped: as above)"}`, async () => {
+  it("after saving, the notebook reopened untrusted still shows every chart", async () => {
     await stop(server);
     rmSync(path.join(env.JUPYTER_DATA_DIR!, "nbsignatures.db"), { force: true }); // forget every signature: untrusted
     server = await npmStart(scratch, env);

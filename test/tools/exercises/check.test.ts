@@ -116,8 +116,8 @@ describe("npm run check on a scratch copy of the course", () => {
     expect(bn.error).toMatch(/^exercises\/04-batch-normalization\.ts:\d+:\d+: '\)' expected\.$/);
     expect(bn.tests.map((t) => t.name)).toEqual(clean.report.lessons[0].tests.map((t) => t.name));
     expect(broken.report.lessons.map((l) => l.lesson)).toEqual(["03-activations", "04-batch-normalization"]);
-    expect(broken.report.text).toContain("04-batch-normalization          0 / 18   ░░░░░░░░░░  does not compile");
-    expect(broken.report.html).toContain("Does not compile, so none of its 18 points count");
+    expect(broken.report.text).toContain("04-batch-normalization          0 / 31   ░░░░░░░░░░  does not compile");
+    expect(broken.report.html).toContain("Does not compile, so none of its 31 points count");
   });
 
   it("a type error is a warning from tsc, and the code still runs", () => {
@@ -139,7 +139,7 @@ describe("npm run check on a scratch copy of the course", () => {
     const cell = (id: string, source: string) => ({ cell_type: "code", execution_count: null, id, metadata: {}, outputs: [], source });
     writeFileSync(path.join(notebooks, "check-twice.ipynb"), JSON.stringify({
       cells: [
-        cell("first", 'import { check } from "../../check";\nawait check("04");'),
+        cell("first", 'import { check } from "./check";\nawait check("04");'),
         cell("edit", `require("fs").writeFileSync(${JSON.stringify(exercise)}, ${JSON.stringify(solved)});`),
         cell("second", 'await check("04");'),
       ],
@@ -154,9 +154,9 @@ describe("npm run check on a scratch copy of the course", () => {
     const executed = JSON.parse(readFileSync(path.join(notebooks, "executed.ipynb"), "utf8")) as { cells: { outputs: { data?: Record<string, string | string[]> }[] }[] };
     const html = (i: number): string => [executed.cells[i].outputs[0]?.data?.["text/html"] ?? ""].flat().join("");
     const text = (i: number): string => [executed.cells[i].outputs[0]?.data?.["text/plain"] ?? ""].flat().join("");
-    expect(html(0)).toContain("<b>exercises/04-batch-normalization.ts: 0 / 18 points</b>");
+    expect(html(0)).toContain("<b>exercises/04-batch-normalization.ts: 0 / 31 points</b>");
     expect(html(0)).toContain('<table class="course-check-table">');
-    expect(text(0)).toContain("04-batch-normalization          0 / 18");
-    expect(html(2)).toContain("<b>exercises/04-batch-normalization.ts: 18 / 18 points</b> ✓ all tests pass");
+    expect(text(0)).toContain("04-batch-normalization          0 / 31");
+    expect(html(2)).toContain("<b>exercises/04-batch-normalization.ts: 31 / 31 points</b> ✓ all tests pass");
   }, 300_000);
 });

@@ -29,7 +29,7 @@ afterEach(async () => {
   expect(await waitUntil(() => processesMentioning(ownTmp).length === 0, 5_000), processesMentioning(ownTmp).join("\n")).toBe(true);
 });
 
-const config = loadConfig({ limits: { unitCpuMs: 3_000, unitMs: 20_000, fileMs: 60_000, submissionMs: 150_000, heapMiB: 256, rssMiB: 768, parallel: 2 } });
+const config = loadConfig({ limits: { unitCpuMs: 8_000, unitMs: 20_000, fileMs: 60_000, submissionMs: 150_000, heapMiB: 256, rssMiB: 768, parallel: 2 } });
 
 /** Copies a fixture folder, dropping the ".fixture" suffix of its files. */
 function fromFixture(name: string): string {
@@ -92,7 +92,7 @@ const cases: Case[] = [
   },
   {
     name: "an infinite loop in one function", submission: () => fromFixture("infinite-loop"), passes: (r) => ex07(r) && !/oneCycle/.test(r.name),
-    check: (g) => expect(messages(g, "07-lr-schedules")).toMatch(/timed out after 3 s of computing/),
+    check: (g) => expect(messages(g, "07-lr-schedules")).toMatch(/timed out after 8 s of computing/),
   },
   {
     name: "a memory bomb (typed arrays and the heap)", submission: () => fromFixture("memory-bomb"),

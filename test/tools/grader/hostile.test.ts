@@ -31,7 +31,7 @@ afterAll(() => {
   else process.env.TMPDIR = savedTmp;
 });
 
-const config = loadConfig({ limits: { unitCpuMs: 3_000, unitMs: 20_000, fileMs: 60_000, submissionMs: 150_000, heapMiB: 256, rssMiB: 768, parallel: 2 } });
+const config = loadConfig({ limits: { unitCpuMs: 8_000, unitMs: 20_000, fileMs: 60_000, submissionMs: 150_000, heapMiB: 256, rssMiB: 768, parallel: 2 } });
 const iso = isolation();
 const fullIsolation = iso.level === "namespaces" && iso.otherUid;
 

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { lessonSummary } from "../../../tools/course/lesson-summary";
 import { overlappingWords, type TextBlock } from "../../../tools/slides/pdf-text";
 import { ELISION, slideSource } from "../../../tools/slides/slide-code";
-import { PROJECTOR_CHART_CONFIG, projectorSpec } from "../../../tools/slides/slide-outputs";
+import { PROJECTOR_CHART_CONFIG, isProgressDisplay, projectorSpec } from "../../../tools/slides/slide-outputs";
 
 describe("slideSource: // slide: markers", () => {
   it("shows a cell without markers whole", () => {
@@ -70,5 +70,16 @@ describe("overlappingWords", () => {
     const sum = block(1, word("∑", 10, 90, 40, 130), word("i", 20, 125, 25, 135));
     const elsewhere = block(2, word("first", 10, 100, 50, 120));
     expect(overlappingWords([line1, line2, sum, elsewhere])).toEqual([]);
+  });
+});
+
+describe("a training run's progress display stays off the slides", () => {
+  it("is recognised by its bar and clock, and nothing else is", async () => {
+    const { progressBundle } = await import("../../../kernel-lib/src/display/progress-view");
+    const state = { epoch: 3, epochs: 3, batch: 32, batches: 32, elapsedMs: 400, etaMs: null, status: "done", current: { loss: 0.5 }, lastEpoch: { loss: 0.5 }, lossHistory: [0.9, 0.5], valLossHistory: [] } as const;
+    const progress = { output_type: "display_data", metadata: {}, data: progressBundle(state as never) } as const;
+    expect(isProgressDisplay(progress as never)).toBe(true);
+    expect(isProgressDisplay({ output_type: "display_data", metadata: {}, data: { "text/html": "<table><tr><td>epoch 3</td></tr></table>" } } as never)).toBe(false);
+    expect(isProgressDisplay({ output_type: "stream", name: "stdout", text: "<progress > 0:01 elapsed" } as never)).toBe(false);
   });
 });

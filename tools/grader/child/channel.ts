@@ -26,7 +26,7 @@ export interface UnitListing {
 
 /** One comparison made by a public test, with the values it compared (re-checked by the grader). */
 export type AssertionRecord =
-  | { k: "close"; g: EncodedNumber[]; e: EncodedNumber[]; rtol?: number; atol?: number }
+  | { k: "close"; g: EncodedNumber[]; e: EncodedNumber[]; rtol?: number; atol?: number; own?: boolean }
   | { k: "equal"; g: string | null; e: string | null }
   | { k: "match"; s: string; source: string; flags: string; not: boolean };
 

@@ -80,7 +80,7 @@ export function expect(actual: unknown) {
 export function expectClose(got: grading.Numeric, expected: grading.Numeric, options: grading.CloseOptions): void {
   const g = grading.flatValues(got, "your result", options.what);
   const e = grading.flatValues(expected, "the expected result", options.what);
-  record({ k: "close", g: g.map(encodeNumber), e: e.map(encodeNumber), rtol: options.rtol, atol: options.atol });
+  record({ k: "close", g: g.map(encodeNumber), e: e.map(encodeNumber), rtol: options.rtol, atol: options.atol, ...(options.fromYourCode ? { own: true } : {}) });
   const detail = grading.closeMismatch(g, e, options);
   if (detail !== null) throw new grading.GradingError(options, detail);
 }
