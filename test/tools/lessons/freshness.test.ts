@@ -10,6 +10,7 @@ import { basename } from "node:path";
 import { describe, expect, it } from "vitest";
 import { cellsOf, lessonSources, notebookPathFor, notebooksDir } from "../../../tools/lessons/build";
 import { toNotebook } from "../../../tools/lessons/percent";
+import { fillQuotes } from "../../../tools/lessons/quotes";
 import { type Notebook, readNotebook } from "../../../tools/notebook/notebook";
 import { executeNotebook } from "../../../tools/notebook/run-notebook";
 import { closeNumbers, jsonDifference, notebookOutputDifferences, textDifference } from "../../helpers/notebook-outputs";
@@ -22,6 +23,8 @@ describe("committed notebooks equal a fresh execution", () => {
     const [source] = lessonSources([prefix]);
     const result = await executeNotebook(toNotebook(cellsOf(source)), { cwd: notebooksDir, label: basename(source), cellTimeoutMs: 180_000 });
     expect(result.failure?.message ?? null).toBeNull();
+    // As the lesson builder does: quoted results go into the text and their hidden outputs away.
+    expect(await fillQuotes(result.notebook, basename(source))).toEqual([]);
     const committed = await readNotebook(notebookPathFor(source));
     const differences = notebookOutputDifferences(committed, result.notebook);
     expect(differences, `${basename(source)} differs from a fresh run; rebuild it: npm run lessons -- ${prefix}`).toEqual([]);
