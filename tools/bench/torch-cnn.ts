@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Repetitions } from "./config";
 import type { Row } from "./harness";
-import { findTorchPython } from "./torch";
+import { PY_MEDIAN_MS, findTorchPython } from "./torch";
 
 /**
  * PyTorch's figures for the convolutional cases (cnn.ts): the same network,
@@ -24,16 +24,7 @@ cfg = json.loads(sys.argv[1])
 reps = cfg["reps"]
 torch.manual_seed(cfg["seed"])
 
-def median_ms(fn):
-    last, i, warm_start = 0.0, 0, time.perf_counter()
-    while i < reps["warmup"] or (time.perf_counter() - warm_start) * 1e3 < reps["warmupMs"]:
-        t = time.perf_counter(); fn(); last = (time.perf_counter() - t) * 1e3; i += 1
-    count = reps["reps"] if last <= 0 else max(reps["minReps"], min(reps["reps"], int(reps["budgetMs"] // last)))
-    samples = []
-    for _ in range(count):
-        t = time.perf_counter(); fn(); samples.append((time.perf_counter() - t) * 1e3)
-    return statistics.median(samples)
-
+${PY_MEDIAN_MS}
 def cnn_step():
     model = nn.Sequential(
         nn.Conv2d(1, 32, 3, padding=1, bias=False), nn.BatchNorm2d(32), nn.ReLU(), nn.MaxPool2d(2),

@@ -17,6 +17,19 @@ import type { Row } from "./harness";
  * than it is. The row's note says which count won and what the other gave.
  */
 
+/** The Python side of harness.ts's timeMedian (same warm-up and budget rule), shared by the PyTorch scripts. */
+export const PY_MEDIAN_MS = String.raw`
+def median_ms(fn):
+    last, i, warm_start = 0.0, 0, time.perf_counter()
+    while i < reps["warmup"] or (time.perf_counter() - warm_start) * 1e3 < reps["warmupMs"]:
+        t = time.perf_counter(); fn(); last = (time.perf_counter() - t) * 1e3; i += 1
+    count = reps["reps"] if last <= 0 else max(reps["minReps"], min(reps["reps"], int(reps["budgetMs"] // last)))
+    samples = []
+    for _ in range(count):
+        t = time.perf_counter(); fn(); samples.append((time.perf_counter() - t) * 1e3)
+    return statistics.median(samples)
+`;
+
 const SCRIPT = String.raw`
 import json, statistics, sys, time
 import torch
@@ -28,16 +41,7 @@ torch.set_num_threads(cfg["threads"])
 torch.manual_seed(cfg["seed"])
 reps = cfg["reps"]
 
-def median_ms(fn):
-    last, i, warm_start = 0.0, 0, time.perf_counter()
-    while i < reps["warmup"] or (time.perf_counter() - warm_start) * 1e3 < reps["warmupMs"]:
-        t = time.perf_counter(); fn(); last = (time.perf_counter() - t) * 1e3; i += 1
-    count = reps["reps"] if last <= 0 else max(reps["minReps"], min(reps["reps"], int(reps["budgetMs"] // last)))
-    samples = []
-    for _ in range(count):
-        t = time.perf_counter(); fn(); samples.append((time.perf_counter() - t) * 1e3)
-    return statistics.median(samples)
-
+${PY_MEDIAN_MS}
 sizes, batch = cfg["sizes"], cfg["batch"]
 def mlp():
     layers = []
