@@ -72,7 +72,7 @@ export function gradeNow(lesson: string): Promise<CheckOutput> {
 
 /** True when the course's headless runner runs this notebook (it marks its kernels). */
 function inCourseBuild(): boolean {
-  return process.env.COURSE_HEADLESS_RUNNER === "1";
+  return process.env.KERNEL_LIB_STORED_RUN === "1";
 }
 
 /** Grades exercises/<lesson>-*.ts now and shows the points table (HTML, with a text fallback). */

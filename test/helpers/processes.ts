@@ -3,6 +3,7 @@
  * live (not zombie) processes found through /proc, by what their command line
  * mentions, and a poll that waits for a condition without a timed assertion.
  */
+import { spawn, type ChildProcess } from "node:child_process";
 import { chmodSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -55,4 +56,42 @@ export function ownTmpdir(prefix: string): string {
   chmodSync(dir, 0o755);
   process.env.TMPDIR = dir;
   return dir;
+}
+
+/** A notebook runner started as a child (test/fixtures/notebooks/run-and-report-pid.ts), its kernel's pid, and its exit. */
+export interface ReportingRunner {
+  runner: ChildProcess;
+  kernelPid: number;
+  exited: Promise<number | null>;
+}
+
+const REPORTING_RUNNER = join(__dirname, "..", "fixtures", "notebooks", "run-and-report-pid.ts");
+const REPO_ROOT = join(__dirname, "..", "..");
+
+/**
+ * Runs `notebook` through the headless runner in a child process, which
+ * prints "KERNEL <pid>" once its kernel is up; resolves then. `onStart` gets
+ * the child first, so the caller can end it if the kernel never reports.
+ */
+export async function startReportingRunner(notebook: string, options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; onStart?: (runner: ChildProcess) => void } = {}): Promise<ReportingRunner> {
+  const runner = spawn(process.execPath, ["--import", "tsx", REPORTING_RUNNER, notebook], {
+    cwd: REPO_ROOT,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, ...options.env },
+  });
+  options.onStart?.(runner);
+  const exited = new Promise<number | null>((resolve) => runner.once("exit", (code) => resolve(code)));
+  let stdout = "";
+  const kernelPid = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no kernel pid reported; output: ${stdout}`)), options.timeoutMs ?? 60_000);
+    runner.stdout?.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const match = /KERNEL (\d+)/.exec(stdout);
+      if (match) {
+        clearTimeout(timer);
+        resolve(Number(match[1]));
+      }
+    });
+  });
+  return { runner, kernelPid, exited };
 }

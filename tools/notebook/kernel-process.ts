@@ -130,13 +130,12 @@ export class KernelProcess {
       cwd: options.cwd,
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],
-      // COURSE_HEADLESS_RUNNER marks kernels of this runner (notebooks/check.ts stores a note instead of grading).
       // Inside a PID namespace the runner's pid does not exist: the watchdog is not needed there (unshare's parent-death signal is).
       env: {
         ...process.env,
         ...options.env,
-        COURSE_HEADLESS_RUNNER: "1",
-        // Outputs that depend on the machine's speed (fit's "auto" progress) are left out of stored notebooks.
+        // The notebook is executed to be stored: what depends on the machine or the student's files
+        // (fit's "auto" progress, notebooks/check.ts's grading) is left out of it.
         KERNEL_LIB_STORED_RUN: "1",
         ...(prefix.length === 0 ? { NOTEBOOK_RUNNER_PARENT_PID: String(process.pid) } : {}),
       },

@@ -5,7 +5,7 @@
 // (which hold the kernels' signing keys) never stay behind. Each test checks
 // that no process is left behind. The runner is a separate process
 // (fixtures/notebooks/run-and-report-pid.ts).
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -13,11 +13,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { ForeignKernelspecError } from "../../../tools/notebook/errors";
 import { runNotebookFile } from "../../../tools/notebook/run-notebook";
 import { trackedProcessGroups } from "../../../tools/notebook/process-guard";
-import { isRunning, waitUntil } from "../../helpers/processes";
+import { type ReportingRunner, isRunning, startReportingRunner, waitUntil } from "../../helpers/processes";
 
-const ROOT = path.join(__dirname, "..", "..", "..");
 const FIXTURES = path.join(__dirname, "..", "..", "fixtures", "notebooks");
-const HELPER = path.join(FIXTURES, "run-and-report-pid.ts");
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -54,24 +52,9 @@ afterEach(() => {
   }
 });
 
-/** Starts the helper runner on `notebook` and resolves once its kernel is up. */
-async function startRunner(notebook: string, env: NodeJS.ProcessEnv): Promise<{ runner: ChildProcess; kernelPid: number; exited: Promise<void> }> {
-  const runner = spawn(process.execPath, ["--import", "tsx", HELPER, notebook], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
-  runners.push(runner);
-  const exited = new Promise<void>((resolve) => runner.once("exit", () => resolve()));
-  let stdout = "";
-  const kernelPid = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no kernel pid reported; output: ${stdout}`)), 60_000);
-    runner.stdout?.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const match = /KERNEL (\d+)/.exec(stdout);
-      if (match) {
-        clearTimeout(timer);
-        resolve(Number(match[1]));
-      }
-    });
-  });
-  return { runner, kernelPid, exited };
+/** Starts the helper runner on `notebook` with `env` and resolves once its kernel is up. */
+function startRunner(notebook: string, env: NodeJS.ProcessEnv): Promise<ReportingRunner> {
+  return startReportingRunner(notebook, { env, onStart: (runner) => runners.push(runner) });
 }
 
 describe("a notebook for another kernel", () => {

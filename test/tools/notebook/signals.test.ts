@@ -3,14 +3,12 @@
 // process (fixtures/notebooks/run-and-report-pid.ts). For signals and crashes
 // the kernel is stuck in `while (true) {}`, so its watchdog cannot run and
 // only the runner's own exit/signal handlers can have killed it.
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { isRunning, waitUntil } from "../../helpers/processes";
+import { type ReportingRunner, isRunning, startReportingRunner, waitUntil } from "../../helpers/processes";
 
-const ROOT = path.join(__dirname, "..", "..", "..");
-const HELPER = path.join(__dirname, "..", "..", "fixtures", "notebooks", "run-and-report-pid.ts");
 const SLEEP_NOTEBOOK = path.join(__dirname, "..", "..", "fixtures", "notebooks", "sleep.ipynb");
 const BUSY_NOTEBOOK = path.join(__dirname, "..", "..", "fixtures", "notebooks", "infinite-loop.ipynb");
 
@@ -53,26 +51,10 @@ afterEach(() => {
 });
 
 /** Starts the helper runner and resolves with it and its kernel's pid. */
-async function startRunner(notebook: string): Promise<{ runner: ChildProcess; kernelPid: number; exited: Promise<number | null> }> {
-  const runner = spawn(process.execPath, ["--import", "tsx", HELPER, notebook], {
-    cwd: ROOT,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const exited = new Promise<number | null>((resolve) => runner.once("exit", (code) => resolve(code)));
-  let stdout = "";
-  const kernelPid = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no kernel pid reported; output: ${stdout}`)), 30_000);
-    runner.stdout?.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const match = /KERNEL (\d+)/.exec(stdout);
-      if (match) {
-        clearTimeout(timer);
-        resolve(Number(match[1]));
-      }
-    });
-  });
-  started.push({ runner, kernelPid });
-  return { runner, kernelPid, exited };
+async function startRunner(notebook: string): Promise<ReportingRunner> {
+  const run = await startReportingRunner(notebook, { timeoutMs: 30_000 });
+  started.push({ runner: run.runner, kernelPid: run.kernelPid });
+  return run;
 }
 
 describe("no orphaned kernels", () => {

@@ -98,17 +98,18 @@ export abstract class LRScheduler {
   step(): void {
     this.lastEpoch += 1;
     const next = this.getLr();
-    const lrs = this.optimizer.paramGroups.map((group, i) => this.combine(group.lr, i, next[i]));
-    this.optimizer.paramGroups.forEach((group, i) => {
-      group.lr = lrs[i];
-    });
-    this.lastLr = lrs;
+    let previous: number[] | null = null; // the schedule's own values one epoch back, computed only if a chained step needs them
+    const previousLr = (i: number): number => (previous ??= this.closedLrAt(this.lastEpoch - 1))[i];
+    this.write(this.optimizer.paramGroups.map((group, i) => this.combine(group.lr, i, next[i], previousLr)));
   }
 
   /** Sets the schedule back to its epoch 0 and writes that lr, whatever the groups hold (SequentialLR's switch). */
   restart(): void {
     this.lastEpoch = 0;
-    const lrs = this.getLr();
+    this.write(this.getLr());
+  }
+
+  private write(lrs: number[]): void {
     this.optimizer.paramGroups.forEach((group, i) => {
       group.lr = lrs[i];
     });
@@ -116,7 +117,7 @@ export abstract class LRScheduler {
   }
 
   /** This step's lr for group i, given the lr `current` found there and the schedule's own `next` value. */
-  private combine(current: number, i: number, next: number): number {
+  private combine(current: number, i: number, next: number, previousLr: (i: number) => number): number {
     const mode = this.chaining();
     if (mode === "recursive") return next;
     const first = this.lastEpoch === 0;
@@ -136,7 +137,7 @@ export abstract class LRScheduler {
     if (first && current === this.baseLrs[i]) return next;
     const factor = first ? null : this.chainFactor();
     if (factor !== null) return current * factor;
-    const prev = first ? this.baseLrs[i] : this.closedLrAt(this.lastEpoch - 1)[i];
+    const prev = first ? this.baseLrs[i] : previousLr(i);
     if (next === prev) return current; // a flat stretch of the schedule leaves whatever is there untouched
     const floor = this.chainFloor();
     // A schedule sitting exactly at its floor has no ratio to scale by: move by its difference instead (PyTorch's cosine does the same).
