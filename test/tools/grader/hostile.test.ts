@@ -174,6 +174,8 @@ describe("a result, always", () => {
       "for (let pid = 2; pid < 4000; pid++) { try { process.kill(pid, 0); visible.push(pid); } catch {} }",
       "tried.push(`visible pids: ${visible.length}`);",
       "console.log(`ppid ${process.ppid}, pid ${process.pid}; ${tried.join(\"; \")}`);",
+      // Stay alive a moment, so that the test sees this sandbox and signals the grader while it waits on it.
+      "Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1500);",
       "",
     ].join("\n");
     const dir = submission({ [L07]: { from: "solutions", edit: (s) => `${attack}${s}` } });
@@ -183,11 +185,14 @@ describe("a result, always", () => {
     let stderr = "";
     run.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
     run.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+    // Listen before waiting: a grader that ends meanwhile must not leave the test waiting for a 'close' already emitted.
+    const closed = new Promise<number | null>((r) => run.on("close", (c) => r(c)));
     // SIGUSR1 from outside must not open the grader's inspector either (tsx runs the grader in a child node).
-    await waitUntil(() => processesMentioning(ownTmp).some((p) => p.includes("harness.js")), 60_000);
+    expect(await waitUntil(() => processesMentioning(ownTmp).some((p) => p.includes("harness.js")), 60_000)).toBe(true);
     // Only the grader itself (tsx's child, with the loader): tsx's own wrapper process is not the grader.
-    for (const line of processesMentioning("tools/grader/cli.ts")) if (line.includes("loader.mjs")) process.kill(Number(line.split(":")[0]), "SIGUSR1");
-    const code = await new Promise<number | null>((r) => run.on("close", (c) => r(c)));
+    // Only this test's grader (its command line names this test's submission), not graders other test files run meanwhile.
+    for (const line of processesMentioning(dir)) if (line.includes("cli.ts") && line.includes("loader.mjs")) process.kill(Number(line.split(":")[0]), "SIGUSR1");
+    const code = await closed;
     expect(code, stderr).toBe(0);
     expect(stderr).not.toMatch(/Debugger listening/);
     const results = JSON.parse(readFileSync(out, "utf8")) as { score: number; tests: { name: string; score: number; max_score: number }[] };
@@ -225,10 +230,11 @@ describe("a result, always", () => {
     spawnSync("cp", ["-r", honest, join(batch, "b-honest")]);
     const csv = join(batch, "scores.csv");
     const run = spawn(TSX, ["tools/grader/cli.ts", "--batch", batch, "--csv", csv, "--no-typecheck"], { cwd: root, stdio: "ignore" });
+    const closed = new Promise<number | null>((r) => run.on("close", (c) => r(c)));
     // When a-victim's sandbox runs, kill its child grader (as a crash of the grader would).
     expect(await waitUntil(() => processesMentioning(ownTmp).some((p) => p.includes("harness.js")), 90_000)).toBe(true);
     for (const line of processesMentioning(join(batch, "a-victim"))) if (line.includes("cli.ts")) process.kill(Number(line.split(":")[0]), "SIGKILL");
-    const code = await new Promise<number | null>((r) => run.on("close", (c) => r(c)));
+    const code = await closed;
     expect(code).toBe(0);
     const rows = readFileSync(csv, "utf8").trim().split("\n");
     expect(rows).toHaveLength(3);
