@@ -3,6 +3,7 @@ import { enableGrad } from "../autograd/grad-mode";
 import type { Tensor } from "../tensor";
 import { linspace } from "../ops/creation";
 import { short, spec, type VegaLiteSpec } from "./spec";
+import { checkIntegerIn } from "../core/validate";
 
 /** An elementwise function to plot, e.g. { name: "tanh", f: (x) => x.tanh() }. */
 export interface NamedFunction {
@@ -37,7 +38,7 @@ export function activationFunctions(fns: readonly NamedFunction[], options: Acti
   const points = options.points ?? 201;
   const withDerivative = options.derivative ?? true;
   if (!(Number.isFinite(lo) && Number.isFinite(hi) && lo < hi)) fail(op, `range must be [low, high] with low < high, got [${lo}, ${hi}]`);
-  if (!Number.isInteger(points) || points < 2 || points > 5000) fail(op, `Invalid points: ${options.points} (must be an integer in [2, 5000])`);
+  checkIntegerIn(op, "points", points, 2, 5000);
   if (fns.length === 0) fail(op, "no functions given");
 
   // One row per x with both f(x) and f′(x); a fold makes the two panels (half the JSON of long rows).

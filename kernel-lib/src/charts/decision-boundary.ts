@@ -5,6 +5,7 @@ import { tensor } from "../ops/creation";
 import { byNumber } from "./basic";
 import { makeGrid, runEdges, runs } from "./grid";
 import { decimate, distinct, short, spec, type VegaLiteSpec } from "./spec";
+import { checkNonNegative } from "../core/validate";
 
 export interface DecisionBoundaryOptions {
   /** The model's outputs for a batch of points [m, 2]: class scores [m, C], one logit [m] or [m, 1], or class ids (int32). */
@@ -37,7 +38,7 @@ export function decisionBoundary(options: DecisionBoundaryOptions): VegaLiteSpec
   if (x.ndim !== 2 || x.shape[1] !== 2) fail(op, `x must have shape [n, 2], got [${x.shape.join(", ")}]`);
   if (y.size !== x.shape[0]) fail(op, `y has ${y.size} labels for ${x.shape[0]} points; pass one class id per row of x`);
   const padding = options.padding ?? 0.1;
-  if (!(padding >= 0 && Number.isFinite(padding))) fail(op, `Invalid padding: ${options.padding} (must be ≥ 0)`);
+  checkNonNegative(op, "padding", padding);
   const grid = makeGrid(op, paddedRange(x, 0, padding), paddedRange(x, 1, padding), options.resolution ?? 80);
 
   const n = grid.xs.length;

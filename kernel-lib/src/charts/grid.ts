@@ -1,4 +1,5 @@
 import { fail } from "../core/errors";
+import { checkIntegerIn } from "../core/validate";
 
 /**
  * A regular grid over a rectangle, for charts that color the plane (decision
@@ -15,7 +16,7 @@ export interface Grid {
 }
 
 export function makeGrid(op: string, xRange: readonly [number, number], yRange: readonly [number, number], resolution: number): Grid {
-  if (!Number.isInteger(resolution) || resolution < 2 || resolution > 500) fail(op, `Invalid resolution: ${resolution} (must be an integer in [2, 500])`);
+  checkIntegerIn(op, "resolution", resolution, 2, 500);
   for (const [name, [lo, hi]] of [["xRange", xRange], ["yRange", yRange]] as const) {
     if (!(Number.isFinite(lo) && Number.isFinite(hi) && lo < hi)) fail(op, `${name} must be [low, high] with low < high, got [${lo}, ${hi}]`);
   }

@@ -1,5 +1,6 @@
 import { fail } from "../core/errors";
 import { HEIGHT, WIDTH, distinct, drawable, spec, type VegaLiteSpec } from "./spec";
+import { checkPositiveInteger } from "../core/validate";
 
 /**
  * Charts of a network layer by layer (lessons 1–3): how activations and
@@ -34,7 +35,7 @@ export interface LayerHistogramsOptions {
  */
 export function layerHistograms(stats: readonly LayerValues[], options: LayerHistogramsOptions = {}): VegaLiteSpec {
   const bins = options.bins ?? 30;
-  if (!Number.isInteger(bins) || bins < 1) fail("charts.layerHistograms", `Invalid bins: ${options.bins} (must be a positive integer)`);
+  checkPositiveInteger("charts.layerHistograms", "bins", bins);
   const layers = checkedLayers("charts.layerHistograms", stats);
   const shared = options.sharedX ?? true;
   const overall = range(layers.flatMap((l) => l.finite));

@@ -1,6 +1,7 @@
 import { fail } from "../core/errors";
 import { makeGrid, runEdges, runs } from "./grid";
 import { decimate, distinct, spec, type VegaLiteSpec } from "./spec";
+import { checkIntegerIn } from "../core/validate";
 
 /** The iterates of one optimizer on a 2-D function: [x, y] after each step, starting point first. */
 export interface OptimizerPath {
@@ -40,7 +41,7 @@ export function lossSurfaceTrajectories(options: LossSurfaceOptions): VegaLiteSp
   const op = "charts.lossSurfaceTrajectories";
   const bands = options.bands ?? 12;
   const logColor = options.logColor ?? true;
-  if (!Number.isInteger(bands) || bands < 2) fail(op, `Invalid bands: ${options.bands} (must be an integer ≥ 2)`);
+  checkIntegerIn(op, "bands", bands, 2);
   const grid = makeGrid(op, options.xRange, options.yRange, options.resolution ?? 60);
   const n = grid.xs.length;
   const f = new Float64Array(n * n);

@@ -1,4 +1,5 @@
 import { fail } from "./errors";
+import { checkFiniteNumber } from "./validate";
 
 /**
  * A seedable pseudo-random generator (xoshiro128**, seeded through splitmix32).
@@ -19,7 +20,7 @@ export class Generator {
 
   /** Resets the state from an integer seed (like `torch.Generator.manual_seed`). */
   manualSeed(seed: number): this {
-    if (!Number.isFinite(seed)) fail("Generator.manualSeed", `seed must be a finite number, got ${seed}`);
+    checkFiniteNumber("Generator.manualSeed", "seed", seed);
     // splitmix32 spreads the seed's bits over the 128-bit state. The high word
     // (non-zero only for seeds outside [0, 2^32), e.g. negative ones) is hashed
     // separately, so that seeds like -1 and 0, or 2^32 and 1, do not collide.

@@ -62,3 +62,18 @@ export function checkBetas(op: string, betas: readonly number[]): void {
     if (!(beta >= 0 && beta < 1)) invalid(op, `beta parameter at index ${i}`, beta, "in [0, 1)");
   });
 }
+
+export function checkInteger(op: string, name: string, value: number): void {
+  if (!Number.isInteger(value)) invalid(op, name, value, "an integer");
+}
+
+/** An integer in [low, high] (high omitted: no upper bound), e.g. a patience (≥ 0) or a bin count (≥ 1). */
+export function checkIntegerIn(op: string, name: string, value: number, low: number, high?: number): void {
+  const inside = Number.isInteger(value) && value >= low && (high === undefined || value <= high);
+  if (!inside) invalid(op, name, value, high === undefined ? `an integer ≥ ${low}` : `an integer in [${low}, ${high}]`);
+}
+
+/** One of a fixed set of names ("mean", "sum", "none"). */
+export function checkOneOf<T extends string>(op: string, name: string, value: unknown, allowed: readonly T[]): asserts value is T {
+  if (!(allowed as readonly unknown[]).includes(value)) invalid(op, name, value, `one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}`);
+}

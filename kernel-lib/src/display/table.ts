@@ -1,6 +1,7 @@
 import { fail } from "../core/errors";
 import { RichOutput } from "./mime";
 import { alignColumns, escapeHtml, numberFormat } from "./text";
+import { checkIntegerIn } from "../core/validate";
 
 /** One row of a table: column name → value (numbers, strings, booleans; null/undefined print empty). */
 export type TableRow = Readonly<Record<string, unknown>>;
@@ -27,8 +28,8 @@ export function table(rows: readonly TableRow[], options: TableOptions = {}): Ri
   const digits = options.digits ?? 4;
   const maxRows = options.maxRows ?? 100;
   if (!Array.isArray(rows)) fail("table", `expected an array of row objects, got ${typeof rows}`);
-  if (!Number.isInteger(digits) || digits < 0 || digits > 20) fail("table", `Invalid digits: ${options.digits} (must be an integer in [0, 20])`);
-  if (!Number.isInteger(maxRows) || maxRows < 2) fail("table", `Invalid maxRows: ${options.maxRows} (must be an integer ≥ 2)`);
+  checkIntegerIn("table", "digits", digits, 0, 20);
+  checkIntegerIn("table", "maxRows", maxRows, 2);
   const columns = [...(options.columns ?? columnsOf(rows))];
   const { body, numeric } = cellTexts(rows, columns, digits, maxRows);
   const htmlText = htmlTable(columns, body, numeric, options.caption);

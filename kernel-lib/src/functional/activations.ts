@@ -5,6 +5,7 @@ import { add, clamp, erf, expm1, mul, relu, sigmoid, softplus as softplusStable,
 import { empty } from "../ops/convert";
 import { reshape } from "../ops/shape";
 import type { Tensor } from "../tensor";
+import { checkFiniteNumber, checkPositive, invalid } from "../core/validate";
 
 /**
  * Activation functions (Lesson: notebooks/src/03-activations.ts §1 (saturation) to §5), composed from the
@@ -20,7 +21,7 @@ export { relu, sigmoid, tanh };
  * a small slope keeps gradients flowing for negative inputs ("dying ReLU").
  */
 export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
-  if (!Number.isFinite(negativeSlope)) fail("leakyRelu", `negativeSlope must be a finite number, got ${negativeSlope}`);
+  checkFiniteNumber("leakyRelu", "negativeSlope", negativeSlope);
   return where(x.gt(0), x, mul(x, negativeSlope));
 }
 
@@ -92,7 +93,7 @@ export function selu(x: Tensor): Tensor {
 
 /** CELU (Barron, 2017): x for x > 0, alpha · (e^(x/alpha) − 1) otherwise; continuously differentiable for any alpha ≠ 0. */
 export function celu(x: Tensor, alpha = 1): Tensor {
-  if (alpha === 0 || !Number.isFinite(alpha)) fail("celu", `alpha must be a non-zero finite number, got ${alpha}`);
+  if (alpha === 0 || !Number.isFinite(alpha)) invalid("celu", "alpha", alpha, "a non-zero finite number");
   return where(x.gt(0), x, mul(expm1(clamp(mul(x, 1 / alpha), -Infinity, 0)), alpha));
 }
 
@@ -115,7 +116,7 @@ export function gelu(x: Tensor, options: GeluOptions = {}): Tensor {
   } else if (approximate === "tanh") {
     inner = tanh(mul(add(x, mul(mul(mul(x, x), x), 0.044715)), Math.sqrt(2 / Math.PI)));
   } else {
-    return fail("gelu", `approximate must be "none" or "tanh", got "${String(approximate)}"`);
+    return invalid("gelu", "approximate", approximate, 'one of "none", "tanh"');
   }
   return mul(mul(x, 0.5), add(inner, 1));
 }
@@ -136,7 +137,7 @@ export interface SoftplusOptions {
 export function softplus(x: Tensor, options: SoftplusOptions = {}): Tensor {
   const beta = options.beta ?? 1;
   const threshold = options.threshold ?? 20;
-  if (!(beta > 0) || !Number.isFinite(beta)) fail("softplus", `beta must be a positive finite number, got ${beta}`);
+  checkPositive("softplus", "beta", beta);
   const scaled = mul(x, beta);
   const smooth = beta === 1 ? softplusStable(scaled) : mul(softplusStable(scaled), 1 / beta);
   return where(scaled.gt(threshold), x, smooth);

@@ -1,4 +1,5 @@
 import { fail } from "../core/errors";
+import { invalid } from "../core/validate";
 
 /** A size given once for both spatial axes, or as [height, width]. */
 export type Pair = number | readonly [number, number];
@@ -9,9 +10,9 @@ export type ConvPadding = Pair | "valid" | "same";
 /** [height, width] from a Pair, refusing anything but integers ≥ `min`. */
 export function pair(op: string, name: string, v: Pair, min: number): [number, number] {
   const [h, w] = typeof v === "number" ? [v, v] : v;
-  if (!Array.isArray(v) && typeof v !== "number") fail(op, `${name} must be a number or [height, width], got ${String(v)}`);
+  if (!Array.isArray(v) && typeof v !== "number") invalid(op, name, v, "a number or [height, width]");
   for (const d of [h, w]) {
-    if (!Number.isInteger(d) || d < min) fail(op, `${name} must be ${min === 0 ? "a non-negative" : "a positive"} integer or a pair of them, got ${JSON.stringify(v)}`);
+    if (!Number.isInteger(d) || d < min) invalid(op, name, v, `${min === 0 ? "a non-negative" : "a positive"} integer or a pair of them`);
   }
   return [h, w];
 }

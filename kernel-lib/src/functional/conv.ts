@@ -8,6 +8,7 @@ import { sum } from "../ops/reduce";
 import { reshape } from "../ops/shape";
 import type { Tensor } from "../tensor";
 import { type ConvPadding, type Pair, outputSize, pair, sidePadding } from "./conv-geometry";
+import { checkPositiveInteger } from "../core/validate";
 
 export type { ConvPadding, Pair } from "./conv-geometry";
 
@@ -99,7 +100,7 @@ function geometry(op: string, x: Tensor, weight: Tensor, bias: Tensor | null, op
   const groups = options.groups ?? 1;
   const [batch, channels, height, width] = x.shape;
   const [outChannels, perGroup, kernelH, kernelW] = weight.shape;
-  if (!Number.isInteger(groups) || groups < 1) fail(op, `groups must be a positive integer, got ${groups}`);
+  checkPositiveInteger(op, "groups", groups);
   if (channels % groups !== 0 || outChannels % groups !== 0) {
     fail(op, `groups (${groups}) must divide both the input channels (${channels}) and the output channels (${outChannels})`);
   }

@@ -3,6 +3,7 @@ import { sameShape } from "../core/shape";
 import type { Tensor } from "../tensor";
 import { exp, log, mul, sub, where } from "../ops/elementwise";
 import { mean, sum } from "../ops/reduce";
+import { checkOneOf } from "../core/validate";
 
 /** KL divergence's reductions: "batchmean" divides the sum by the batch size, which is the true KL per sample. */
 export type KlDivReduction = "mean" | "batchmean" | "sum" | "none";
@@ -30,9 +31,7 @@ export interface KlDivOptions {
 export function klDiv(input: Tensor, target: Tensor, options: KlDivOptions = {}): Tensor {
   const op = "klDiv";
   const reduction = options.reduction ?? "mean";
-  if (!["mean", "batchmean", "sum", "none"].includes(reduction)) {
-    fail(op, `reduction must be "mean", "batchmean", "sum" or "none", got ${JSON.stringify(reduction)}`);
-  }
+  checkOneOf(op, "reduction", reduction, ["mean", "batchmean", "sum", "none"]);
   if (!sameShape(input.shape, target.shape)) {
     fail(op, `input ${fmtShape(input.shape)} (log-probabilities) and target ${fmtShape(target.shape)} (probabilities) must have the same shape`);
   }

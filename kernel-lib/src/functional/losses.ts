@@ -1,5 +1,5 @@
 import { fail, fmtShape } from "../core/errors";
-import { checkUnitInterval } from "../core/validate";
+import { checkNonNegative, checkOneOf, checkPositive, checkUnitInterval } from "../core/validate";
 import { broadcastShapes, sameShape } from "../core/shape";
 import { noGrad } from "../autograd/grad-mode";
 import { record } from "../autograd/record";
@@ -83,7 +83,7 @@ export function l1Loss(input: Tensor, target: Tensor, options: LossOptions = {})
 export function huberLoss(input: Tensor, target: Tensor, options: HuberLossOptions = {}): Tensor {
   const reduction = reductionOf("huberLoss", options.reduction);
   const delta = options.delta ?? 1;
-  if (!(delta > 0 && Number.isFinite(delta))) fail("huberLoss", `Invalid delta: ${delta} (must be a positive number)`);
+  checkPositive("huberLoss", "delta", delta);
   checkSameShape("huberLoss", input, target);
   return reduce(huber(sub(input, target), delta), reduction);
 }
@@ -92,7 +92,7 @@ export function huberLoss(input: Tensor, target: Tensor, options: HuberLossOptio
 export function smoothL1Loss(input: Tensor, target: Tensor, options: SmoothL1LossOptions = {}): Tensor {
   const reduction = reductionOf("smoothL1Loss", options.reduction);
   const beta = options.beta ?? 1;
-  if (!(beta >= 0 && Number.isFinite(beta))) fail("smoothL1Loss", `Invalid beta: ${beta} (must be a non-negative number)`);
+  checkNonNegative("smoothL1Loss", "beta", beta);
   checkSameShape("smoothL1Loss", input, target);
   const d = sub(input, target);
   return reduce(beta === 0 ? abs(d) : div(huber(d, beta), beta), reduction);
@@ -329,7 +329,7 @@ function clampedLog(x: Tensor): Tensor {
 
 function reductionOf(op: string, reduction: Reduction | undefined): Reduction {
   const r = reduction ?? "mean";
-  if (r !== "mean" && r !== "sum" && r !== "none") fail(op, `reduction must be "mean", "sum" or "none", got ${JSON.stringify(r)}`);
+  checkOneOf(op, "reduction", r, ["mean", "sum", "none"]);
   return r;
 }
 

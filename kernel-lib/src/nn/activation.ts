@@ -7,6 +7,7 @@ import * as F from "../functional/activations";
 import { logSoftmax, softmax } from "../functional/softmax";
 import { Module } from "./module";
 import { Parameter } from "./parameter";
+import { checkFiniteNumber, checkInteger, checkOneOf, checkPositive, checkPositiveInteger, invalid } from "../core/validate";
 
 /**
  * Activation functions as modules, for use in Sequential. Each wraps the
@@ -36,7 +37,7 @@ export class SELU extends Module {
 }
 
 function finite(op: string, name: string, v: number): void {
-  if (!Number.isFinite(v)) fail(op, `${name} must be a finite number, got ${v}`);
+  checkFiniteNumber(op, name, v);
 }
 
 /** x for x > 0, negativeSlope · x otherwise (default 0.01). */
@@ -62,7 +63,7 @@ export class PReLU extends Module {
   constructor(numParameters = 1, init = 0.25, options: { dtype?: DType } = {}) {
     super();
     this.numSlopes = numParameters;
-    if (!Number.isInteger(numParameters) || numParameters < 1) fail("PReLU", `numParameters must be a positive integer, got ${numParameters}`);
+    checkPositiveInteger("PReLU", "numParameters", numParameters);
     finite("PReLU", "init", init);
     this.weight = new Parameter(full([numParameters], init, { dtype: options.dtype }));
   }
@@ -99,7 +100,7 @@ export class ELU extends Module {
 export class CELU extends Module {
   constructor(readonly alpha = 1) {
     super();
-    if (alpha === 0 || !Number.isFinite(alpha)) fail("CELU", `alpha must be a non-zero finite number, got ${alpha}`);
+    if (alpha === 0 || !Number.isFinite(alpha)) invalid("CELU", "alpha", alpha, "a non-zero finite number");
   }
   forward(x: Tensor): Tensor { return F.celu(x, this.alpha); }
   override extraRepr(): string { return `alpha=${this.alpha}`; }
@@ -112,7 +113,7 @@ export class GELU extends Module {
   constructor(options: F.GeluOptions = {}) {
     super();
     this.approximate = options.approximate ?? "none";
-    if (this.approximate !== "none" && this.approximate !== "tanh") fail("GELU", `approximate must be "none" or "tanh", got "${String(this.approximate)}"`);
+    checkOneOf("GELU", "approximate", this.approximate, ["none", "tanh"]);
   }
   forward(x: Tensor): Tensor { return F.gelu(x, { approximate: this.approximate }); }
   override extraRepr(): string { return `approximate=${this.approximate}`; }
@@ -127,7 +128,7 @@ export class Softplus extends Module {
     super();
     this.beta = options.beta ?? 1;
     this.threshold = options.threshold ?? 20;
-    if (!(this.beta > 0) || !Number.isFinite(this.beta)) fail("Softplus", `beta must be a positive finite number, got ${this.beta}`);
+    checkPositive("Softplus", "beta", this.beta);
   }
   forward(x: Tensor): Tensor { return F.softplus(x, { beta: this.beta, threshold: this.threshold }); }
   override extraRepr(): string { return `beta=${this.beta}, threshold=${this.threshold}`; }
@@ -147,7 +148,7 @@ export class Hardtanh extends Module {
 export class Softmax extends Module {
   constructor(readonly dim = -1) {
     super();
-    if (!Number.isInteger(dim)) fail("Softmax", `dim must be an integer, got ${dim}`);
+    checkInteger("Softmax", "dim", dim);
   }
   forward(x: Tensor): Tensor { return softmax(x, this.dim); }
   override extraRepr(): string { return `dim=${this.dim}`; }
@@ -157,7 +158,7 @@ export class Softmax extends Module {
 export class LogSoftmax extends Module {
   constructor(readonly dim = -1) {
     super();
-    if (!Number.isInteger(dim)) fail("LogSoftmax", `dim must be an integer, got ${dim}`);
+    checkInteger("LogSoftmax", "dim", dim);
   }
   forward(x: Tensor): Tensor { return logSoftmax(x, this.dim); }
   override extraRepr(): string { return `dim=${this.dim}`; }

@@ -8,6 +8,7 @@ import { pair } from "../functional/conv-geometry";
 import { torchDefaultInit } from "./linear";
 import { Module } from "./module";
 import { Parameter } from "./parameter";
+import { checkPositiveInteger } from "../core/validate";
 
 export interface Conv2dModuleOptions {
   /** Step between window positions; default 1. */
@@ -25,14 +26,10 @@ export interface Conv2dModuleOptions {
   generator?: Generator;
 }
 
-function positiveInt(op: string, name: string, n: number): void {
-  if (!Number.isInteger(n) || n < 1) fail(op, `${name} must be a positive integer, got ${n}`);
-}
-
 function checkConvArguments(op: string, inChannels: number, outChannels: number, groups: number): void {
-  positiveInt(op, "inChannels", inChannels);
-  positiveInt(op, "outChannels", outChannels);
-  positiveInt(op, "groups", groups);
+  checkPositiveInteger(op, "inChannels", inChannels);
+  checkPositiveInteger(op, "outChannels", outChannels);
+  checkPositiveInteger(op, "groups", groups);
   if (inChannels % groups !== 0 || outChannels % groups !== 0) {
     fail(op, `groups (${groups}) must divide inChannels (${inChannels}) and outChannels (${outChannels})`);
   }
@@ -107,7 +104,7 @@ export class Conv1d extends Module {
   constructor(readonly inChannels: number, readonly outChannels: number, readonly kernelSize: number, readonly options: Conv1dModuleOptions = {}) {
     super();
     checkConvArguments("Conv1d", inChannels, outChannels, options.groups ?? 1);
-    positiveInt("Conv1d", "kernelSize", kernelSize);
+    checkPositiveInteger("Conv1d", "kernelSize", kernelSize);
     // The same initialization as a 1 × k Conv2d, whose parameters we take (reshaped).
     const conv = new Conv2d(inChannels, outChannels, [1, kernelSize], { ...options, stride: undefined, padding: undefined, dilation: undefined });
     this.weight = new Parameter(new Tensor(conv.weight.data, [outChannels, inChannels / conv.groups, kernelSize]));

@@ -1,5 +1,4 @@
 import { type DType, DEFAULT_DTYPE } from "../core/dtype";
-import { fail } from "../core/errors";
 import type { Generator } from "../core/random";
 import { empty } from "../ops/convert";
 import { flatten } from "../ops/shape";
@@ -10,7 +9,7 @@ import { uniform_ } from "../init/fill";
 import { calculateFans } from "../init/gain";
 import { Module } from "./module";
 import { Parameter } from "./parameter";
-import { checkPositiveInteger } from "../core/validate";
+import { checkInteger, checkPositiveInteger } from "../core/validate";
 
 export interface LinearOptions {
   /** Learn an additive bias (default true). */
@@ -82,7 +81,8 @@ export class Identity extends Module {
 export class Flatten extends Module {
   constructor(readonly startDim = 1, readonly endDim = -1) {
     super();
-    if (!Number.isInteger(startDim) || !Number.isInteger(endDim)) fail("Flatten", `dims must be integers, got ${startDim} and ${endDim}`);
+    checkInteger("Flatten", "startDim", startDim);
+    checkInteger("Flatten", "endDim", endDim);
   }
 
   forward(x: Tensor): Tensor {

@@ -1,4 +1,3 @@
-import { fail } from "../core/errors";
 import type { Tensor } from "../tensor";
 import {
   type BinaryCrossEntropyOptions, type BinaryCrossEntropyWithLogitsOptions, type ClassTarget,
@@ -8,6 +7,7 @@ import {
 } from "../functional/losses";
 import { type KlDivOptions, type KlDivReduction, klDiv } from "../functional/kl-div";
 import { Module } from "./module";
+import { checkNonNegative, checkOneOf, checkPositive, checkUnitInterval } from "../core/validate";
 
 /**
  * Loss functions as modules, like torch.nn.MSELoss and friends: they hold the
@@ -18,7 +18,7 @@ import { Module } from "./module";
 
 function checkReduction(op: string, reduction: Reduction | undefined): Reduction {
   const r = reduction ?? "mean";
-  if (r !== "mean" && r !== "sum" && r !== "none") fail(op, `reduction must be "mean", "sum" or "none", got ${JSON.stringify(r)}`);
+  checkOneOf(op, "reduction", r, ["mean", "sum", "none"]);
   return r;
 }
 
@@ -56,7 +56,7 @@ export class HuberLoss extends Module<[Tensor, Tensor]> {
     super();
     this.reduction = checkReduction("HuberLoss", options.reduction);
     this.delta = options.delta ?? 1;
-    if (!(this.delta > 0 && Number.isFinite(this.delta))) fail("HuberLoss", `Invalid delta: ${this.delta} (must be a positive number)`);
+    checkPositive("HuberLoss", "delta", this.delta);
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return huberLoss(input, target, { reduction: this.reduction, delta: this.delta });
@@ -72,7 +72,7 @@ export class SmoothL1Loss extends Module<[Tensor, Tensor]> {
     super();
     this.reduction = checkReduction("SmoothL1Loss", options.reduction);
     this.beta = options.beta ?? 1;
-    if (!(this.beta >= 0 && Number.isFinite(this.beta))) fail("SmoothL1Loss", `Invalid beta: ${this.beta} (must be a non-negative number)`);
+    checkNonNegative("SmoothL1Loss", "beta", this.beta);
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return smoothL1Loss(input, target, { reduction: this.reduction, beta: this.beta });
@@ -87,9 +87,7 @@ export class KLDivLoss extends Module<[Tensor, Tensor]> {
   constructor(options: KlDivOptions = {}) {
     super();
     this.reduction = options.reduction ?? "mean";
-    if (!["mean", "batchmean", "sum", "none"].includes(this.reduction)) {
-      fail("KLDivLoss", `reduction must be "mean", "batchmean", "sum" or "none", got ${JSON.stringify(this.reduction)}`);
-    }
+    checkOneOf("KLDivLoss", "reduction", this.reduction, ["mean", "batchmean", "sum", "none"]);
     this.logTarget = options.logTarget ?? false;
   }
   forward(input: Tensor, target: Tensor): Tensor {
@@ -109,7 +107,7 @@ export class CrossEntropyLoss extends Module<[Tensor, ClassTarget]> {
     super();
     this.reduction = checkReduction("CrossEntropyLoss", options.reduction);
     this.labelSmoothing = options.labelSmoothing ?? 0;
-    if (!(this.labelSmoothing >= 0 && this.labelSmoothing <= 1)) fail("CrossEntropyLoss", `Invalid labelSmoothing: ${this.labelSmoothing} (must be in [0, 1])`);
+    checkUnitInterval("CrossEntropyLoss", "labelSmoothing", this.labelSmoothing);
     this.ignoreIndex = options.ignoreIndex ?? -100;
     this.weight = options.weight ? this.registerBuffer("weight", options.weight) : undefined;
   }

@@ -2,6 +2,7 @@ import { fail, fmtShape } from "../core/errors";
 import { noGrad } from "../autograd/grad-mode";
 import { Tensor } from "../tensor";
 import { Parameter } from "./parameter";
+import { checkOneOf } from "../core/validate";
 
 /** A module of any call signature, as found among another module's children. */
 export type AnyModule = Module<unknown[], unknown>;
@@ -169,7 +170,7 @@ export abstract class Module<Args extends unknown[] = [Tensor], Out = Tensor> {
    */
   to(options: { dtype: "float32" | "float64" }): this {
     const { dtype } = options;
-    if (dtype !== "float32" && dtype !== "float64") fail("Module.to", `dtype must be "float32" or "float64", got ${JSON.stringify(dtype)}`);
+    checkOneOf("Module.to", "dtype", dtype, ["float32", "float64"]);
     const converted = new Map<Tensor, Tensor>();
     const convert = (t: Tensor): Tensor => {
       if (t.dtype === dtype || t.dtype === "int32") return t;

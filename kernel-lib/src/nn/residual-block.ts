@@ -1,5 +1,4 @@
 import { type DType } from "../core/dtype";
-import { fail } from "../core/errors";
 import type { Generator } from "../core/random";
 import { relu } from "../ops/elementwise";
 import type { Tensor } from "../tensor";
@@ -9,6 +8,7 @@ import { Module } from "./module";
 import { BatchNorm2d } from "./normalization-2d";
 import { Residual } from "./residual";
 import { ReLU } from "./activation";
+import { checkOneOf } from "../core/validate";
 
 export interface ResidualBlockOptions {
   /** Stride of the first convolution (2 halves H and W); default 1. */
@@ -46,7 +46,7 @@ export class ResidualBlock extends Module {
     super();
     const stride = options.stride ?? 1;
     const projection = options.projection ?? "auto";
-    if (projection !== "auto" && projection !== "always") fail("ResidualBlock", `projection must be "auto" or "always", got ${String(projection)}`);
+    checkOneOf("ResidualBlock", "projection", projection, ["auto", "always"]);
     const { dtype, generator } = options;
     const inner = new Sequential(
       new Conv2d(inChannels, outChannels, 3, { stride, padding: 1, bias: false, dtype, generator }),

@@ -3,6 +3,7 @@ import { fail, fmtShape } from "../core/errors";
 import { type Shape, checkShape, sizeOf } from "../core/shape";
 import { type Generator, defaultGenerator } from "../core/random";
 import { Tensor, type NestedArray } from "../tensor";
+import { checkIntegerIn, invalid } from "../core/validate";
 
 /** Options shared by the functions that create tensors. */
 export interface CreateOptions {
@@ -86,7 +87,7 @@ export function full(shape: Shape, value: number, options: CreateOptions = {}): 
 /** start, start+step, … up to but excluding end; arange(5) is 0..4. */
 export function arange(start: number, end?: number, step = 1, options: CreateOptions = {}): Tensor {
   const [lo, hi] = end === undefined ? [0, start] : [start, end];
-  if (step === 0 || !Number.isFinite(step)) fail("arange", `step must be a non-zero finite number, got ${step}`);
+  if (step === 0 || !Number.isFinite(step)) invalid("arange", "step", step, "a non-zero finite number");
   const n = Math.max(0, Math.ceil((hi - lo) / step));
   return make("arange", [n], options, (d) => {
     for (let i = 0; i < n; i++) d[i] = lo + i * step;
@@ -95,7 +96,7 @@ export function arange(start: number, end?: number, step = 1, options: CreateOpt
 
 /** `steps` evenly spaced values from start to end, both included. */
 export function linspace(start: number, end: number, steps: number, options: CreateOptions = {}): Tensor {
-  if (!Number.isInteger(steps) || steps < 0) fail("linspace", `steps must be a non-negative integer, got ${steps}`);
+  checkIntegerIn("linspace", "steps", steps, 0);
   return make("linspace", [steps], options, (d) => {
     for (let i = 0; i < steps; i++) d[i] = steps === 1 ? start : start + ((end - start) * i) / (steps - 1);
   });

@@ -7,6 +7,7 @@ import { Tensor } from "../tensor";
 import { empty, astype } from "./convert";
 import { reshape } from "./shape";
 import { take } from "./take";
+import { checkInteger, checkPositiveInteger } from "../core/validate";
 
 /**
  * Reading parts of a tensor: ranges (`slice`), single entries (`select`),
@@ -18,11 +19,11 @@ import { take } from "./take";
 /** x[start:end:step] along `dim`, with Python's clamping of out-of-range bounds and negative indices. */
 export function slice(x: Tensor, dim: number, start?: number, end?: number, step = 1): Tensor {
   const d = normalizeAxis("slice", dim, x.ndim);
-  if (!Number.isInteger(step) || step <= 0) fail("slice", `step must be a positive integer, got ${step}`);
+  checkPositiveInteger("slice", "step", step);
   const n = x.shape[d];
   const bound = (v: number | undefined, fallback: number) => {
     if (v === undefined) return fallback;
-    if (!Number.isInteger(v)) fail("slice", `bounds must be integers, got ${v}`);
+    checkInteger("slice", "bound", v);
     return Math.min(Math.max(v < 0 ? v + n : v, 0), n);
   };
   const s = bound(start, 0);

@@ -13,6 +13,7 @@ import { resolveMetrics } from "./metrics";
 import { DataLoader } from "../data/dataloader";
 import { TensorDataset } from "../data/dataset";
 import type { Logs, LossFn, MetricFn, OptimizerLike, SchedulerLike, Split, TrainableModel } from "./types";
+import { checkPositiveInteger } from "../core/validate";
 
 export interface FitOptions {
   optimizer: OptimizerLike;
@@ -67,8 +68,8 @@ export function fit(model: TrainableModel, train: Split | DataLoader, options: F
   const { optimizer, loss } = options;
   const epochs = options.epochs;
   const batchSize = options.batchSize ?? 32;
-  if (!Number.isInteger(epochs) || epochs < 1) fail("fit", `epochs must be a positive integer, got ${epochs}`);
-  if (!Number.isInteger(batchSize) || batchSize < 1) fail("fit", `batchSize must be a positive integer, got ${batchSize}`);
+  checkPositiveInteger("fit", "epochs", epochs);
+  checkPositiveInteger("fit", "batchSize", batchSize);
   // A seed makes the whole run repeatable: the shuffling order and everything
   // that draws from the default generator during training (dropout).
   if (options.seed !== undefined) manualSeed(options.seed);

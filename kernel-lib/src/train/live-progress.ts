@@ -1,10 +1,10 @@
 /// <reference types="node" />
-import { fail } from "../core/errors";
 import { inTslabKernel } from "../display/kernel";
 import { EpochLineSink, NotebookSink, TerminalBarSink, type ProgressEvent, type ProgressSink, type ProgressStream } from "../display/progress-sinks";
 import type { ProgressState } from "../display/progress-view";
 import type { Callback, TrainContext } from "./callbacks";
 import type { Logs } from "./types";
+import { checkNonNegative, checkOneOf } from "../core/validate";
 
 /**
  * How `fit` shows its progress:
@@ -75,9 +75,9 @@ export class LiveProgress implements Callback {
     this.mode = options.mode ?? "auto";
     this.throttleMs = options.throttleMs ?? 250;
     this.delayMs = options.delayMs ?? 0;
-    if (!(this.throttleMs >= 0 && Number.isFinite(this.throttleMs))) fail("LiveProgress", `Invalid throttleMs: ${options.throttleMs} (must be a finite number ≥ 0)`);
-    if (!(this.delayMs >= 0 && Number.isFinite(this.delayMs))) fail("LiveProgress", `Invalid delayMs: ${options.delayMs} (must be a finite number ≥ 0)`);
-    if (!["auto", "live", "bar", "epochs"].includes(this.mode)) fail("LiveProgress", `Invalid mode: "${options.mode}" (one of "auto", "live", "bar", "epochs")`);
+    checkNonNegative("LiveProgress", "throttleMs", this.throttleMs);
+    checkNonNegative("LiveProgress", "delayMs", this.delayMs);
+    checkOneOf("LiveProgress", "mode", this.mode, ["auto", "live", "bar", "epochs"]);
     this.stream = options.stream ?? process.stderr;
     this.now = options.now ?? Date.now;
   }
@@ -173,6 +173,6 @@ function storedRun(): boolean {
 export function progressCallback(mode: ProgressMode, callbacks: readonly Callback[]): LiveProgress | null {
   if (mode === "none" || callbacks.some((c) => c instanceof LiveProgress)) return null;
   if (mode === "auto") return inTslabKernel() && !storedRun() ? new LiveProgress({ mode: "live", delayMs: AUTO_DELAY_MS }) : null;
-  if (!["live", "bar", "epochs"].includes(mode)) fail("fit", `Invalid progress: "${mode}" (one of "auto", "live", "bar", "epochs", "none")`);
+  checkOneOf("fit", "progress", mode, ["auto", "live", "bar", "epochs", "none"]);
   return new LiveProgress({ mode });
 }

@@ -79,7 +79,7 @@ describe("value errors", () => {
     expect(errorOf(() => zeros([1]).var())).toContain("use unbiased: false for a single element");
   });
   it("bad arguments to slice and clamp", () => {
-    expect(errorOf(() => zeros([3]).slice(0, 0, 2, 0))).toBe("[slice] step must be a positive integer, got 0");
+    expect(errorOf(() => zeros([3]).slice(0, 0, 2, 0))).toBe("[slice] Invalid step: 0 (must be a positive integer)");
     expect(errorOf(() => zeros([3]).clamp(1, 0))).toBe("[clamp] need min ≤ max, got min=1, max=0");
   });
   it("gradcheck refuses float32 inputs", () => {

@@ -123,8 +123,8 @@ describe("conv2d", () => {
       ["kernel larger than the padded input", () => F.conv2d(x, rand64([2, 4, 7, 7], 2), null, { padding: 0 }), /kernel spans 7 along the height .* padded input is only 5/],
       ["bias of the wrong size", () => F.conv2d(x, rand64([2, 4, 3, 3], 2), rand64([3], 3)), /bias must be \[2\]/],
       ["same with stride 2", () => F.conv2d(x, rand64([2, 4, 3, 3], 2), null, { padding: "same", stride: 2 }), /padding "same" needs stride 1/],
-      ["negative padding", () => F.conv2d(x, rand64([2, 4, 3, 3], 2), null, { padding: -1 }), /padding must be a non-negative integer/],
-      ["zero stride", () => F.conv2d(x, rand64([2, 4, 3, 3], 2), null, { stride: 0 }), /stride must be a positive integer/],
+      ["negative padding", () => F.conv2d(x, rand64([2, 4, 3, 3], 2), null, { padding: -1 }), /Invalid padding: -1 \(must be a non-negative integer or a pair of them\)/],
+      ["zero stride", () => F.conv2d(x, rand64([2, 4, 3, 3], 2), null, { stride: 0 }), /Invalid stride: 0 \(must be a positive integer or a pair of them\)/],
     ])("%s", (_, call, message) => {
       expect(call).toThrow(message);
     });

@@ -200,10 +200,10 @@ describe("errors name the loss and the problem", () => {
     expect(() => F.binaryCrossEntropy(bx, by)).toThrow("[binaryCrossEntropy] probabilities must lie in [0, 1], got -2 at position 0; apply sigmoid first, or use binaryCrossEntropyWithLogits on the logits");
   });
   it("bad options are refused", () => {
-    expect(() => F.mseLoss(x, y, { reduction: "avg" as never })).toThrow('[mseLoss] reduction must be "mean", "sum" or "none", got "avg"');
+    expect(() => F.mseLoss(x, y, { reduction: "avg" as never })).toThrow('[mseLoss] Invalid reduction: "avg" (must be one of "mean", "sum", "none")');
     expect(() => F.crossEntropy(logits, target, { labelSmoothing: 1.5 })).toThrow("[crossEntropy] Invalid labelSmoothing: 1.5 (must be in [0, 1])");
-    expect(() => F.huberLoss(x, y, { delta: 0 })).toThrow("[huberLoss] Invalid delta: 0 (must be a positive number)");
-    expect(() => F.smoothL1Loss(x, y, { beta: -1 })).toThrow("[smoothL1Loss] Invalid beta: -1 (must be a non-negative number)");
+    expect(() => F.huberLoss(x, y, { delta: 0 })).toThrow("[huberLoss] Invalid delta: 0 (must be a finite number > 0)");
+    expect(() => F.smoothL1Loss(x, y, { beta: -1 })).toThrow("[smoothL1Loss] Invalid beta: -1 (must be a finite number ≥ 0)");
   });
   it("int32 logits are refused", () => {
     expect(() => F.crossEntropy(int32([1, 2]), 0)).toThrow("[crossEntropy] needs a float tensor, got int32; convert with .float()");

@@ -115,7 +115,7 @@ describe("pooling errors", () => {
     ["input not 3-D or 4-D", () => F.maxPool2d(randn([4, 4]), 2), /\[maxPool2d\] input must be 4-D \[N, C, H, W\] or 3-D \[C, H, W\], got \[4,4\]/],
     ["padding over half the kernel", () => F.maxPool2d(randn([1, 1, 6, 6]), 2, { padding: 2 }), /padding 2 must be at most half the kernel size 2/],
     ["kernel larger than the input", () => F.avgPool2d(randn([1, 1, 3, 3]), 4), /kernel \(4\) is larger than the padded input along the height/],
-    ["zero kernel", () => F.maxPool2d(randn([1, 1, 3, 3]), 0), /kernelSize must be a positive integer/],
+    ["zero kernel", () => F.maxPool2d(randn([1, 1, 3, 3]), 0), /Invalid kernelSize: 0 \(must be a positive integer or a pair of them\)/],
     ["bad output size", () => F.adaptiveAvgPool2d(randn([1, 1, 3, 3]), 0), /outputSize must be positive integers/],
   ])("%s", (_, call, message) => {
     expect(call).toThrow(message);

@@ -50,8 +50,8 @@ describe("Conv2d", () => {
 
   it.each([
     ["groups not dividing the channels", () => new nn.Conv2d(4, 6, 3, { groups: 4 }), /\[Conv2d\] groups \(4\) must divide inChannels \(4\) and outChannels \(6\)/],
-    ["zero channels", () => new nn.Conv2d(0, 6, 3), /inChannels must be a positive integer, got 0/],
-    ["zero kernel", () => new nn.Conv2d(1, 6, 0), /kernelSize must be a positive integer/],
+    ["zero channels", () => new nn.Conv2d(0, 6, 3), /Invalid inChannels: 0 \(must be a positive integer\)/],
+    ["zero kernel", () => new nn.Conv2d(1, 6, 0), /Invalid kernelSize: 0 \(must be a positive integer or a pair of them\)/],
   ])("refuses %s at construction", (_, make, message) => {
     expect(make).toThrow(message);
   });
@@ -74,6 +74,6 @@ describe("Conv1d", () => {
 
   it("refuses bad arguments under its own name", () => {
     expect(() => new nn.Conv1d(4, 6, 3, { groups: 4 })).toThrow(/\[Conv1d\] groups \(4\) must divide inChannels \(4\) and outChannels \(6\)/);
-    expect(() => new nn.Conv1d(4, 6, 0)).toThrow(/\[Conv1d\] kernelSize must be a positive integer, got 0/);
+    expect(() => new nn.Conv1d(4, 6, 0)).toThrow(/\[Conv1d\] Invalid kernelSize: 0 \(must be a positive integer\)/);
   });
 });

@@ -177,13 +177,13 @@ describe("activation modules", () => {
   });
 
   it("refuse bad hyperparameters at construction", () => {
-    expect(() => new nn.LeakyReLU(NaN)).toThrow(/\[LeakyReLU\] negativeSlope must be a finite number/);
+    expect(() => new nn.LeakyReLU(NaN)).toThrow(/\[LeakyReLU\] Invalid negativeSlope: NaN \(must be a finite number\)/);
     expect(() => new nn.RReLU(0.5, 0.1)).toThrow(/\[RReLU\] need finite lower ≤ upper/);
-    expect(() => new nn.Softplus({ beta: -1 })).toThrow(/\[Softplus\] beta must be a positive/);
+    expect(() => new nn.Softplus({ beta: -1 })).toThrow(/\[Softplus\] Invalid beta: -1 \(must be a finite number > 0\)/);
     expect(() => new nn.Hardtanh(1, 0)).toThrow(/\[Hardtanh\] need minVal < maxVal/);
-    expect(() => new nn.GELU({ approximate: "erf" as "none" })).toThrow(/\[GELU\] approximate must be/);
-    expect(() => new nn.PReLU(0)).toThrow(/\[PReLU\] numParameters must be a positive integer/);
-    expect(() => new nn.CELU(0)).toThrow(/\[CELU\] alpha must be a non-zero/);
+    expect(() => new nn.GELU({ approximate: "erf" as "none" })).toThrow(/\[GELU\] Invalid approximate: "erf" \(must be one of "none", "tanh"\)/);
+    expect(() => new nn.PReLU(0)).toThrow(/\[PReLU\] Invalid numParameters: 0 \(must be a positive integer\)/);
+    expect(() => new nn.CELU(0)).toThrow(/\[CELU\] Invalid alpha: 0 \(must be a non-zero finite number\)/);
   });
 });
 

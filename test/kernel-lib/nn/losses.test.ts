@@ -51,7 +51,7 @@ describe("loss modules wrap the F functions with their options", () => {
   });
 
   it("refuse bad options at construction", () => {
-    expect(() => new nn.MSELoss({ reduction: "avg" as "mean" })).toThrow(/\[MSELoss\] reduction must be "mean", "sum" or "none", got "avg"/);
+    expect(() => new nn.MSELoss({ reduction: "avg" as "mean" })).toThrow(/\[MSELoss\] Invalid reduction: "avg" \(must be one of "mean", "sum", "none"\)/);
     expect(() => new nn.CrossEntropyLoss({ labelSmoothing: 1.5 })).toThrow(/\[CrossEntropyLoss\] Invalid labelSmoothing: 1.5/);
     expect(() => new nn.HuberLoss({ delta: 0 })).toThrow(/\[HuberLoss\] Invalid delta: 0/);
     expect(new nn.CrossEntropyLoss().toString()).toBe("CrossEntropyLoss(reduction=mean, labelSmoothing=0)");

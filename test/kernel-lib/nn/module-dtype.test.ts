@@ -29,7 +29,7 @@ describe("Module.to({ dtype }), double() and float()", () => {
   });
 
   it("refuses other dtypes", () => {
-    expect(() => new nn.Linear(2, 1).to({ dtype: "int32" as never })).toThrow(/Module.to.*"float32" or "float64"/);
+    expect(() => new nn.Linear(2, 1).to({ dtype: "int32" as never })).toThrow(/\[Module.to\] Invalid dtype: "int32" \(must be one of "float32", "float64"\)/);
   });
 });
 

@@ -18,6 +18,6 @@ describe("pooling layers", () => {
 
   it("refuses padding over half the kernel when constructed", () => {
     expect(() => new nn.MaxPool2d(2, { padding: 2 })).toThrow(/\[MaxPool2d\] padding 2 must be at most half the kernel size 2/);
-    expect(() => new nn.AvgPool2d(0)).toThrow(/\[AvgPool2d\] kernelSize must be a positive integer/);
+    expect(() => new nn.AvgPool2d(0)).toThrow(/\[AvgPool2d\] Invalid kernelSize: 0 \(must be a positive integer or a pair of them\)/);
   });
 });

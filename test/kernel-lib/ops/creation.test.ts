@@ -79,14 +79,14 @@ describe("creation functions", () => {
     expect(arange(5, 0, -2).toArray()).toEqual([5, 3, 1]);
     expect(arange(3, 1).toArray()).toEqual([]);
     expect(arange(4, undefined, 1, { dtype: "int32" }).dtype).toBe("int32");
-    expect(() => arange(0, 5, 0)).toThrow("[arange] step must be a non-zero finite number, got 0");
+    expect(() => arange(0, 5, 0)).toThrow("[arange] Invalid step: 0 (must be a non-zero finite number)");
   });
   it("linspace includes both ends", () => {
     expect(linspace(0, 1, 5).toArray()).toEqual([0, 0.25, 0.5, 0.75, 1]);
     expect(linspace(3, 3, 1).toArray()).toEqual([3]);
     expect(linspace(0, 1, 0).shape).toEqual([0]);
     expect(linspace(-1, 1, 3, { dtype: "float64" }).toArray()).toEqual([-1, 0, 1]);
-    expect(() => linspace(0, 1, -1)).toThrow("[linspace] steps must be a non-negative integer, got -1");
+    expect(() => linspace(0, 1, -1)).toThrow("[linspace] Invalid steps: -1 (must be an integer ≥ 0)");
   });
   it("eye: square and rectangular", () => {
     expect(eye(3).toArray()).toEqual([[1, 0, 0], [0, 1, 0], [0, 0, 1]]);

@@ -102,7 +102,7 @@ describe("fit", () => {
   it("refuses bad arguments", () => {
     const model = new nn.Linear(1, 1);
     const opt = new optim.SGD(model.parameters(), { lr: 0.1 });
-    expect(() => fit(model, line(), { optimizer: opt, loss: F.mseLoss, epochs: 0 })).toThrow(/epochs must be a positive integer/);
+    expect(() => fit(model, line(), { optimizer: opt, loss: F.mseLoss, epochs: 0 })).toThrow(/\[fit\] Invalid epochs: 0 \(must be a positive integer\)/);
     expect(() => fit(model, line(), { optimizer: opt, loss: F.mseLoss, epochs: 1, batchSize: 0 })).toThrow(/batchSize/);
     expect(() => fit(model, line(), { optimizer: opt, loss: F.mseLoss, epochs: 1, metrics: ["f1"] })).toThrow(/unknown metric "f1"/);
   });

@@ -1,6 +1,5 @@
-import { fail } from "../../core/errors";
 import type { Optimizer } from "../optimizer";
-import { checkPositive } from "../validate";
+import { checkNonNegative, checkPositive } from "../validate";
 import { LRScheduler } from "./lr-scheduler";
 
 /**
@@ -24,7 +23,7 @@ export class CosineAnnealingLR extends LRScheduler {
     super(optimizer);
     const { tMax, etaMin = 0 } = options;
     checkPositive(this.name, "tMax", tMax);
-    if (!(etaMin >= 0)) fail(this.name, `Invalid etaMin: ${etaMin} (must be ≥ 0)`);
+    checkNonNegative(this.name, "etaMin", etaMin);
     this.tMax = tMax;
     this.etaMin = etaMin;
     this.initialStep();

@@ -1,6 +1,6 @@
 import { fail } from "../../core/errors";
 import type { Optimizer } from "../optimizer";
-import { checkPositive, checkPositiveInteger } from "../validate";
+import { checkOneOf, checkPositive, checkPositiveInteger } from "../validate";
 import { LRScheduler, perGroup } from "./lr-scheduler";
 import { momentumSetter } from "./momentum-cycling";
 
@@ -64,7 +64,7 @@ export class CyclicLR extends LRScheduler {
     });
     checkPositiveInteger(op, "stepSizeUp", stepSizeUp);
     checkPositiveInteger(op, "stepSizeDown", stepSizeDown);
-    if (!["triangular", "triangular2", "expRange"].includes(mode)) fail(op, `mode must be "triangular", "triangular2" or "expRange", got ${String(mode)}`);
+    checkOneOf(op, "mode", mode, ["triangular", "triangular2", "expRange"]);
     checkPositive(op, "gamma", gamma);
     const setMomentum = cycleMomentum ? momentumSetter(op, optimizer) : null;
     // The cycle starts at baseLr, so it must be the recorded base before super() reads it.

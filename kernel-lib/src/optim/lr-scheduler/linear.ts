@@ -1,6 +1,5 @@
-import { fail } from "../../core/errors";
 import type { Optimizer } from "../optimizer";
-import { checkPositiveInteger } from "../validate";
+import { checkPositiveInteger, checkUnitInterval, invalid } from "../validate";
 import { LRScheduler } from "./lr-scheduler";
 
 /**
@@ -21,8 +20,8 @@ export class LinearLR extends LRScheduler {
   constructor(optimizer: Optimizer, options: { startFactor?: number; endFactor?: number; totalIters?: number } = {}) {
     super(optimizer);
     const { startFactor = 1 / 3, endFactor = 1, totalIters = 5 } = options;
-    if (!(startFactor > 0 && startFactor <= 1)) fail(this.name, `startFactor expected to be in (0, 1], got ${startFactor}`);
-    if (!(endFactor >= 0 && endFactor <= 1)) fail(this.name, `endFactor expected to be in [0, 1], got ${endFactor}`);
+    if (!(startFactor > 0 && startFactor <= 1)) invalid(this.name, "startFactor", startFactor, "in (0, 1]");
+    checkUnitInterval(this.name, "endFactor", endFactor);
     checkPositiveInteger(this.name, "totalIters", totalIters);
     this.startFactor = startFactor;
     this.endFactor = endFactor;
@@ -53,7 +52,7 @@ export class ConstantLR extends LRScheduler {
   constructor(optimizer: Optimizer, options: { factor?: number; totalIters?: number } = {}) {
     super(optimizer);
     const { factor = 1 / 3, totalIters = 5 } = options;
-    if (!(factor > 0 && factor <= 1)) fail(this.name, `factor expected to be in (0, 1], got ${factor}`);
+    if (!(factor > 0 && factor <= 1)) invalid(this.name, "factor", factor, "in (0, 1]");
     checkPositiveInteger(this.name, "totalIters", totalIters);
     this.factor = factor;
     this.totalIters = totalIters;

@@ -1,6 +1,6 @@
 import { fail } from "../../core/errors";
 import type { Optimizer } from "../optimizer";
-import { checkEps, checkNonNegative } from "../validate";
+import { checkEps, checkIntegerIn, checkNonNegative, invalid } from "../validate";
 import { perGroup } from "./lr-scheduler";
 
 export interface ReduceLROnPlateauOptions {
@@ -70,10 +70,9 @@ export class ReduceLROnPlateau {
     const { mode = "min", factor = 0.1, patience = 10, threshold = 1e-4, thresholdMode = "rel", cooldown = 0, minLr = 0, eps = 1e-8 } = options;
     if (mode !== "min" && mode !== "max") fail(op, `mode "${String(mode)}" is unknown; use "min" or "max"`);
     if (thresholdMode !== "rel" && thresholdMode !== "abs") fail(op, `thresholdMode "${String(thresholdMode)}" is unknown; use "rel" or "abs"`);
-    if (!(factor < 1.0)) fail(op, `factor should be < 1.0, got ${factor}`);
-    if (!(factor > 0)) fail(op, `factor should be > 0, got ${factor}`);
-    if (!Number.isInteger(patience) || patience < 0) fail(op, `patience should be an integer ≥ 0, got ${patience}`);
-    if (!Number.isInteger(cooldown) || cooldown < 0) fail(op, `cooldown should be an integer ≥ 0, got ${cooldown}`);
+    if (!(factor > 0 && factor < 1)) invalid(op, "factor", factor, "in (0, 1): the rate is multiplied by it");
+    checkIntegerIn(op, "patience", patience, 0);
+    checkIntegerIn(op, "cooldown", cooldown, 0);
     checkNonNegative(op, "threshold", threshold);
     checkEps(op, eps);
     this.minLrs = perGroup(op, "minLr", minLr, optimizer.paramGroups.length);

@@ -1,6 +1,5 @@
-import { fail } from "../../core/errors";
 import type { Optimizer } from "../optimizer";
-import { checkPositiveInteger } from "../validate";
+import { checkNonNegative, checkPositiveInteger } from "../validate";
 import { LRScheduler } from "./lr-scheduler";
 
 /**
@@ -23,7 +22,7 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
     const { t0, tMult = 1, etaMin = 0 } = options;
     checkPositiveInteger(this.name, "t0", t0);
     checkPositiveInteger(this.name, "tMult", tMult);
-    if (!(etaMin >= 0)) fail(this.name, `Invalid etaMin: ${etaMin} (must be ≥ 0)`);
+    checkNonNegative(this.name, "etaMin", etaMin);
     this.t0 = t0;
     this.tMult = tMult;
     this.etaMin = etaMin;

@@ -1,5 +1,5 @@
 import { fail } from "../../core/errors";
-import { checkPositive } from "../validate";
+import { checkIntegerIn, checkPositive } from "../validate";
 import { checkTime } from "./check";
 
 /**
@@ -45,7 +45,7 @@ export interface WarmupCosineOptions {
 export function warmupCosine(lr0: number, t: number, options: WarmupCosineOptions): number {
   checkTime("warmupCosine", t);
   const { warmupSteps, totalSteps, lrMin = 0, warmupStartLr = 0 } = options;
-  if (!Number.isInteger(warmupSteps) || warmupSteps < 0) fail("warmupCosine", `warmupSteps must be an integer ≥ 0, got ${warmupSteps}`);
+  checkIntegerIn("warmupCosine", "warmupSteps", warmupSteps, 0);
   if (!(totalSteps > warmupSteps)) fail("warmupCosine", `totalSteps (${totalSteps}) must be larger than warmupSteps (${warmupSteps})`);
   if (t < warmupSteps) return warmupStartLr + ((lr0 - warmupStartLr) * t) / warmupSteps;
   return cosine(lr0, t - warmupSteps, totalSteps - warmupSteps, lrMin);

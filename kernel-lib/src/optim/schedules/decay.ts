@@ -1,5 +1,5 @@
 import { fail } from "../../core/errors";
-import { checkPositive } from "../validate";
+import { checkInteger, checkNonNegative, checkPositive } from "../validate";
 import { checkFinite, checkTime } from "./check";
 
 /**
@@ -51,7 +51,7 @@ export function exponentialGamma(lr0: number, t: number, gamma: number): number 
  */
 export function multiplicative(lr0: number, t: number, factor: (i: number) => number): number {
   checkTime("multiplicative", t);
-  if (!Number.isInteger(t)) fail("multiplicative", `t must be an integer step, got ${t}`);
+  checkInteger("multiplicative", "step t", t);
   let lr = lr0;
   for (let i = 1; i <= t; i++) lr *= factor(i);
   return lr;
@@ -64,7 +64,7 @@ export function multiplicative(lr0: number, t: number, factor: (i: number) => nu
  */
 export function inverseTime(lr0: number, t: number, k: number): number {
   checkTime("inverseTime", t);
-  if (!(k >= 0)) fail("inverseTime", `k must be ≥ 0, got ${k}`);
+  checkNonNegative("inverseTime", "k", k);
   return lr0 / (1 + k * t);
 }
 
@@ -77,7 +77,7 @@ export function power(lr0: number, t: number, options: { s: number; c?: number }
   checkTime("power", t);
   const { s, c = 1 } = options;
   checkPositive("power", "s", s);
-  if (!(c >= 0)) fail("power", `c must be ≥ 0, got ${c}`);
+  checkNonNegative("power", "c", c);
   return lr0 / (1 + t / s) ** c;
 }
 

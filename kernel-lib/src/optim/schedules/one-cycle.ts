@@ -1,5 +1,4 @@
-import { fail } from "../../core/errors";
-import { checkPositive, checkPositiveInteger } from "../validate";
+import { checkOneOf, checkPositive, checkPositiveInteger, checkUnitInterval } from "../validate";
 import { checkTime } from "./check";
 
 export type AnnealStrategy = "cos" | "linear";
@@ -64,8 +63,8 @@ export interface OneCycleShape {
 export function oneCycleShape(op: string, options: Omit<OneCycleOptions, "maxLr">): OneCycleShape {
   const { totalSteps, pctStart = 0.3, divFactor = 25, finalDivFactor = 1e4, annealStrategy = "cos", threePhase = false } = options;
   checkPositiveInteger(op, "totalSteps", totalSteps);
-  if (!(pctStart >= 0 && pctStart <= 1)) fail(op, `Expected pctStart between 0 and 1, got ${pctStart}`);
-  if (annealStrategy !== "cos" && annealStrategy !== "linear") fail(op, `annealStrategy must be "cos" or "linear", got "${String(annealStrategy)}"`);
+  checkUnitInterval(op, "pctStart", pctStart);
+  checkOneOf(op, "annealStrategy", annealStrategy, ["cos", "linear"]);
   checkPositive(op, "divFactor", divFactor);
   checkPositive(op, "finalDivFactor", finalDivFactor);
   const rise = pctStart * totalSteps - 1;

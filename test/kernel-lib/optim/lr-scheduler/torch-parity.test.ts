@@ -117,6 +117,6 @@ describe("the schedulers added for parity with PyTorch", () => {
 
   it("CyclicLR refuses maxLr below baseLr, and an unknown mode", () => {
     expect(() => new lrScheduler.CyclicLR(sgd(), { baseLr: 0.1, maxLr: 0.01 })).toThrow(/maxLr \(0.01\) must be ≥ baseLr/);
-    expect(() => new lrScheduler.CyclicLR(sgd(), { baseLr: 0.01, maxLr: 0.1, mode: "exp_range" as never })).toThrow(/mode must be/);
+    expect(() => new lrScheduler.CyclicLR(sgd(), { baseLr: 0.01, maxLr: 0.1, mode: "exp_range" as never })).toThrow(/\[CyclicLR\] Invalid mode: "exp_range" \(must be one of "triangular", "triangular2", "expRange"\)/);
   });
 });

@@ -128,12 +128,12 @@ describe("bad arguments are refused", () => {
     ["T = 0", () => schedules.cosine(0.1, 1, 0), /Invalid T: 0/],
     ["stepSize 0", () => schedules.stepDecay(0.1, 1, { stepSize: 0 }), /Invalid stepSize: 0/],
     ["gamma ≤ 0", () => schedules.stepDecay(0.1, 1, { stepSize: 1, gamma: -0.5 }), /Invalid gamma: -0\.5/],
-    ["negative k", () => schedules.inverseTime(0.1, 1, -1), /k must be ≥ 0/],
+    ["negative k", () => schedules.inverseTime(0.1, 1, -1), /\[inverseTime\] Invalid k: -1 \(must be a finite number ≥ 0\)/],
     ["values and boundaries mismatch", () => schedules.piecewiseConstant(1, [5], [1]), /one more value than boundaries/],
     ["decreasing boundaries", () => schedules.piecewiseConstant(1, [5, 3], [1, 2, 3]), /boundaries must increase/],
     ["warmup longer than total", () => schedules.warmupCosine(0.1, 1, { warmupSteps: 10, totalSteps: 10 }), /must be larger than warmupSteps/],
-    ["pctStart > 1", () => schedules.oneCycle(1, { maxLr: 1, totalSteps: 10, pctStart: 1.5 }), /pctStart between 0 and 1/],
-    ["unknown annealStrategy", () => schedules.oneCycle(1, { maxLr: 1, totalSteps: 10, annealStrategy: "exp" as "cos" }), /annealStrategy must be "cos" or "linear"/],
+    ["pctStart > 1", () => schedules.oneCycle(1, { maxLr: 1, totalSteps: 10, pctStart: 1.5 }), /\[oneCycle\] Invalid pctStart: 1.5 \(must be in \[0, 1\]\)/],
+    ["unknown annealStrategy", () => schedules.oneCycle(1, { maxLr: 1, totalSteps: 10, annealStrategy: "exp" as "cos" }), /Invalid annealStrategy: "exp" \(must be one of "cos", "linear"\)/],
   ];
   it.each(cases)("%s", (_name, f, message) => {
     expect(f).toThrow(message);
