@@ -151,13 +151,15 @@ show(table(Array.from({ length: 20 }, (_, l) => {
     "dead units": at("he").dead,
   };
 }), { digits: 3, caption: "per-layer statistics of the three strategies of scipio's tutorial" }));
+const std20 = (strategy: string) => layerStats.find((s) => s.strategy === strategy && s.layer === 20)!.std;
+quote({ smallStd20: std20("small").toExponential(1), largeStd20: std20("large").toExponential(1) });
 
 // %% [markdown] subslide
 // ### Reading the numbers
 //
 // - **small (0.01)**: the std is multiplied by about $0.01 \cdot \sqrt{64/2} \approx 0.057$ per layer, a straight line
-//   on the log scale down to about $10^{-25}$: the signal has vanished, every unit outputs essentially nothing.
-// - **large (1.0)**: multiplied by about $\sqrt{64/2} \approx 5.7$ per layer, up to about $10^{15}$; in a real run the
+//   on the log scale down to {{smallStd20}} at layer 20: the signal has vanished, every unit outputs essentially nothing.
+// - **large (1.0)**: multiplied by about $\sqrt{64/2} \approx 5.7$ per layer, up to {{largeStd20}}; in a real run the
 //   gradients follow and the loss becomes `NaN` (section 6).
 // - **He**: the std stays of order 1 across all 20 layers — scipio's conclusion, reproduced.
 // - **Xavier** and **default** fall more gently but steadily: they were not designed for ReLU (section 3).
@@ -280,25 +282,30 @@ show(table(([["linear"], ["sigmoid"], ["tanh"], ["relu"], ["leakyRelu", 0.01], [
 // `nonlinearity="linear"` (gain 1) for self-normalizing networks instead. The difference, measured through 50 SELU layers:
 
 // %%
-/** Std of the activations after 50 SELU layers of 100 units whose weights have std gain/√100. */
-function seluDepth(gain: number): number {
+/** Std of the activations after layers 10, 25 and 50 of a SELU stack (100 units) whose weights have std gain/√100. */
+function seluDepth(gain: number): number[] {
   const g = new Generator(7);
   let h = randn([256, 100], { generator: g });
+  const stds: number[] = [];
   noGrad(() => {
-    for (let l = 0; l < 50; l++) {
+    for (let l = 1; l <= 50; l++) {
       const w = randn([100, 100], { generator: g }).mul(gain / Math.sqrt(100));
       h = F.selu(h.matmul(w));
+      if ([10, 25, 50].includes(l)) stds.push(h.std().item());
     }
   });
-  return h.std().item();
+  return stds;
 }
 const [seluGainOne, seluGainTorch] = [seluDepth(1), seluDepth(init.calculateGain("selu"))];
-console.log(`std after 50 SELU layers: gain 1 (LeCun) ${seluGainOne.toFixed(3)}; gain ${init.calculateGain("selu")} (calculateGain("selu")) ${seluGainTorch.toFixed(3)}`);
-quote({ seluGainOne, seluGainTorch });
+show(table([
+  { weights: "gain 1 (LeCun)", "std @10": seluGainOne[0], "std @25": seluGainOne[1], "std @50": seluGainOne[2] },
+  { weights: `gain ${init.calculateGain("selu")} (calculateGain("selu"))`, "std @10": seluGainTorch[0], "std @25": seluGainTorch[1], "std @50": seluGainTorch[2] },
+], { digits: 3, caption: "std of the activations of a 50-layer SELU stack, inputs of std 1" }));
+quote({ seluGainOne: seluGainOne[2], seluGainTorch: seluGainTorch[2], seluGainTorch25: seluGainTorch[1] });
 
 // %% [markdown] fragment
-// With gain 1 the activations keep std {{seluGainOne}} after 50 layers; with `calculateGain("selu")` they settle at
-// {{seluGainTorch}}: another fixed point, so the network no longer hands each layer inputs of variance 1. For SELU,
+// With gain 1 the activations keep std {{seluGainOne}} after 50 layers; with `calculateGain("selu")` they settle near
+// {{seluGainTorch25}} after 25 layers and {{seluGainTorch}} after 50: another fixed point, so the network no longer hands each layer inputs of variance 1. For SELU,
 // initialize with `init.lecunNormal_` (or gain 1), as lesson 3 does.
 
 // %% [markdown] subslide
@@ -317,15 +324,15 @@ quote({ seluGainOne, seluGainTorch });
 // each input the ratio $\lVert x_{30}\rVert/\lVert x_0\rVert$.
 
 // %%
-/** ‖x_depth‖/‖x_0‖ for 256 random inputs through `depth` linear 64 × 64 layers drawn by `draw`. */
-function normRatios(draw: (w: Tensor, g: Generator) => void, depth: number): number[] {
+/** ‖x_depth‖/‖x_0‖ for 256 random inputs through `depth` 64 × 64 layers drawn by `draw` (with a ReLU after each when `relu`). */
+function normRatios(draw: (w: Tensor, g: Generator) => void, depth: number, relu = false): number[] {
   const g = new Generator(21);
   const x0 = randn([256, 64], { generator: g, dtype: "float64" });
   let h = x0;
   for (let l = 0; l < depth; l++) {
     const w = zeros([64, 64], { dtype: "float64" });
     draw(w, g);
-    h = h.matmul(w);
+    h = relu ? h.matmul(w).relu() : h.matmul(w);
   }
   const norms = (t: Tensor) => Array.from({ length: 256 }, (_, i) => Math.hypot(...Array.from(t.data.slice(i * 64, (i + 1) * 64))));
   const [n0, nL] = [norms(x0), norms(h)];
@@ -336,15 +343,20 @@ const orthoRows = ([["Gaussian N(0, 1/64)", (w: Tensor, g: Generator) => init.no
     const r = normRatios(draw, depth);
     return { weights: name, layers: depth, "smallest ‖x_L‖/‖x_0‖": Math.min(...r), "largest": Math.max(...r), "largest / smallest": Math.max(...r) / Math.min(...r) };
   }));
-show(table(orthoRows, { digits: 3, caption: "how much 30 linear layers stretch or shrink 256 random inputs" }));
-quote({ gaussSpread30: orthoRows[2]["largest / smallest"], orthoSpread30: orthoRows[5]["largest / smallest"] }, 3);
+const reluRows = ([["He Gaussian N(0, 2/64) + ReLU", (w: Tensor, g: Generator) => init.normal_(w, 0, Math.sqrt(2 / 64), { generator: g })], ["orthogonal × √2 + ReLU", (w: Tensor, g: Generator) => init.orthogonal_(w, { gain: Math.SQRT2, generator: g })]] as const).map(([name, draw]) => {
+  const r = normRatios(draw, 30, true);
+  return { weights: name, layers: 30, "smallest ‖x_L‖/‖x_0‖": Math.min(...r), "largest": Math.max(...r), "largest / smallest": Math.max(...r) / Math.min(...r) };
+});
+show(table([...orthoRows, ...reluRows], { digits: 3, caption: "how much deep stacks of 64 × 64 layers stretch or shrink 256 random inputs" }));
+quote({ gaussSpread30: orthoRows[2]["largest / smallest"], orthoSpread30: orthoRows[5]["largest / smallest"], heReluSpread: reluRows[0]["largest / smallest"], orthoReluSpread: reluRows[1]["largest / smallest"] }, 3);
 
 // %% [markdown] fragment
 // After 30 Gaussian layers the most-stretched input has grown {{gaussSpread30}} times as much as the most-shrunk one, even
 // though the variance is "right" on average; after 30 orthogonal layers that ratio is {{orthoSpread30}}: every input
 // keeps its length exactly, and so does every gradient on the way back (the transpose of an orthogonal matrix is
 // orthogonal too). That is the appeal of orthogonal initialization for very deep linear stretches and recurrent
-// networks; with ReLU layers in between, the nonlinearity breaks the exact isometry and the gain matters as before.
+// networks. With a ReLU after each layer (last two rows, gain √2) the nonlinearity breaks the exact isometry: the ratio
+// is {{orthoReluSpread}} for orthogonal weights against {{heReluSpread}} for He's Gaussian ones.
 
 // %% [markdown] slide
 // ## 5. The default initialization of `Linear`
