@@ -301,11 +301,12 @@ show(table([
   { weights: "gain 1 (LeCun)", "std @10": seluGainOne[0], "std @25": seluGainOne[1], "std @50": seluGainOne[2] },
   { weights: `gain ${init.calculateGain("selu")} (calculateGain("selu"))`, "std @10": seluGainTorch[0], "std @25": seluGainTorch[1], "std @50": seluGainTorch[2] },
 ], { digits: 3, caption: "std of the activations of a 50-layer SELU stack, inputs of std 1" }));
-quote({ seluGainOne: seluGainOne[2], seluGainTorch: seluGainTorch[2], seluGainTorch25: seluGainTorch[1] });
+quote({ seluGainOne: seluGainOne[2], seluGainTorch: seluGainTorch[2], seluGainTorch25: seluGainTorch[1], seluGainTorch10: seluGainTorch[0] });
 
 // %% [markdown] fragment
-// With gain 1 the activations keep std {{seluGainOne}} after 50 layers; with `calculateGain("selu")` they settle near
-// {{seluGainTorch25}} after 25 layers and {{seluGainTorch}} after 50: another fixed point, so the network no longer hands each layer inputs of variance 1. For SELU,
+// With gain 1 the activations keep std {{seluGainOne}} after 50 layers; with `calculateGain("selu")` they fall to
+// {{seluGainTorch10}} after 10 layers, {{seluGainTorch25}} after 25 and {{seluGainTorch}} after 50: the stack drifts away from
+// the variance-1 fixed point that self-normalization relies on, so the network no longer hands each layer inputs of variance 1. For SELU,
 // initialize with `init.lecunNormal_` (or gain 1), as lesson 3 does.
 
 // %% [markdown] subslide
@@ -356,7 +357,7 @@ quote({ gaussSpread30: orthoRows[2]["largest / smallest"], orthoSpread30: orthoR
 // keeps its length exactly, and so does every gradient on the way back (the transpose of an orthogonal matrix is
 // orthogonal too). That is the appeal of orthogonal initialization for very deep linear stretches and recurrent
 // networks. With a ReLU after each layer (last two rows, gain √2) the nonlinearity breaks the exact isometry: the ratio
-// is {{orthoReluSpread}} for orthogonal weights against {{heReluSpread}} for He's Gaussian ones.
+// is no longer 1 but {{orthoReluSpread}} for orthogonal weights, and {{heReluSpread}} for He's Gaussian ones (one draw of each).
 
 // %% [markdown] slide
 // ## 5. The default initialization of `Linear`

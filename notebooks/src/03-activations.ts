@@ -390,8 +390,8 @@ quote({ seluFrom2At10: offStart[2]["std @10"], seluFromHalfAt10: offStart[0]["st
 // %% [markdown] fragment
 // Started at std 2, the activations are at {{seluFrom2At1}} after one layer and {{seluFrom2At10}} after ten; started
 // at 0.5, they are at {{seluFromHalfAt10}} after ten. Deviations shrink layer by layer, as Klambauer et al. prove
-// for the SELU map with LeCun weights: the fixed point attracts. (With a different weight variance the fixed
-// point moves: lesson 2's gain table warns against `calculateGain("selu")` for exactly this reason.)
+// for the SELU map with LeCun weights: the fixed point attracts. (With a different weight variance the statistics
+// drift away from (0, 1): lesson 2 measures it for `calculateGain("selu")`, and warns against that gain for this reason.)
 
 // %% [markdown] notes
 // In practice SELU networks are rare today; the idea survives in careful initialization plus normalization
