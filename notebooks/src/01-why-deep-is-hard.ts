@@ -532,7 +532,7 @@ const trainingRuns = variants.map(({ series, make }) => {
 });
 show(table(trainingRuns.map((r) => ({ network: r.network, "final train loss": formatMeanSd(r.loss), "test accuracy": formatMeanSd(r.accuracy) })),
   { caption: "after 4 epochs (48 steps), mean ± sd over 3 seeds" }));
-show(charts.line(curveRows, { x: "epoch", y: "loss", color: "network", yError: "sd", xType: "ordinal", title: "Training loss of three 11-layer networks (mean ± sd, 3 seeds)" }));
+show(charts.line(curveRows, { x: "epoch", y: "loss", color: "network", yError: "sd", title: "Training loss of three 11-layer networks (mean ± sd, 3 seeds)" }));
 const [sigRun, reluRun, heRun] = trainingRuns;
 quote({ sigmoidLoss: formatMeanSd(sigRun.loss), reluLoss: formatMeanSd(reluRun.loss), heLoss: formatMeanSd(heRun.loss), heAccuracy: formatMeanSd(heRun.accuracy) });
 

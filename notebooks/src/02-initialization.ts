@@ -482,7 +482,7 @@ tuneInit("default");
 // %% tags=slide-hide-code
 tuneInit("he");
 tuneInit("large");
-const runCurves: { epoch: number; name: string; value: number; sd: number }[] = [];
+const runCurves: { epoch: number; init: string; value: number; sd: number }[] = [];
 const chance = Math.log(10);
 const runRows = initNames.map((how) => {
   const { lr, atEdge, runs, gridScores } = initResults.get(how)!;
@@ -491,7 +491,7 @@ const runRows = initNames.map((how) => {
   const lastHidden = stats.filter((s) => s.type === "ReLU").pop()!;
   for (let e = 0; e < 5 && finite.length > 0; e++) {
     const { mean, sd } = meanSd(finite.map((r) => r.curve[e]));
-    runCurves.push({ epoch: e + 1, name: how, value: mean, sd });
+    runCurves.push({ epoch: e + 1, init: how, value: mean, sd });
   }
   const allDiverged = gridScores.every((s) => s >= 10);
   return {
@@ -504,7 +504,7 @@ const runRows = initNames.map((how) => {
   };
 });
 show(table(runRows.map(({ allDiverged, trains, ...shown }) => shown), { digits: 3, caption: "mean final training loss per rate (3 seeds; div. = a seed diverged); train loss and test accuracy at the best rate, mean ± sd over 5 seeds" }));
-show(charts.line(runCurves, { x: "epoch", y: "value", color: "name", yError: "sd", xType: "ordinal", yTitle: "training loss", title: "Training loss, each initialization at its best rate (mean ± sd, 5 seeds)" }));
+show(charts.line(runCurves, { x: "epoch", y: "value", color: "init", yError: "sd", yTitle: "training loss", title: "Training loss, each initialization at its best rate (mean ± sd, 5 seeds; diverged runs not drawn)" }));
 const rowOf = (how: InitHow) => runRows.find((r) => r.init === how)!;
 quote({
   trainers: runRows.filter((r) => r.trains).map((r) => r.init).join(", ") || "none",

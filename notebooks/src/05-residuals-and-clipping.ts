@@ -255,7 +255,7 @@ const trainRuns = (["plain", "residual"] as const).map((name) => {
 });
 show(table(trainRuns.map((r) => ({ model: r.name, "train loss": formatMeanSd(r.loss), "val loss": formatMeanSd(r.valLoss), "val accuracy": formatMeanSd(r.acc) })),
   { caption: "after 5 epochs, mean ± sd over 3 seeds" }));
-show(charts.line(trainRows, { x: "epoch", y: "train loss", color: "model", yError: "sd", xType: "ordinal", title: "20 blocks deep: training loss per epoch (mean ± sd, 3 seeds)" }));
+show(charts.line(trainRows, { x: "epoch", y: "train loss", color: "model", yError: "sd", title: "20 blocks deep: training loss per epoch (mean ± sd, 3 seeds)" }));
 quote({ plainTrainLoss: formatMeanSd(trainRuns[0].loss), residualTrainLoss: formatMeanSd(trainRuns[1].loss), residualAcc: formatMeanSd(trainRuns[1].acc) });
 
 // %% [markdown] -
