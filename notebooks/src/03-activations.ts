@@ -77,11 +77,12 @@ const zs = [0, 1, 2, 4, 6, 10];
 const sig = valueAndSlope(F.sigmoid, zs);
 const th = valueAndSlope(F.tanh, zs);
 show(table(zs.map((z, i) => ({ z, "σ(z)": sig.y[i], "σ′(z)": sig.dy[i], "tanh(z)": th.y[i], "tanh′(z)": th.dy[i] })), { digits: 6 }));
+quote({ sigmoidSlope6: sig.dy[zs.indexOf(6)].toFixed(4), sigmoidSlope10: sig.dy[zs.indexOf(10)].toExponential(1) });
 
 // %% [markdown] fragment
 // The sigmoid's slope is at most $0.25$ (at $z = 0$), so even in the best case ten sigmoid layers
-// scale a gradient by $0.25^{10} \approx 10^{-6}$ (lesson 1). At $z = 6$ it has dropped to $0.0025$,
-// at $z = 10$ to $4.5 \times 10^{-5}$. Tanh is better in two ways: its slope at 0 is 1, and its output
+// scale a gradient by $0.25^{10} \approx 10^{-6}$ (lesson 1). At $z = 6$ it has dropped to {{sigmoidSlope6}},
+// at $z = 10$ to {{sigmoidSlope10}}. Tanh is better in two ways: its slope at 0 is 1, and its output
 // is centered on 0, whereas the sigmoid's outputs are all positive (mean around $0.5$), which shifts
 // every next layer's input. Glorot and Bengio (2010) traced the difficulty of training deep sigmoid
 // networks to this combination of saturation, non-centered outputs and poorly scaled initial weights.

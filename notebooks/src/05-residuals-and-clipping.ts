@@ -270,7 +270,7 @@ quote({ plainTrainLoss: formatMeanSd(trainRuns[0].loss), residualTrainLoss: form
 // He et al. (2016) make the point sharper: their plain 34-layer network, which trained *worse* than the 18-layer one
 // (higher training error, so not overfitting), used batch normalization, and they checked that its forward signals
 // and backward gradients kept healthy sizes. This **degradation** is an optimization difficulty, not vanishing
-// gradients; residual connections remove it. (A better initialization would rescue the plain network at this depth, as lesson 2 showed; skip
+// gradients; residual connections remove it. (A better initialization helps plain networks too, as lesson 2 showed at 8 layers; skip
 // connections keep working at depths where initialization alone no longer does, and together with normalization
 // they are why networks of hundreds of layers train at all.)
 
