@@ -467,14 +467,20 @@ function trainInit(how: InitHow, lr: number, seed: number): InitRun {
 const initGrid = [0.01, 0.1, 1];
 /** Mean final training loss over seeds, a diverged seed counting as 10 (worse than guessing). */
 const scoreOf = (runs: InitRun[]) => meanSd(runs.map((r) => (Number.isFinite(r.loss) ? r.loss : 10))).mean;
-const initResults = new Map<InitHow, { lr: number; atEdge: boolean; runs: InitRun[]; gridScores: number[] }>();
+const initResults = new Map<InitHow, { lr: number; atEdge: boolean; runs: InitRun[]; gridScores: number[]; gridText: string[] }>();
 /** Tunes one initialization on the grid (3 seeds), then adds 2 seeds at its best rate. */
 function tuneInit(how: InitHow): void {
   const perRate = initGrid.map((lr) => [0, 1, 2].map((seed) => trainInit(how, lr, seed)));
   const gridScores = perRate.map(scoreOf);
   const k = gridScores.indexOf(Math.min(...gridScores));
   const runs = [...perRate[k], ...[3, 4].map((seed) => trainInit(how, initGrid[k], seed))];
-  initResults.set(how, { lr: initGrid[k], atEdge: k === 0 || k === initGrid.length - 1, runs, gridScores });
+  // Per rate: the mean final loss of the seeds that did not diverge, and how many did.
+  const gridText = perRate.map((rs) => {
+    const ok = rs.filter((r) => Number.isFinite(r.loss));
+    if (ok.length === 0) return "div.";
+    return `${meanSd(ok.map((r) => r.loss)).mean.toFixed(2)}${ok.length < rs.length ? ` (${rs.length - ok.length} div.)` : ""}`;
+  });
+  initResults.set(how, { lr: initGrid[k], atEdge: k === 0 || k === initGrid.length - 1, runs, gridScores, gridText });
 }
 tuneInit("small");
 tuneInit("default");
@@ -485,7 +491,7 @@ tuneInit("large");
 const runCurves: { epoch: number; init: string; value: number; sd: number }[] = [];
 const chance = Math.log(10);
 const runRows = initNames.map((how) => {
-  const { lr, atEdge, runs, gridScores } = initResults.get(how)!;
+  const { lr, atEdge, runs, gridScores, gridText } = initResults.get(how)!;
   const finite = runs.filter((r) => Number.isFinite(r.loss));
   const stats = diagnostics.activationStats(deepRelu(how, 0), train14.x.slice(0, 0, 256));
   const lastHidden = stats.filter((s) => s.type === "ReLU").pop()!;
@@ -496,14 +502,14 @@ const runRows = initNames.map((how) => {
   const allDiverged = gridScores.every((s) => s >= 10);
   return {
     init: how, "std of last hidden layer at start": lastHidden.std,
-    "loss at 0.01 / 0.1 / 1": gridScores.map((s) => (s >= 10 ? "div." : s.toFixed(2))).join(" / "),
+    "loss at 0.01 / 0.1 / 1": gridText.join(" / "),
     "best rate": allDiverged ? "—" : `${lr}${atEdge ? " (edge)" : ""}`,
     "train loss": finite.length === 0 ? "diverged" : formatMeanSd(finite.map((r) => r.loss)),
     "test accuracy": finite.length === 0 ? "—" : formatMeanSd(finite.map((r) => r.accuracy)),
     allDiverged, trains: finite.length > 0 && meanSd(finite.map((r) => r.loss)).mean < chance - 0.2,
   };
 });
-show(table(runRows.map(({ allDiverged, trains, ...shown }) => shown), { digits: 3, caption: "mean final training loss per rate (3 seeds; div. = a seed diverged); train loss and test accuracy at the best rate, mean ± sd over 5 seeds" }));
+show(table(runRows.map(({ allDiverged, trains, ...shown }) => shown), { digits: 3, caption: "mean final training loss per rate over 3 seeds (div.: seeds that diverged, left out of the mean); train loss and test accuracy at the best rate, mean ± sd over 5 seeds" }));
 show(charts.line(runCurves, { x: "epoch", y: "value", color: "init", yError: "sd", yTitle: "training loss", title: "Training loss, each initialization at its best rate (mean ± sd, 5 seeds; diverged runs not drawn)" }));
 const rowOf = (how: InitHow) => runRows.find((r) => r.init === how)!;
 quote({
