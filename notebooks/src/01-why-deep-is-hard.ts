@@ -18,7 +18,7 @@
 // %% skip
 import {
   Generator, manualSeed, tensor, randn, zeros, noGrad, nn, init, F, optim, data, fit, evaluate,
-  diagnostics, charts, show, table, quote,
+  diagnostics, charts, show, table, quote, meanSd, formatMeanSd,
 } from "kernel-lib";
 manualSeed(0);
 // The bundled MNIST subset (kernel-lib/src/data/mnist.ts): 4000 training and 1000 test images of
@@ -117,11 +117,17 @@ show(charts.line(
   ]),
   { x: "degree", y: "MSE", color: "set", logY: true, title: "Training error falls forever; test error falls, then climbs (with bumps)" },
 ));
+const testOf = (from: number, to: number) => degreeRows.slice(from, to + 1).map((r) => r.testMSE);
+const rangeText = (v: number[]) => `${Math.min(...v).toFixed(4)}–${Math.max(...v).toFixed(4)}`;
+const bestTest = Math.min(...degreeRows.map((r) => r.testMSE));
+// A lucky degree: one whose test error is below both neighbours', past the best region.
+const luckyDegree = degreeRows.find((r, d) => d >= 8 && d < 15 && r.testMSE < degreeRows[d - 1].testMSE && r.testMSE < degreeRows[d + 1].testMSE)!.degree;
+quote({ underfitTest: rangeText(testOf(0, 2)), rightTest: rangeText(testOf(3, 6)), overfitFactor: Math.floor(Math.min(...testOf(13, 15)) / bestTest), luckyDegree });
 
 // %% [markdown] fragment
-// Read the table: degrees 0–2 underfit (both errors ≈ 0.11–0.17, far above the noise variance 0.04);
-// degrees 3–6 are right (test error ≈ 0.047, close to the 0.04 that no model can beat); from degree
-// 13 on, the training error keeps shrinking while the test error is more than ten times the best.
+// Read the table: degrees 0–2 underfit (test errors {{underfitTest}}, far above the noise variance 0.04);
+// degrees 3–6 are right (test errors {{rightTest}}, close to the 0.04 that no model can beat); from degree
+// 13 on, the training error keeps shrinking while the test error is at least {{overfitFactor}} times the best.
 
 // %% subslide tags=slide-hide-code
 // The fits themselves: degree 1 is too stiff, degree 15 wiggles through the noise.
@@ -155,7 +161,7 @@ show({
 // %% [markdown] slide
 // ## 3. Bias and variance
 //
-// One training set gives a bumpy test-error curve (degree 11 above is better than its neighbours by luck). Its
+// One training set gives a bumpy test-error curve (degree {{luckyDegree}} above is better than its neighbours by luck). Its
 // *expected* value, over many training sets, is the smooth U-shape of the textbook. Why does it fall and then rise?
 // Imagine drawing many training sets of 20 points and fitting each.
 // At a test input $x$, the expected squared error of the fitted $\hat f$ splits into three parts:
@@ -186,11 +192,12 @@ const biasVarianceRows = [1, 2, 3, 5, 7, 9].map((degree) => {
   return { degree, bias2, variance, noise: 0.04, expectedTestMSE: bias2 + variance + 0.04 };
 });
 show(table(biasVarianceRows, { digits: 4, caption: "bias² and variance over 200 training sets of 20 points" }));
+quote({ stiffBias: rangeText(biasVarianceRows.slice(0, 2).map((r) => r.bias2)), cubicExpected: biasVarianceRows[2].expectedTestMSE }, 2);
 
 // %% [markdown] fragment
-// Degrees 1 and 2 cannot bend like a cubic: a bias² of about 0.1 on every training set. At degree 3
+// Degrees 1 and 2 cannot bend like a cubic: a bias² of {{stiffBias}}. At degree 3
 // (the true family) the bias² is essentially 0 and the variance is small: the best expected test
-// error, about 0.05. From there on, extra degrees only add variance — slowly at first, then explosively:
+// error, {{cubicExpected}}. From there on, extra degrees only add variance — slowly at first, then explosively:
 // a training set that happens to have no point near an edge lets a degree-9 polynomial shoot off there,
 // and the average over 200 sets feels every such accident. (With that much variance the estimated
 // bias² is inflated too: a mean of wild predictions over 200 sets is itself noisy.) This is the
@@ -226,10 +233,11 @@ show(table([{
   parameters: bigModel.numParameters(), trainingImages: 500,
   trainAccuracy: bigTrain.accuracy, testAccuracy: bigTest.accuracy, trainLoss: bigTrain.loss, testLoss: bigTest.loss,
 }], { digits: 4 }));
+quote({ paramsPerImage: Math.floor(bigModel.numParameters() / 500), bigTrainAcc: `${(100 * bigTrain.accuracy).toFixed(1)} %`, bigTestAcc: `${(100 * bigTest.accuracy).toFixed(1)} %` });
 
 // %% [markdown] fragment
-// More than 200 parameters per training image, a training set learned almost perfectly (over 99%), and
-// still about 85% right on 1000 images it has never seen — far better than the 10% of guessing. The gap between train and test is real
+// {{paramsPerImage}} parameters per training image, a training set learned almost perfectly ({{bigTrainAcc}}), and
+// still {{bigTestAcc}} right on 1000 images it has never seen — far better than the 10% of guessing. The gap between train and test is real
 // (overfitting in the everyday sense), but nothing like the polynomial catastrophe.
 
 // %% [markdown] slide
@@ -371,11 +379,12 @@ for (let i = 0; i < 20000; i++) {
   meanLog += Math.log(sigmoidPrime(z)) * Math.exp(-z * z / 2) / Math.sqrt(2 * Math.PI) * (20 / 20000);
 }
 console.log(`typical factor per layer: ${Math.exp(meanLog).toFixed(4)}; after 10 layers: ${Math.exp(10 * meanLog).toExponential(2)}`);
+quote({ sigmoidProduct: gradient.toExponential(1), typicalProduct: Math.exp(10 * meanLog).toExponential(1), timesSmaller: Math.round(0.25 ** 10 / Math.exp(10 * meanLog)) });
 
 // %% [markdown] fragment
 // The tutorial *Learn AI Series (#40): Training Neural Networks – Practical Challenges* (scipio), where this demonstration comes from, speaks of "about one millionth" after 10 layers — that is the
-// best case $0.25^{10}$; with random pre-activations the typical product is ten times smaller again (here
-// $1.8 \cdot 10^{-7}$, and $\approx 10^{-7}$ on average). The first layer learns millions of times more slowly than the last.
+// best case $0.25^{10}$; with random pre-activations the typical product is about {{timesSmaller}} times smaller again (here
+// {{sigmoidProduct}}, and {{typicalProduct}} on average). The first layer learns millions of times more slowly than the last.
 
 // %% [markdown] slide
 // ## 9. ReLU: a derivative of exactly 1 (for active units)
@@ -476,9 +485,9 @@ function deepNet(activation: "sigmoid" | "relu", heInit: boolean, seed: number):
   return model;
 }
 const variants = [
-  { series: "sigmoid", make: () => deepNet("sigmoid", false, 11) },
-  { series: "ReLU", make: () => deepNet("relu", false, 11) },
-  { series: "ReLU + He init", make: () => deepNet("relu", true, 11) },
+  { series: "sigmoid", make: (seed = 11) => deepNet("sigmoid", false, seed) },
+  { series: "ReLU", make: (seed = 11) => deepNet("relu", false, seed) },
+  { series: "ReLU + He init", make: (seed = 11) => deepNet("relu", true, seed) },
 ];
 const probe = firstN(256);
 const normRows = variants.flatMap(({ series, make }) => {
@@ -491,40 +500,47 @@ show(table(variants.map(({ series }) => {
   const rows = normRows.filter((r) => r.series === series);
   return { network: series, "layer 1": rows[0].norm, "layer 11": rows[10].norm, "ratio first / last": rows[0].norm / rows[10].norm };
 }), { digits: 3 }));
+const ratioOf = (series: string) => { const rows = normRows.filter((r) => r.series === series); return rows[0].norm / rows[10].norm; };
+quote({ sigmoidRatio: ratioOf("sigmoid").toExponential(0), reluRatio: ratioOf("ReLU").toExponential(0), heRatio: ratioOf("ReLU + He init").toFixed(1) });
 
 // %% [markdown] fragment
-// With sigmoids, the gradient reaching the first layer is orders of magnitude smaller than at the
-// output: the vanishing gradient, measured. ReLU with the default initialization still loses a
-// factor at every layer (its weights are too small for ReLU, lesson 2 explains why), while ReLU with
-// He initialization keeps the gradient at the same scale from the output to the input.
+// With sigmoids, the gradient reaching the first layer is {{sigmoidRatio}} times the output layer's:
+// the vanishing gradient, measured. ReLU with the default initialization still loses a
+// factor at every layer ({{reluRatio}} from last to first; its weights are too small for ReLU, lesson 2 explains why),
+// while ReLU with He initialization keeps the gradient at the same scale from the output to the input (ratio {{heRatio}}).
 
 // %% [markdown] subslide
 // ### …and what that does to training
 //
 // The same three networks trained with plain SGD (learning rate 0.1, batches of 50) on 600 images for
-// 4 epochs. A loss stuck at $\ln 10 \approx 2.303$ means the network still guesses uniformly among the 10 classes.
+// 4 epochs, each from 3 seeds (a seed fixes the initial weights and the batch order). A loss stuck at $\ln 10 \approx 2.303$ means the network still guesses uniformly among the 10 classes.
 
 // %%
 const train600 = firstN(600);
-const curveRows: { epoch: number; name: string; value: number }[] = [];
-const trainingRows = variants.map(({ series, make }) => {
-  const model = make();
-  const history = fit(model, train600, {
-    optimizer: new optim.SGD(model.parameters(), { lr: 0.1 }),
-    loss: F.crossEntropy, epochs: 4, batchSize: 50, seed: 0, progress: "auto",
+const curveRows: { epoch: number; network: string; loss: number; sd: number }[] = [];
+const trainingRuns = variants.map(({ series, make }) => {
+  const runs = [11, 12, 13].map((seed) => {
+    const model = make(seed);
+    const history = fit(model, train600, {
+      optimizer: new optim.SGD(model.parameters(), { lr: 0.1 }),
+      loss: F.crossEntropy, epochs: 4, batchSize: 50, seed, progress: "none",
+    });
+    return { curve: history.get("loss"), loss: history.last.loss, accuracy: evaluate(model, testSet, { metrics: ["accuracy"] }).accuracy };
   });
-  history.get("loss").forEach((value, e) => curveRows.push({ epoch: e + 1, name: series, value }));
-  return { network: series, "final train loss": history.last.loss, "test accuracy": evaluate(model, testSet, { metrics: ["accuracy"] }).accuracy };
+  for (let e = 0; e < 4; e++) curveRows.push({ epoch: e + 1, network: series, ...((m) => ({ loss: m.mean, sd: m.sd }))(meanSd(runs.map((r) => r.curve[e]))) });
+  return { network: series, loss: runs.map((r) => r.loss), accuracy: runs.map((r) => r.accuracy) };
 });
-show(table(trainingRows, { digits: 3 }));
-show(charts.lossCurves(curveRows, { title: "Training loss of three 11-layer networks" }));
+show(table(trainingRuns.map((r) => ({ network: r.network, "final train loss": formatMeanSd(r.loss), "test accuracy": formatMeanSd(r.accuracy) })),
+  { caption: "after 4 epochs (48 steps), mean ± sd over 3 seeds" }));
+show(charts.line(curveRows, { x: "epoch", y: "loss", color: "network", yError: "sd", title: "Training loss of three 11-layer networks (mean ± sd, 3 seeds)" }));
+const [sigRun, reluRun, heRun] = trainingRuns;
+quote({ sigmoidLoss: formatMeanSd(sigRun.loss), reluLoss: formatMeanSd(reluRun.loss), heLoss: formatMeanSd(heRun.loss), heAccuracy: formatMeanSd(heRun.accuracy) });
 
 // %% [markdown] fragment
-// The sigmoid network and the default-initialized ReLU network never leave $\ln 10$: their first layers
-// receive almost no gradient, so they keep the random features they started with. The He-initialized ReLU
-// network, identical in size, is already well on its way after only 48 SGD steps: its loss is clearly
-// below $\ln 10$ and its test accuracy several times chance (the exact figures move with the last bits
-// of rounding: 11 layers amplify them). Lessons 2–5 are about making every deep network behave like the third one.
+// At this learning rate the sigmoid network ({{sigmoidLoss}}) and the default-initialized ReLU network
+// ({{reluLoss}}) do not leave $\ln 10$: their first layers receive almost no gradient, so they keep the random
+// features they started with. The He-initialized ReLU network, identical in size, is already on its way after only
+// 48 SGD steps: a loss of {{heLoss}} and a test accuracy of {{heAccuracy}}, against 0.1 for guessing. Lessons 2–5 are about making every deep network behave like the third one.
 
 // %% [markdown] slide
 // ## Summary

@@ -77,11 +77,12 @@ const zs = [0, 1, 2, 4, 6, 10];
 const sig = valueAndSlope(F.sigmoid, zs);
 const th = valueAndSlope(F.tanh, zs);
 show(table(zs.map((z, i) => ({ z, "σ(z)": sig.y[i], "σ′(z)": sig.dy[i], "tanh(z)": th.y[i], "tanh′(z)": th.dy[i] })), { digits: 6 }));
+quote({ sigmoidSlope6: sig.dy[zs.indexOf(6)].toFixed(4), sigmoidSlope10: sig.dy[zs.indexOf(10)].toExponential(1) });
 
 // %% [markdown] fragment
 // The sigmoid's slope is at most $0.25$ (at $z = 0$), so even in the best case ten sigmoid layers
-// scale a gradient by $0.25^{10} \approx 10^{-6}$ (lesson 1). At $z = 6$ it has dropped to $0.0025$,
-// at $z = 10$ to $4.5 \times 10^{-5}$. Tanh is better in two ways: its slope at 0 is 1, and its output
+// scale a gradient by $0.25^{10} \approx 10^{-6}$ (lesson 1). At $z = 6$ it has dropped to {{sigmoidSlope6}},
+// at $z = 10$ to {{sigmoidSlope10}}. Tanh is better in two ways: its slope at 0 is 1, and its output
 // is centered on 0, whereas the sigmoid's outputs are all positive (mean around $0.5$), which shifts
 // every next layer's input. Glorot and Bengio (2010) traced the difficulty of training deep sigmoid
 // networks to this combination of saturation, non-centered outputs and poorly scaled initial weights.
@@ -280,7 +281,7 @@ const named: charts.NamedFunction[] = [
   { name: "softplus", f: (x) => F.softplus(x) },
 ];
 const round3 = (v: number) => Math.round(v * 1000) / 1000 + 0; // + 0 turns −0 into 0
-show(table(named.map(({ name, f }) => {
+const activationNumbers = named.map(({ name, f }) => {
   const y = f(grid);
   const mean = y.mul(density).sum().item();
   const std = Math.sqrt(y.mul(y).mul(density).sum().item() - mean * mean);
@@ -292,15 +293,21 @@ show(table(named.map(({ name, f }) => {
     activation: name, "E[f(z)]": round3(mean), "std f(z)": round3(std), "f′(−3)": round3(slopes[0]), "f′(3)": round3(slopes[1]),
     "lowest value": dips ? round3(values[at]) : null, "at z": dips ? round3(grid.data[at]) : null,
   };
-}), { digits: 3, caption: "z ~ N(0, 1); lowest value shown where f dips and comes back up" }));
+});
+show(table(activationNumbers, { digits: 3, caption: "z ~ N(0, 1); lowest value shown where f dips and comes back up" }));
+const numbersOf = (name: string) => activationNumbers.find((r) => r.activation === name)!;
+quote({
+  eluMean: numbersOf("elu")["E[f(z)]"].toFixed(2), geluMin: numbersOf("gelu")["lowest value"]!.toFixed(2), geluAt: numbersOf("gelu")["at z"]!.toFixed(2),
+  siluMin: numbersOf("silu")["lowest value"]!.toFixed(2), siluAt: numbersOf("silu")["at z"]!.toFixed(2),
+});
 
 // %% [markdown] fragment
-// Read the columns. ReLU's outputs average $1/\sqrt{2\pi} \approx 0.399$, ELU's 0.16 (its negative
+// Read the columns. ReLU's outputs average $1/\sqrt{2\pi} \approx 0.399$, ELU's {{eluMean}} (its negative
 // outputs pull the mean towards 0), and SELU's exactly 0 with standard deviation exactly 1: the
 // property of the next section. At $z = 3$ only sigmoid and tanh have a tiny slope (saturation). At
 // $z = -3$ ReLU's slope is 0 and leaky ReLU's 0.01, ELU's and SELU's small but positive; GELU's and
-// SiLU's are even slightly negative, because these two dip below zero (to about $-0.17$ at
-// $z \approx -0.75$ and $-0.28$ at $z \approx -1.28$) before returning to 0: they are not monotonic.
+// SiLU's are even slightly negative, because these two dip below zero (to ${{geluMin}}$ at
+// $z \approx {{geluAt}}$ and ${{siluMin}}$ at $z \approx {{siluAt}}$) before returning to 0: they are not monotonic.
 
 // %% [markdown] slide
 // ## 5. SELU and self-normalizing networks
@@ -349,6 +356,7 @@ const stackRuns: { name: string; stats: diagnostics.ActivationStats[] }[] = [
   { name: "tanh, LeCun", stats: blockStats(deepStack(() => new nn.Tanh(), "lecun").eval(), "Tanh") },
   { name: "ELU, He", stats: blockStats(deepStack(() => new nn.ELU(), "he").eval(), "ELU") },
 ];
+quote({ reluLecunStd50: stackRuns[1].stats[49].std.toExponential(0), tanhStd50: stackRuns[3].stats[49].std, eluStd50: stackRuns[4].stats[49].std, reluHeMean50: stackRuns[2].stats[49].mean }, 2);
 show(table(stackRuns.map(({ name, stats }) => ({
   network: name,
   "mean @1": stats[0].mean, "std @1": stats[0].std,
@@ -364,8 +372,9 @@ show(charts.line(
 
 // %% [markdown] fragment
 // Only SELU holds mean ≈ 0 and std ≈ 1 all the way down. ReLU with LeCun weights halves the variance
-// at every layer (std shrinks by $\sqrt 2$ per layer: about $10^{-8}$ after 50); He initialization
-// repairs the scale of ReLU but not its positive mean; tanh slowly shrinks; ELU with He weights slowly grows.
+// at every layer (std shrinks by $\sqrt 2$ per layer: {{reluLecunStd50}} after 50); He initialization
+// repairs the scale of ReLU but not its positive mean ({{reluHeMean50}} at layer 50); tanh slowly shrinks (std
+// {{tanhStd50}} at layer 50); ELU with He weights slowly grows (std {{eluStd50}}).
 //
 // Holding (0, 1) from a start at (0, 1) shows a fixed point, not that it **attracts**. The test of attraction
 // is to start away from it: the same SELU stack fed inputs with standard deviation 2, and 0.5.
@@ -382,8 +391,8 @@ quote({ seluFrom2At10: offStart[2]["std @10"], seluFromHalfAt10: offStart[0]["st
 // %% [markdown] fragment
 // Started at std 2, the activations are at {{seluFrom2At1}} after one layer and {{seluFrom2At10}} after ten; started
 // at 0.5, they are at {{seluFromHalfAt10}} after ten. Deviations shrink layer by layer, as Klambauer et al. prove
-// for the SELU map with LeCun weights: the fixed point attracts. (With a different weight variance the fixed
-// point moves: lesson 2's gain table warns against `calculateGain("selu")` for exactly this reason.)
+// for the SELU map with LeCun weights: the fixed point attracts. (With a different weight variance the statistics
+// drift away from (0, 1): lesson 2 measures it for `calculateGain("selu")`, and warns against that gain for this reason.)
 
 // %% [markdown] notes
 // In practice SELU networks are rare today; the idea survives in careful initialization plus normalization
@@ -492,7 +501,8 @@ console.log(`PReLU slopes after training (all started at 0.250): ${learnedSlopes
 const byVal = [...raced].sort((p, q) => meanSd(p.val).mean - meanSd(q.val).mean);
 const reluRow = raced.find((r) => r.name === "relu")!;
 quote({
-  sigmoidVal: formatMeanSd(raced[0].val), bestActivation: byVal[0].name, bestActivationVal: formatMeanSd(byVal[0].val),
+  sigmoidVal: formatMeanSd(raced[0].val),
+  stuckSeeds: raced.slice(1).filter((r) => r.val.some((v) => v > 2.2)).map((r) => `${r.name} (${r.val.filter((v) => v > 2.2).length} of 5)`).join(", ") || "none", bestActivation: byVal[0].name, bestActivationVal: formatMeanSd(byVal[0].val),
   activationTies: byVal.filter((r) => withinNoise(r.val, byVal[0].val)).map((r) => r.name).join(", "),
   eluVsRelu: versusRelu("elu"), seluVsRelu: versusRelu("selu"),
   eluNote: versusRelu("elu") === "within the noise of" ? "section 6 could not tell it from ReLU" : `section 6: ${versusRelu("elu")} ReLU over 32 steps`,
@@ -507,7 +517,8 @@ function versusRelu(name: string): string {
 
 // %% [markdown] fragment
 // Through five sigmoid layers the gradient is too weak: even at its best rate the validation loss stays at
-// {{sigmoidVal}}, near $\ln 10 \approx 2.30$ (chance), after 32 steps. Everything else learns. The lowest mean
+// {{sigmoidVal}}, near $\ln 10 \approx 2.30$ (chance), after 32 steps. The others learn on average; seeds that still
+// ended above a validation loss of 2.2: {{stuckSeeds}}. The lowest mean
 // validation loss is {{bestActivation}}'s ({{bestActivationVal}}); within the noise of it (difference under two
 // standard errors): {{activationTies}}. ELU is {{eluVsRelu}} ReLU here, SELU {{seluVsRelu}} ReLU; within the noise
 // of ReLU: {{tiedWithRelu}}. This measures the *start* of training (32 steps) of one small network, each activation at

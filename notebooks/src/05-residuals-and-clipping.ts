@@ -100,21 +100,23 @@ show(table(Object.keys(jacobians).map((name) => {
   for (const k of [10, 20, 30, 40, 50]) row[`after ${k}`] = jacobianRows.find((r) => r.Jacobian === name && r.layers === k)!.norm;
   return row;
 }), { digits: 3, caption: "‖g after k layers‖ / ‖g at the top‖" }));
+const normAfter50 = (name: string) => jacobianRows.find((r) => r.Jacobian === name && r.layers === depth)!.norm;
+quote({ gain11At50: normAfter50("plain, gain 1.1"), gain09At50: normAfter50("plain, gain 0.9").toExponential(1), sigmoidAt50: normAfter50("sigmoid").toExponential(0), skipAt50: normAfter50("sigmoid + skip") }, 2);
 
 // %% fragment
 show(charts.line(jacobianRows, { x: "layers", y: "norm", color: "Jacobian", logY: true, title: "Gradient norm carried down through random Jacobians", yTitle: "‖g‖ relative to the top" }));
 
 // %% [markdown] -
-// - Gain 1.1 grows to about $10^2$ after 50 layers (compare $1.1^{50} \approx 117$). Gain 0.9 ends near $10^{-3}$, a bit below
+// - Gain 1.1 grows to {{gain11At50}} after 50 layers (compare $1.1^{50} \approx 117$). Gain 0.9 ends at {{gain09At50}}, below
 //   $0.9^{50} \approx 0.005$: random matrices stretch some directions and squeeze others, and on average the logarithm of
-//   the norm drifts down slightly faster than the gain alone predicts.
-// - A sigmoid layer ("sigmoid") multiplies by $\sigma'(z) \le 0.25$ on top of $W$: after 50 layers about $10^{-35}$ of the gradient is left.
+//   the norm drifts down slightly faster than the gain alone predicts. (It is one draw of 50 random matrices.)
+// - A sigmoid layer ("sigmoid") multiplies by $\sigma'(z) \le 0.25$ on top of $W$: after 50 layers {{sigmoidAt50}} of the gradient is left.
 // - The **same sigmoid layers with a skip** ("sigmoid + skip") keep the gradient at order 1: the identity in $I + \operatorname{diag}(\sigma')W$
 //   holds every singular value near 1.
 
 // %% [markdown] notes
 // Point at the last line of the chart first: the skip version is flat while the plain sigmoid is falling off the chart.
-// The slight growth of the skip curve (about 2.4× over 50 layers) is the price of adding a small random matrix to I at every
+// The slight growth of the skip curve ({{skipAt50}}× over 50 layers) is the price of adding a small random matrix to I at every
 // layer; real ResNets control it with normalization or by starting each block's last layer near zero.
 
 // %% [markdown] slide
@@ -176,8 +178,8 @@ const digits = data.loadDigits({ train: 1000, test: 500, seed: 0 });
 const blocks = 20;
 const width = 32;
 
-function deepMLP(residual: boolean): nn.Sequential {
-  manualSeed(1); // the same initial weights for both networks
+function deepMLP(residual: boolean, seed = 1): nn.Sequential {
+  manualSeed(seed); // the same initial weights for both networks
   const layers: nn.Module[] = [new nn.Linear(784, width)];
   for (let i = 0; i < blocks; i++) {
     const block = new nn.Sequential(new nn.ReLU(), new nn.Linear(width, width));
@@ -231,34 +233,44 @@ quote({ plainGradRatio: layerRatio("plain"), plainSpread: outputSpread(plainNet)
 // %% [markdown] subslide
 // ### Training both
 //
-// Adam (lesson 6) with its default learning rate $10^{-3}$, mini-batches of 32, 5 epochs, the same data order.
+// Adam (lesson 6) with its default learning rate $10^{-3}$, mini-batches of 32, 5 epochs, from 3 seeds (a seed fixes
+// the initial weights, the same for both networks, and the data order).
 
 // %%
-const trainRows: { epoch: number; model: string; "train loss": number; "val accuracy": number }[] = [];
-const summary: Record<string, unknown>[] = [];
-for (const [name, model] of [["plain", plainNet], ["residual", residualNet]] as const) {
-  const history = fit(model, { x: digits.xTrain, y: digits.yTrain }, {
-    optimizer: new optim.Adam(model.parameters(), { lr: 1e-3 }),
-    loss: F.crossEntropy, epochs: 5, batchSize: 32, seed: 0,
-    validation: { x: digits.xTest, y: digits.yTest }, metrics: ["accuracy"], progress: "auto",
+const trainRows: { epoch: number; model: string; "train loss": number; sd: number }[] = [];
+const trainRuns = (["plain", "residual"] as const).map((name) => {
+  const runs = [1, 2, 3].map((seed) => {
+    const model = seed === 1 ? (name === "plain" ? plainNet : residualNet) : deepMLP(name === "residual", seed);
+    return fit(model, { x: digits.xTrain, y: digits.yTrain }, {
+      optimizer: new optim.Adam(model.parameters(), { lr: 1e-3 }),
+      loss: F.crossEntropy, epochs: 5, batchSize: 32, seed,
+      validation: { x: digits.xTest, y: digits.yTest }, metrics: ["accuracy"], progress: "none",
+    });
   });
-  history.epochs.forEach((e, i) => trainRows.push({ epoch: i + 1, model: name, "train loss": e.loss, "val accuracy": e.valAccuracy }));
-  summary.push({ model: name, "train loss": history.last.loss, "val loss": history.last.valLoss, "val accuracy": history.last.valAccuracy });
-}
-show(table(summary, { digits: 3, caption: "after 5 epochs" }));
-show(charts.line(trainRows, { x: "epoch", y: "train loss", color: "model", xType: "ordinal", title: "20 blocks deep: training loss per epoch" }));
+  for (let e = 0; e < 5; e++) {
+    const { mean, sd } = meanSd(runs.map((h) => h.epochs[e].loss));
+    trainRows.push({ epoch: e + 1, model: name, "train loss": mean, sd });
+  }
+  return { name, loss: runs.map((h) => h.last.loss), valLoss: runs.map((h) => h.last.valLoss), acc: runs.map((h) => h.last.valAccuracy) };
+});
+show(table(trainRuns.map((r) => ({ model: r.name, "train loss": formatMeanSd(r.loss), "val loss": formatMeanSd(r.valLoss), "val accuracy": formatMeanSd(r.acc) })),
+  { caption: "after 5 epochs, mean ± sd over 3 seeds" }));
+show(charts.line(trainRows, { x: "epoch", y: "train loss", color: "model", yError: "sd", title: "20 blocks deep: training loss per epoch (mean ± sd, 3 seeds)" }));
+quote({ plainTrainLoss: formatMeanSd(trainRuns[0].loss), residualTrainLoss: formatMeanSd(trainRuns[1].loss), residualAcc: formatMeanSd(trainRuns[1].acc) });
 
 // %% [markdown] -
-// The plain network never leaves the plateau at $\ln 10 \approx 2.303$, the loss of guessing uniformly among 10 classes.
+// At this rate the plain network never leaves the plateau at $\ln 10 \approx 2.303$ (it ends at {{plainTrainLoss}}), the loss
+// of guessing uniformly among 10 classes.
 // Small gradients alone do not explain it: Adam divides each gradient by its own running size, so it would move the
 // first layers at the same pace as the last. What fails is the forward pass: an input signal that has faded to almost
 // nothing after 20 blocks carries little to learn from, and each layer's update is drowned by the others'. The
-// residual network, with the same weights and the same optimizer, trains normally.
+// residual network, with the same weights and the same optimizer, trains normally: a training loss of
+// {{residualTrainLoss}} and a validation accuracy of {{residualAcc}}.
 //
 // He et al. (2016) make the point sharper: their plain 34-layer network, which trained *worse* than the 18-layer one
 // (higher training error, so not overfitting), used batch normalization, and they checked that its forward signals
 // and backward gradients kept healthy sizes. This **degradation** is an optimization difficulty, not vanishing
-// gradients; residual connections remove it. (A better initialization would rescue the plain network at this depth, as lesson 2 showed; skip
+// gradients; residual connections remove it. (A better initialization helps plain networks too, as lesson 2 showed at 8 layers; skip
 // connections keep working at depths where initialization alone no longer does, and together with normalization
 // they are why networks of hundreds of layers train at all.)
 
@@ -271,9 +283,10 @@ show(charts.line(trainRows, { x: "epoch", y: "train loss", color: "model", xType
 // ### Zero-initializing the last layer of each block
 //
 // Our blocks above used a weak initialization, so each one added little to the stream. With a *proper* He
-// initialization inside a two-layer block, $x + W_2\,\mathrm{relu}(W_1 x)$, each block adds about as much variance as
-// the stream already has: the variance of the residual stream roughly **doubles per block**, and a deep stack starts with
-// huge activations. Goyal et al. (*Accurate, Large Minibatch SGD*, 2017) set the last batch-norm scale $\gamma$ of each
+// initialization inside a two-layer block, $x + W_2\,\mathrm{relu}(W_1 x)$, each block adds more variance than the stream
+// already has ($W_1$ doubles it, the ReLU halves it, $W_2$'s gain doubles it again): the variance of the residual stream
+// **grows by a constant factor per block** (measured below: about {{varGrowth}}), and a deep stack starts with huge activations.
+// Goyal et al. (*Accurate, Large Minibatch SGD*, 2017) set the last batch-norm scale $\gamma$ of each
 // residual block to 0, and Zhang, Dauphin and Ma (*Fixup*, 2019) the last layer's weights: every block then starts as the
 // **identity**, the network behaves like a shallow one at first, and each block grows its contribution only as training
 // asks for it. Twenty blocks of width 32 with He-initialized layers, the last layer of each block either He-initialized
@@ -329,24 +342,40 @@ const zeroInitResults = [false, true].map((zeroLast) => {
   const losses = [10, 11, 12, 13, 14].map((seed) => runOnce(grid[k], seed));
   return { zeroLast, lr: grid[k], atEdge: k === 0 || k === grid.length - 1, losses, diverged: losses.length - trained(losses).length, allDiverged: means.every((m) => m >= 10) };
 });
+// The zeroed last layers do not stay zero: one SGD step on the probe batch, then a second.
+const stepped = heResNet(true, 0);
+const stepper = new optim.SGD(stepped.parameters(), { lr: 0.01 });
+const firstBlock = (stepped.at(1) as nn.Residual).inner as nn.Sequential;
+const [w1, w2] = [(firstBlock.at(0) as nn.Linear).weight, (firstBlock.at(2) as nn.Linear).weight];
+const gradNorms: number[][] = [];
+for (let step = 0; step < 2; step++) {
+  stepper.zeroGrad();
+  F.crossEntropy(stepped.call(xProbe), yProbe).backward();
+  gradNorms.push([w1.grad!.norm().item(), w2.grad!.norm().item()]);
+  stepper.step();
+}
+show(table(gradNorms.map(([g1, g2], step) => ({ step: step + 1, "‖∇W₁‖ (first layer of block 1)": g1, "‖∇W₂‖ (its zeroed last layer)": g2 })), { digits: 3, caption: "zero-initialized blocks: gradients of block 1 at the first two steps" }));
 const lossText = (r: (typeof zeroInitResults)[number]) =>
   r.allDiverged ? `diverged at every rate of the grid` : r.diverged === r.losses.length ? "diverged (5 of 5)" : `${formatMeanSd(r.losses.filter(Number.isFinite))}${r.diverged > 0 ? ` (${r.diverged} of 5 diverged)` : ""}`;
 show(table(zeroInitResults.map((r) => ({
   "last layer of each block": r.zeroLast ? "zero" : "He", "tuned lr": r.allDiverged ? "—" : r.lr, "at grid edge?": r.allDiverged ? "—" : r.atEdge ? "yes" : "no", "train loss after 2 epochs": lossText(r),
 })), { caption: "rates 1e-6 to 0.03; mean ± sd over 5 fresh seeds" }));
 quote({
+  varGrowth: (streamRows[0]["block 20"] / streamRows[0]["block 10"]) ** (2 / 10),
   heStream20: streamRows[0]["block 20"], zeroStream20: streamRows[1]["block 20"], zeroLr: zeroInitResults[1].lr,
   heOutcome: zeroInitResults[0].allDiverged ? "diverges at every rate of the grid, down to 10⁻⁶" : `trains best at ${zeroInitResults[0].lr} and reaches a training loss of ${lossText(zeroInitResults[0])}`,
   zeroLoss: lossText(zeroInitResults[1]),
+  w1Step1: gradNorms[0][0], w2Step1: gradNorms[0][1].toPrecision(2), w1Step2: gradNorms[1][0].toPrecision(2),
 }, 3);
 
 // %% [markdown] fragment
 // At initialization the He-initialized blocks have blown the stream up to a standard deviation of {{heStream20}} after
 // 20 blocks; with the last layers at zero it stays at {{zeroStream20}}, the input layer's own output. In training
 // (SGD with momentum 0.9, 2 epochs, each variant's rate tuned over 3 seeds), the He-initialized stack {{heOutcome}};
-// the zero-initialized one trains best at {{zeroLr}} and reaches a training loss of {{zeroLoss}}. The zeroed layers do not stay zero: their
-// gradient is the upstream gradient times the block's hidden activations, which are not zero, so they move at the first
-// step; the block's first layer follows one step later, once the last layer passes a gradient back to it.
+// the zero-initialized one trains best at {{zeroLr}} and reaches a training loss of {{zeroLoss}}. The zeroed layers do not stay
+// zero (the table of block 1's gradients): their gradient is the upstream gradient times the block's hidden activations, which are not zero, so
+// they move at the first step (‖∇W₂‖ = {{w2Step1}}); the block's first layer gets no gradient at that step
+// (‖∇W₁‖ = {{w1Step1}}: it flows back through $W_2 = 0$) and follows one step later (‖∇W₁‖ = {{w1Step2}}).
 
 // %% [markdown] slide
 // ## 3. Exploding gradients
@@ -532,7 +561,7 @@ for (const clipGradNorm of [undefined, 5]) {
 //
 // - Backpropagation multiplies one Jacobian per layer; singular values below 1 make the gradient vanish, above 1 make it explode.
 // - A residual block $x_{\ell+1} = x_\ell + F(x_\ell; W)$ has Jacobian $I + \partial F$: the identity path carries the gradient
-//   down even through flat layers. Measured: 7 orders of magnitude of vanishing in a plain 20-layer MLP, none with skips;
+//   down even through flat layers. Measured: a factor {{plainGradRatio}} from output to input in a plain 20-layer MLP, none with skips;
 //   the plain net stays at chance, the residual one trains. Skips also make the loss landscape smoother (Li et al.).
 // - Exploding gradients are typical of recurrent networks ($W^{T}$). Clipping by global norm caps the step length and keeps
 //   its direction (cosine 1); clipping by value caps each entry and turns the direction (cosine < 1).
