@@ -371,14 +371,16 @@ const seedRows = seedEpochs.map((e) => ({
   "warmup+cos": optim.schedules.warmupCosine(0.001, e, { warmupSteps: 10, totalSteps: 100, lrMin: 1e-6 }).toFixed(6),
 }));
 show(table(seedRows, { caption: "η at selected epochs (η₀ = 0.001)" }));
+const seedAt = (epoch: number) => seedRows.find((r) => r.epoch === epoch)!;
+quote({ seedCos30: seedAt(30).cosine, seedWarm30: seedAt(30)["warmup+cos"], seedStep90: seedAt(90).step, seedWarm0: seedAt(0)["warmup+cos"], seedCos99: optim.schedules.cosine(0.001, 99, 100, 1e-6) }, 2);
 
 // %% [markdown] fragment
-// Every entry equals what scipio's Python prints (for instance $0.000794$ for cosine at epoch 30,
-// $0.000883$ for warmup + cosine, $0.000125$ for step decay from epoch 90 on). Two details worth noticing:
+// Every entry equals what scipio's Python prints (for instance {{seedCos30}} for cosine at epoch 30,
+// {{seedWarm30}} for warmup + cosine, {{seedStep90}} for step decay from epoch 90 on). Two details worth noticing:
 //
-// - the warmup rate is exactly $0$ at epoch 0: that first epoch trains nothing. PyTorch's `LinearLR` (and ours)
+// - the warmup rate at epoch 0 is {{seedWarm0}}: that first epoch trains nothing. PyTorch's `LinearLR` (and ours)
 //   requires a start factor above 0; `warmupCosine` accepts a `warmupStartLr` to start above 0 as well.
-// - at epoch 99 the cosine is at $1.2\cdot10^{-6}$, not $10^{-6}$: with epochs numbered 0–99 the cosine reaches
+// - at epoch 99 the cosine is at {{seedCos99}}, not $10^{-6}$: with epochs numbered 0–99 the cosine reaches
 //   $T = 100$ only *after* the last epoch. Use $T$ = epochs − 1 to land exactly on $\eta_{\min}$.
 
 // %% [markdown] slide

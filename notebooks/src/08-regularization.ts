@@ -57,6 +57,7 @@ function trainMLP(model: nn.Sequential, options: {
 const weightsOf = (model: nn.Module) => model.parameters().filter((p) => p.ndim > 1);
 const frobenius = (w: Tensor) => Math.sqrt(Array.from(w.data).reduce((s, v) => s + v * v, 0));
 console.log(`train ${train.x.shape}, validation ${val.x.shape}, test ${test.x.shape}; ${makeMLP().numParameters()} parameters`);
+quote({ paramCount: makeMLP().numParameters().toLocaleString("en-US"), paramsPerImage: Math.floor(makeMLP().numParameters() / train.x.shape[0]) });
 
 // %% [markdown] slide
 // ## 1. Capacity and the train–validation gap
@@ -67,8 +68,8 @@ console.log(`train ${train.x.shape}, validation ${val.x.shape}, test ${test.x.sh
 // stays well above the training error). The **gap between training and validation** curves is the diagnostic
 // to watch, every epoch.
 //
-// Our test bed is built to overfit: 300 training digits (downsampled to 14×14 pixels) for 43,018 parameters —
-// over 140 parameters per training image. Below, the baseline without any regularization.
+// Our test bed is built to overfit: 300 training digits (downsampled to 14×14 pixels) for {{paramCount}} parameters —
+// over {{paramsPerImage}} parameters per training image. Below, the baseline without any regularization.
 
 // %% subslide
 const baseline = makeMLP();
