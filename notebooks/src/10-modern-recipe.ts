@@ -370,9 +370,10 @@ quote({
 // epoch. With three hidden layers, initialization and normalization matter little for gradient *flow*; lesson 2's
 // 20-layer tables are where they decide whether a network trains at all. What differs is the *size*: after the first
 // epoch the recipe's gradients are {{epochOneFactorLow}} to {{epochOneFactorHigh}} times the baseline's, layer by layer.
-// PyTorch's default initialization ($\text{Var}(w) = 1/(3\,\text{fan}_\text{in})$, a sixth of He's $2/\\text{fan}_\\text{in}$, which keeps a ReLU layer's
-// signal steady, lesson 2) shrinks the signal from layer to layer, so SGD starts on a flatter stretch of the loss; by
-// the last epoch the baseline's first-layer gradient norm is {{naiveGrowth}} times its first epoch's.
+// PyTorch's default initialization ($\text{Var}(w) = 1/(3\,\text{fan}_\text{in})$, a sixth of He's
+// $2/\text{fan}_\text{in}$, which keeps a ReLU layer's signal steady, lesson 2) shrinks the signal from layer to layer,
+// so SGD starts on a flatter stretch of the loss; by the last epoch the baseline's first-layer gradient norm is
+// {{naiveGrowth}} times its first epoch's.
 
 // %% [markdown] fragment
 // The learning rate the recipe used, step by step:
