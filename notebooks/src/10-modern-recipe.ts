@@ -246,7 +246,7 @@ quote({
   rung5Train: formatMeanSd(rung(5).runs.map((x) => x.train.loss)), rung5Test: formatMeanSd(testLoss(rung(5))),
   overfitSentence: meanSd(testLoss(rung(5))).mean < 1.5 * meanSd(rung(5).runs.map((x) => x.train.loss)).mean
     ? "the test loss is less than 1.5 times the training loss: this 32-unit network, trained for 8 epochs, hardly overfits, so dropout has little to cure. The recipe's $p$ = 0.3–0.5 is for networks big enough to overfit; check the train–validation gap before adding it"
-    : "the test loss is more than 1.5 times the training loss, so the network does overfit; still, dropout at an untuned $p$ = 0.3 costs this 32-unit network more fitting than it saves in 8 epochs. A gap says regularization may help, not which kind or how much: tune the dropout rate like any other hyperparameter (lesson 8 does)",
+    : `the test loss is more than 1.5 times the training loss, so the network does overfit; dropout at an untuned $p$ = 0.3 ${verdict(6) === "above" ? "helps it" : verdict(6) === "below" ? "nevertheless costs this 32-unit network more fitting than it saves" : "does not help it beyond the noise"} in 8 epochs. A gap says regularization may help, not which kind or how much: tune the dropout rate like any other hyperparameter (lesson 8 does)`,
   bnTolerates: withBn.valLossAt(0.03).mean < noBn.valLossAt(0.03).mean && withBn.valLossAt(0.1).mean < noBn.valLossAt(0.1).mean
     ? "That is the claim \"BN tolerates a larger rate\", measured" : "So the claim \"BN tolerates a larger rate\" is not borne out here",
 });
