@@ -22,10 +22,12 @@ import {
 } from "kernel-lib";
 
 manualSeed(0);
-// The MNIST subset that ships with kernel-lib: 2,000 training and 500 validation digits.
-const digits = data.loadDigits({ train: 2000, test: 500, seed: 0 });
+// The MNIST subset that ships with kernel-lib: 2,000 training digits, 500 validation digits (for every choice: rates,
+// peaks, plateaus) and 500 test digits that only the final comparison of section 6 looks at.
+const digits = data.loadDigits({ train: 2000, test: 1000, seed: 0 });
 const train = { x: digits.xTrain, y: digits.yTrain };
-const val = { x: digits.xTest, y: digits.yTest };
+const val = { x: digits.xTest.slice(0, 0, 500), y: digits.yTest.slice(0, 0, 500) };
+const test = { x: digits.xTest.slice(0, 500, 1000), y: digits.yTest.slice(0, 500, 1000) };
 
 /** The same small MLP (784 → 32 → 10) with the same initial weights every time it is called with the same seed. */
 function makeModel(seed = 0): nn.Sequential {
@@ -57,7 +59,7 @@ function smooth(values: readonly number[], beta = 0.9): number[] {
     return avg / (1 - beta ** (i + 1));
   });
 }
-console.log(`train ${train.x.shape}, validation ${val.x.shape}`);
+console.log(`train ${train.x.shape}, validation ${val.x.shape}, test ${test.x.shape}`);
 
 // %% [markdown] slide
 // ## 1. The most important hyperparameter
@@ -87,7 +89,7 @@ show(charts.line(
 ));
 
 // %% fragment
-show(table(rateRuns.map(({ lr, log, model }) => {
+const rateRows = rateRuns.map(({ lr, log, model }) => {
   const perEpoch = log.losses.length / 3;
   const relu = diagnostics.activationStats(model, val.x).find((s) => s.type === "ReLU");
   return {
@@ -97,17 +99,26 @@ show(table(rateRuns.map(({ lr, log, model }) => {
     "val accuracy": evaluate(model, val, { metrics: ["accuracy"] }).accuracy,
     "dead hidden units": relu ? relu.deadFraction : NaN,
   };
-}), { digits: 3, caption: "3 epochs of SGD, batch 64" }));
+});
+show(table(rateRows, { digits: 3, caption: "3 epochs of SGD, batch 64" }));
+const rateRow = (lr: number) => rateRows.find((r) => r.lr === lr)!;
+quote({
+  lowestLrLoss: rateRow(0.003)["loss, epoch 3 (mean)"], bestRateOfFour: [...rateRows].sort((p, q) => q["val accuracy"] - p["val accuracy"])[0].lr,
+  bestRateAcc: Math.max(...rateRows.map((r) => r["val accuracy"])), highLrLoss: rateRow(3)["loss, epoch 3 (mean)"], highLrFirst: rateRow(3)["loss, epoch 1 (mean)"],
+  highLrDead: `${Math.round(100 * rateRow(3)["dead hidden units"])} %`,
+});
 
 // %% [markdown] fragment
 // Read the four curves like a doctor reads a chart:
 //
-// - `lr = 0.003` has barely left the starting loss $\ln 10 \approx 2.30$ (a uniform guess over 10 classes);
+// - `lr = 0.003` has barely left the starting loss $\ln 10 \approx 2.30$ (a uniform guess over 10 classes): its third
+//   epoch still averages {{lowestLrLoss}};
 // - `lr = 0.03` is learning, but slowly: it would need many more epochs;
-// - `lr = 0.3` is the best of the four: a steep fall, then a noisy slow descent;
-// - `lr = 3` jumps *up* on its first steps and then sits at $2.30$: the huge first updates
-//   pushed the hidden units into the region where ReLU outputs 0 for every input (see the
-//   "dead hidden units" column). With no gradient left, the network is stuck at chance.
+// - the best of the four on the validation digits (one seed) is `lr = {{bestRateOfFour}}` (accuracy {{bestRateAcc}}): a steep fall, then a
+//   noisy slow descent;
+// - `lr = 3` jumps *up* on its first steps (epoch 1 averages {{highLrFirst}}) and then sits at {{highLrLoss}}: the huge first
+//   updates pushed the hidden units into the region where ReLU outputs 0 for every input ({{highLrDead}} of them are dead).
+//   With no gradient left, the network is stuck at chance.
 //   In other networks the same mistake shows up as a loss that grows to `NaN`; `fit` stops then
 //   and sets `history.diverged`.
 //
@@ -218,13 +229,24 @@ show(charts.line(
   { x: "step", y: "excess", color: "run", logY: true, title: "Excess loss L(w) − L(ŵ) of mini-batch SGD", yTitle: "excess loss" },
 ));
 const meanOf = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-show(table(toyRuns.map((r) => ({
+const toyRows = toyRuns.map((r) => ({
   run: r.name,
   "after 200 steps": r.excess[199],
   "steps 1000–1500 (mean)": meanOf(r.excess.slice(1000, 1500)),
   "last 100 steps (mean)": meanOf(r.excess.slice(-100)),
   "predicted floor ηdσ²/(4B)": Number.isNaN(r.lr) ? null : (r.lr * toy.d * sigma ** 2) / (4 * r.batch),
-})), { digits: 5 }));
+}));
+show(table(toyRows, { digits: 5 }));
+// The floor of a constant-rate run: its mean excess loss over steps 1000–1500, long after it stopped improving.
+const [large, small, bigBatch, decayed] = toyRows;
+const floorOf = (r: (typeof toyRows)[number]) => r["steps 1000–1500 (mean)"];
+quote({
+  floorRatioLr: floorOf(large) / floorOf(small), floorRatioBatch: floorOf(large) / floorOf(bigBatch),
+  smallAt200: small["after 200 steps"], largeAt200: large["after 200 steps"], decayedAt200: decayed["after 200 steps"],
+  decayedEnd: decayed["last 100 steps (mean)"], largeEnd: large["last 100 steps (mean)"], smallEnd: small["last 100 steps (mean)"],
+  decayedBelowLarge: large["last 100 steps (mean)"] / decayed["last 100 steps (mean)"],
+  decayedVsSmall: decayed["last 100 steps (mean)"] <= small["last 100 steps (mean)"] ? "below" : "above",
+}, 2);
 
 // %% [markdown] fragment
 // What the numbers say:
@@ -233,10 +255,12 @@ show(table(toyRuns.map((r) => ({
 //   be worked out: near the minimum each step adds noise of variance $\propto \eta^2\sigma^2/B$ and removes a
 //   fraction $\propto \eta$ of the distance, which balances at an excess loss of about $\eta\,d\,\sigma^2/(4B)$ —
 //   the "predicted" column. The floor is **proportional to $\eta/B$**;
-// - dividing $\eta$ by 10 lowers the floor 10× — but that run is still far from the minimum after 200 steps;
-// - a **16× larger batch** lowers the floor 16×, at 16× the gradient computations per step;
-// - the **decayed** rate gets both: it is as fast as the large rate at the start, and it ends an order of
-//   magnitude below that run's floor, as low as the small rate — the floor sinks as $\eta \to 0$.
+// - dividing $\eta$ by 10 lowers the floor {{floorRatioLr}}× (measured over steps 1000–1500; the prediction is 10×) — but
+//   that run is still at {{smallAt200}} after 200 steps, where the large rate is at {{largeAt200}};
+// - a **16× larger batch** lowers the floor {{floorRatioBatch}}× (predicted 16×), at 16× the gradient computations per step;
+// - the **decayed** rate gets both: after 200 steps it is at {{decayedAt200}}, as fast as the large rate, and over the last
+//   100 steps it averages {{decayedEnd}}, {{decayedBelowLarge}}× below the large constant rate ({{largeEnd}}) and {{decayedVsSmall}}
+//   the small one ({{smallEnd}}) — the floor sinks as $\eta \to 0$.
 
 // %% [markdown] notes
 // Stochastic-approximation theory (Robbins–Monro) makes this precise: SGD converges on convex
@@ -347,14 +371,16 @@ const seedRows = seedEpochs.map((e) => ({
   "warmup+cos": optim.schedules.warmupCosine(0.001, e, { warmupSteps: 10, totalSteps: 100, lrMin: 1e-6 }).toFixed(6),
 }));
 show(table(seedRows, { caption: "η at selected epochs (η₀ = 0.001)" }));
+const seedAt = (epoch: number) => seedRows.find((r) => r.epoch === epoch)!;
+quote({ seedCos30: seedAt(30).cosine, seedWarm30: seedAt(30)["warmup+cos"], seedStep90: seedAt(90).step, seedWarm0: seedAt(0)["warmup+cos"], seedCos99: optim.schedules.cosine(0.001, 99, 100, 1e-6) }, 2);
 
 // %% [markdown] fragment
-// Every entry equals what scipio's Python prints (for instance $0.000794$ for cosine at epoch 30,
-// $0.000883$ for warmup + cosine, $0.000125$ for step decay from epoch 90 on). Two details worth noticing:
+// Every entry equals what scipio's Python prints (for instance {{seedCos30}} for cosine at epoch 30,
+// {{seedWarm30}} for warmup + cosine, {{seedStep90}} for step decay from epoch 90 on). Two details worth noticing:
 //
-// - the warmup rate is exactly $0$ at epoch 0: that first epoch trains nothing. PyTorch's `LinearLR` (and ours)
+// - the warmup rate at epoch 0 is {{seedWarm0}}: that first epoch trains nothing. PyTorch's `LinearLR` (and ours)
 //   requires a start factor above 0; `warmupCosine` accepts a `warmupStartLr` to start above 0 as well.
-// - at epoch 99 the cosine is at $1.2\cdot10^{-6}$, not $10^{-6}$: with epochs numbered 0–99 the cosine reaches
+// - at epoch 99 the cosine is at {{seedCos99}}, not $10^{-6}$: with epochs numbered 0–99 the cosine reaches
 //   $T = 100$ only *after* the last epoch. Use $T$ = epochs − 1 to land exactly on $\eta_{\min}$.
 
 // %% [markdown] slide
@@ -467,7 +493,8 @@ quote({ rangeLow: ruleA, rangeHigh: ruleB, rangeFactor: ruleB / ruleA }, 2);
 //
 // A fair comparison gives every schedule its own **peak rate**: each runs at 0.01, 0.03, 0.1, 0.3 and 1 on 3 seeds
 // (a seed fixes the initial weights and the batch order), keeps the rate with the lowest mean validation loss
-// (checked to be inside the grid), and is then rerun at that rate on 5 fresh seeds for the table. (A 1cycle run
+// (checked to be inside the grid), and is then rerun at that rate on 5 fresh seeds, scored on the 500 **test** digits
+// that no choice looked at: those are the table's numbers. (A 1cycle run
 // at twice the others' peak rate, as a range test would suggest, mixes the effect of the schedule with the
 // effect of the rate.)
 
@@ -496,7 +523,7 @@ function runSchedule(name: string, peak: number, seed: number) {
     optimizer, loss: F.crossEntropy, epochs: E, batchSize: 64, seed, validation: val, metrics: ["accuracy"],
     callbacks: [log], progress: "none", ...scheduleRuns[name](optimizer, peak),
   });
-  return { history, log };
+  return { history, log, model };
 }
 const peakGrid = [0.01, 0.03, 0.1, 0.3, 1];
 const finiteOr = (x: number, fallback: number) => (Number.isFinite(x) ? x : fallback);
@@ -508,33 +535,44 @@ const tuning = Object.keys(scheduleRuns).map((name) => {
 const freshSeeds = [10, 11, 12, 13, 14];
 const results = tuning.map(({ name, peak, atEdge }) => {
   const runs = freshSeeds.map((seed) => runSchedule(name, peak, seed));
-  return { name, peak, atEdge, runs, train: runs.map((r) => r.history.last.loss), valLoss: runs.map((r) => r.history.last.valLoss), valAcc: runs.map((r) => r.history.last.valAccuracy) };
+  const scores = runs.map((r) => evaluate(r.model, test, { loss: F.crossEntropy, metrics: ["accuracy"] }));
+  return { name, peak, atEdge, runs, train: runs.map((r) => r.history.last.loss), testLoss: scores.map((t) => t.loss), testAcc: scores.map((t) => t.accuracy) };
 });
 show(table(results.map((r) => ({
   schedule: r.name, "peak lr": r.peak, "at grid edge?": r.atEdge ? "yes" : "no",
-  "train loss": formatMeanSd(r.train, 4), "val loss": formatMeanSd(r.valLoss, 4), "val accuracy": formatMeanSd(r.valAcc, 4),
-})), { caption: `after ${E} epochs at each schedule's tuned peak rate; mean ± sd over 5 fresh seeds (train loss = mean over the last epoch)` }));
+  "train loss": formatMeanSd(r.train, 4), "test loss": formatMeanSd(r.testLoss, 4), "test accuracy": formatMeanSd(r.testAcc, 4),
+})), { caption: `after ${E} epochs at each schedule's tuned peak rate; test set, mean ± sd over 5 fresh seeds (train loss = mean over the last epoch)` }));
 show(charts.bar(results.flatMap((r) => [
   { schedule: r.name, measure: "train loss", loss: meanSd(r.train).mean, sd: meanSd(r.train).sd },
-  { schedule: r.name, measure: "val loss", loss: meanSd(r.valLoss).mean, sd: meanSd(r.valLoss).sd },
+  { schedule: r.name, measure: "test loss", loss: meanSd(r.testLoss).mean, sd: meanSd(r.testLoss).sd },
 ]), { x: "schedule", y: "loss", color: "measure", yError: "sd", title: "Schedules at their tuned peak rates (mean ± sd, 5 seeds)" }));
 
 // %%
 const constantRun = results[0];
 const decaying = results.filter((r) => ["step ×0.3 / 2 epochs", "cosine (per epoch)", "warmup + cosine (per batch)", "1cycle (per batch)"].includes(r.name));
-const byVal = [...results].sort((p, q) => meanSd(p.valLoss).mean - meanSd(q.valLoss).mean);
-const lowerTrainOnly = results.slice(1).filter((r) => meanSd(r.train).mean < meanSd(constantRun.train).mean && !withinNoise(r.train, constantRun.train) && withinNoise(r.valLoss, constantRun.valLoss));
+const byTest = [...results].sort((p, q) => meanSd(p.testLoss).mean - meanSd(q.testLoss).mean);
+const lowerTrainOnly = results.slice(1).filter((r) => meanSd(r.train).mean < meanSd(constantRun.train).mean && !withinNoise(r.train, constantRun.train) && withinNoise(r.testLoss, constantRun.testLoss));
 const tooEarly = results[results.length - 1];
+/** "within the noise of", "above" or "below": how the values a compare with b (5 seeds each). */
+const verdictOf = (a: readonly number[], b: readonly number[]) => (withinNoise(a, b) ? "within the noise of" : meanSd(a).mean > meanSd(b).mean ? "above" : "below");
+const plateauLog = results.find((r) => r.name === "reduce on plateau")!.runs[0].log.lrs;
+const plateauFirstCut = plateauLog.findIndex((lr) => lr < plateauLog[0]) >= 0 ? plateauLog.findIndex((lr) => lr < plateauLog[0]) + 1 : undefined;
 quote({
-  bestSchedule: byVal[0].name, bestVal: formatMeanSd(byVal[0].valLoss, 4),
-  valTies: byVal.filter((r) => withinNoise(r.valLoss, byVal[0].valLoss)).map((r) => r.name).join(", "),
-  decayBeatsConstant: String(decaying.filter((r) => meanSd(r.valLoss).mean < meanSd(constantRun.valLoss).mean && !withinNoise(r.valLoss, constantRun.valLoss)).length),
-  decayCount: String(decaying.length), constantVal: formatMeanSd(constantRun.valLoss, 4),
+  bestSchedule: byTest[0].name, bestTest: formatMeanSd(byTest[0].testLoss, 4),
+  testTies: byTest.filter((r) => withinNoise(r.testLoss, byTest[0].testLoss)).map((r) => r.name).join(", "),
+  decayBeatsConstant: String(decaying.filter((r) => meanSd(r.testLoss).mean < meanSd(constantRun.testLoss).mean && !withinNoise(r.testLoss, constantRun.testLoss)).length),
+  decayCount: String(decaying.length), constantTest: formatMeanSd(constantRun.testLoss, 4),
   oneCyclePeak: results.find((r) => r.name === "1cycle (per batch)")!.peak, constantPeak: constantRun.peak,
-  tooEarlyTrain: formatMeanSd(tooEarly.train, 4),
+  tooEarlyTrain: formatMeanSd(tooEarly.train, 4), constantTrain: formatMeanSd(constantRun.train, 4),
+  tooEarlyVsConstant: verdictOf(tooEarly.train, constantRun.train), tooEarlyPeakSentence: tooEarly.peak > constantRun.peak
+    ? `Tuning fights back: its best peak is ${tooEarly.peak}, ${Number((tooEarly.peak / constantRun.peak).toPrecision(2))}× the constant rate's, so that a few big early steps do the travelling`
+    : `Its best peak is ${tooEarly.peak}, no larger than the constant rate's`,
+  tooEarlyTest: formatMeanSd(tooEarly.testLoss, 4), tooEarlyTestVsConstant: verdictOf(tooEarly.testLoss, constantRun.testLoss),
+  tooEarlyTestVsBest: verdictOf(tooEarly.testLoss, byTest[0].testLoss),
+  plateauCut: plateauFirstCut === undefined ? "here it never cut at all: its runs are the constant rate's, number for number" : `here its first cut came at batch ${plateauFirstCut} of ${E * stepsPerEpoch}`,
   trainOnlySentence: lowerTrainOnly.length === 0
-    ? "no schedule here lowers the training loss beyond the noise while leaving the validation loss where the constant rate's is"
-    : `${lowerTrainOnly.map((r) => r.name).join(", ")} lower${lowerTrainOnly.length === 1 ? "s" : ""} the training loss beyond the noise but not the validation loss`,
+    ? "no schedule here lowers the training loss beyond the noise while leaving the test loss where the constant rate's is"
+    : `${lowerTrainOnly.map((r) => r.name).join(", ")} lower${lowerTrainOnly.length === 1 ? "s" : ""} the training loss beyond the noise but not the test loss`,
 });
 
 // %% subslide
@@ -547,16 +585,18 @@ show(charts.line(
 // %% [markdown] fragment
 // How to read the table:
 //
-// - the lowest mean validation loss is {{bestSchedule}}'s ({{bestVal}}), but the group within the noise of it
-//   (difference under two standard errors) is: {{valTies}}. Five seeds on 500 validation digits cannot rank those;
+// - the lowest mean test loss is {{bestSchedule}}'s ({{bestTest}}), but the group within the noise of it
+//   (difference under two standard errors) is: {{testTies}}. Five seeds on 500 test digits cannot rank those;
 // - {{decayBeatsConstant}} of the {{decayCount}} schedules that *end* with a small rate (step, cosine, warmup + cosine,
-//   1cycle) beat the constant rate ({{constantVal}}) by more than the noise;
+//   1cycle) beat the constant rate ({{constantTest}}) by more than the noise;
 // - with its own tuned peak, 1cycle runs at {{oneCyclePeak}} and the constant rate at {{constantPeak}}: compare
 //   schedules at their own best rates, never one at the range test's peak and the others at a cautious rate;
-// - reduce-on-plateau can only react after the validation loss has stalled, so in a short run it cuts late
-//   (look at its rate in the chart below);
-// - **too early** decay leaves the training loss at {{tooEarlyTrain}}, even at its best peak rate: after 3 epochs
-//   its rate is 2.7 % of the peak, and training has effectively stopped. This is the first caveat in Karmakar's notes.
+// - reduce-on-plateau can only react after the validation loss has stalled, so in a short run it cuts late or never
+//   ({{plateauCut}}; first seed, see its rate in the chart below);
+// - **too early** decay (×0.3 every epoch: after 3 epochs the rate is $0.3^3$ = 2.7 % of the peak) is the first caveat in
+//   Karmakar's notes. {{tooEarlyPeakSentence}}. Its training loss ({{tooEarlyTrain}}) is {{tooEarlyVsConstant}} the
+//   constant rate's ({{constantTrain}}), and its test loss ({{tooEarlyTest}}) is {{tooEarlyTestVsConstant}} the constant
+//   rate's and {{tooEarlyTestVsBest}} the best schedule's: judge a schedule at its own tuned peak.
 
 // %% [markdown] notes
 // If a student asks why 1cycle's momentum cycles: OneCycleLR writes both the lr and the optimizer's momentum
@@ -592,13 +632,14 @@ show(table(steppingRows, { digits: 4, caption: "OneCycleLR(maxLr 0.2), rate at t
 // %% [markdown] slide
 // ## 7. Caveats
 //
-// - **Decay can come too early** when its parameters are not tuned (the "too early" run above): the rate
-//   collapses before the network has travelled anywhere, and the loss stalls high.
+// - **Decay can come too early** when its parameters are not tuned: the rate collapses before the network has
+//   travelled anywhere, and the loss stalls high. (Section 6 gives the "too early" run its own tuned peak: compare it
+//   with the others'.)
 // - **Train without decay first, then add it.** A constant rate tells you how fast the network learns and
 //   where the loss flattens out; that is where a decay should start, and it gives a baseline to beat.
-// - **Judge with validation metrics.** A schedule can lower the training loss without helping the validation
-//   loss; keep the decay only if the validation numbers improve by more than the seed-to-seed noise. In section 6:
-//   {{trainOnlySentence}}.
+// - **Judge with held-out metrics.** A schedule can lower the training loss without helping on unseen data; keep the
+//   decay only if the validation numbers improve by more than the seed-to-seed noise (and confirm on a test set the
+//   choice never saw). In section 6: {{trainOnlySentence}}.
 // - Tune the **base rate first** (range test), the schedule second; a schedule cannot rescue a rate that
 //   is 10× off.
 // - Schedules interact with the **optimizer**: Adam adapts per-parameter step sizes but still profits from a

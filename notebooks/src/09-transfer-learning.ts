@@ -278,7 +278,13 @@ show(charts.line(
 ));
 const outcomeOf = (name: string) => outcomes.find((o) => o.strategy === name)!;
 const scratchOutcome = outcomeOf("from scratch");
+/** The strategies among `names` whose test accuracy beats from-scratch training by more than the noise. */
+const aboveScratch = (names: string[]) => names.filter((n) => !withinNoise(outcomeOf(n).test, scratchOutcome.test) && meanSd(outcomeOf(n).test).mean > meanSd(scratchOutcome.test).mean);
+const fromModelA = ["frozen body", "freeze, then fine-tune", "fine-tune all", "reuse hidden 1 only"];
 quote({
+  modelASentence: aboveScratch(fromModelA).length === 0
+    ? "None of the four strategies that start from model A beats training from scratch by more than the noise: with this network and these tasks, model A's features do not make task B easier"
+    : `Starting from model A beats training from scratch by more than the noise for: ${aboveScratch(fromModelA).join(", ")}`,
   scratchAcc: formatMeanSd(scratchOutcome.test), frozenAcc: formatMeanSd(outcomeOf("frozen body").test), frozenLr: outcomeOf("frozen body").lr,
   twoPhaseAcc: formatMeanSd(outcomeOf("freeze, then fine-tune").test), fineAllAcc: formatMeanSd(outcomeOf("fine-tune all").test),
   lowOnlyAcc: formatMeanSd(outcomeOf("reuse hidden 1 only").test),
@@ -297,7 +303,7 @@ quote({
 // - better than from scratch by more than the noise (two standard errors): {{beatScratch}}; within the noise of it:
 //   {{tieScratch}}; worse: {{belowScratch}}.
 //
-// With this network and these tasks, model A's features do not make task B easier. Is the frozen body limited
+// {{modelASentence}}. Is the frozen body limited
 // by its features or by its head's training? The linear probes below answer it: they train a head on the same
 // frozen features to convergence (full batch).
 //
@@ -363,17 +369,27 @@ const probes = [
   { representation: "model A output scores", dimension: 5, "probe accuracy": probe(scoresOfA(labelledB.x), scoresOfA(testB.x)) },
 ];
 show(table(probes, { digits: 3, caption: "linear probes for task B (100 labels), test accuracy" }));
-quote({ probeHidden2: probes[3]["probe accuracy"], probePixels: probes[0]["probe accuracy"] });
+/** Two accuracies on the same n test images are within the noise when they differ by at most two standard errors, √(2p(1 − p)/n). */
+const probesTied = (a: number, b: number) => Math.abs(a - b) <= 2 * Math.sqrt((2 * ((a + b) / 2) * (1 - (a + b) / 2)) / testB.x.shape[0]);
+const [pixelProbe, untrainedProbe, hidden1Probe, hidden2Probe, outputProbe] = probes.map((p) => p["probe accuracy"]);
+quote({
+  probeHidden2: hidden2Probe, probePixels: pixelProbe, probeHidden1: hidden1Probe, probeOutput: outputProbe,
+  hidden1VsPixels: probesTied(hidden1Probe, pixelProbe) ? "within the noise of" : hidden1Probe > pixelProbe ? "above" : "below",
+  probeFalls: hidden1Probe > hidden2Probe && hidden2Probe > outputProbe ? "falls at every step up model A" : "does not fall steadily as we go up model A",
+  lowestVsUntrained: `${probesTied(hidden1Probe, untrainedProbe) ? "no better than" : hidden1Probe > untrainedProbe ? "better, beyond the noise, than" : "worse, beyond the noise, than"} an untrained one (${untrainedProbe.toFixed(3)})`,
+});
 
 // %%
 show(barChart(probes, { category: "representation", value: "probe accuracy", title: "The higher the layer of model A, the less it knows about digits 5–9" }));
 
 // %% [markdown] fragment
-// The probe accuracy falls as we go up model A: each layer keeps less of what distinguishes a 5 from
-// an 8, because model A was never asked to. By the output layer, only five numbers remain, tuned to
-// 0–4. That is Figure 11-4's claim made measurable: **specificity grows with depth**, which is why
-// the recipe reuses the *lower* layers. Here even the lowest trained layer is no better than an
-// untrained one for task B — the whole of this small network is "upper" in that sense.
+// The probe accuracy {{probeFalls}} (hidden 1 {{probeHidden1}}, hidden 2 {{probeHidden2}}, output scores {{probeOutput}}):
+// each layer keeps less of what distinguishes a 5 from an 8, because model A was never asked to. By the output layer,
+// only five numbers remain, tuned to 0–4. That is Figure 11-4's claim made measurable: **specificity grows with depth**,
+// which is why the recipe reuses the *lower* layers. Here even the lowest trained layer ({{probeHidden1}}) is
+// {{lowestVsUntrained}} for task B, and {{hidden1VsPixels}} the raw pixels ({{probePixels}}): the whole of this small
+// network is "upper" in that sense. (Each probe is one fit on fixed features; two probes count as different only when
+// they differ by more than two standard errors of an accuracy on 500 test images, $2\sqrt{2p(1-p)/500}$.)
 //
 // The probe on model A's hidden 2 is exactly the "frozen body" strategy with its head trained to convergence:
 // {{probeHidden2}}, against {{frozenAcc}} for the tuned frozen body trained on mini-batches of 10 for 15 epochs. Part
@@ -442,11 +458,18 @@ const aeTuned = compareStrategy({ name: "autoencoder, fine-tuned", body: () => c
 const aeProbe = probe(upTo(encoder, 4, labelledB.x), upTo(encoder, 4, testB.x));
 show(outcomeTable([outcomeOf("frozen body"), aeFrozen, aeTuned]));
 console.log(`linear probe on the autoencoder's code: test accuracy ${aeProbe.toFixed(3)}`);
-quote({ aeFrozenAcc: formatMeanSd(aeFrozen.test), aeTunedAcc: formatMeanSd(aeTuned.test), aeProbe, aeTunedVsScratch: withinNoise(aeTuned.test, scratchOutcome.test) ? "within the noise of" : meanSd(aeTuned.test).mean > meanSd(scratchOutcome.test).mean ? "above" : "below" });
+const frozenA = outcomeOf("frozen body");
+quote({
+  aeFrozenAcc: formatMeanSd(aeFrozen.test), aeTunedAcc: formatMeanSd(aeTuned.test), aeProbe,
+  aeTunedVsScratch: withinNoise(aeTuned.test, scratchOutcome.test) ? "within the noise of" : meanSd(aeTuned.test).mean > meanSd(scratchOutcome.test).mean ? "above" : "below",
+  aeFrozenVsA: withinNoise(aeFrozen.test, frozenA.test) ? "within the noise of" : meanSd(aeFrozen.test).mean > meanSd(frozenA.test).mean
+    ? `${(100 * (meanSd(aeFrozen.test).mean - meanSd(frozenA.test).mean)).toFixed(0)} points above` : "below",
+  aeFrozenVsProbe: `${Math.abs(100 * (aeProbe - meanSd(aeFrozen.test).mean)).toFixed(0)} points ${aeProbe >= meanSd(aeFrozen.test).mean ? "below" : "above"}`,
+});
 
 // %% [markdown] fragment
-// Compare the frozen rows: a frozen *autoencoder* body ({{aeFrozenAcc}}) is far better than a frozen *model A* body
-// ({{frozenAcc}}), and close to the linear probe on the same code ({{aeProbe}}). To rebuild an image from 64 numbers,
+// Compare the frozen rows: a frozen *autoencoder* body ({{aeFrozenAcc}}) is {{aeFrozenVsA}} a frozen *model A* body
+// ({{frozenAcc}}), and {{aeFrozenVsProbe}} the linear probe on the same code ({{aeProbe}}). To rebuild an image from 64 numbers,
 // the encoder must keep information about every digit; model A's classifier was free to throw away whatever did not
 // separate 0–4. Fine-tuned ({{aeTunedAcc}}), it ends {{aeTunedVsScratch}} training from scratch ({{scratchAcc}}): what
 // a 4-epoch autoencoder on 1,000 unlabelled images of the task itself can add when 100 labels already go a long way.
@@ -501,17 +524,25 @@ console.log(`fine-tuned from the rotation network: test accuracy ${formatMeanSd(
 // %%
 show(outcomeTable(outcomes));
 show(charts.bar(outcomes.map((o) => ({ strategy: o.strategy, "test accuracy": meanSd(o.test).mean, sd: meanSd(o.test).sd })), { x: "strategy", y: "test accuracy", yError: "sd", title: "Task B test accuracy by where the body's weights came from (mean ± sd, 5 seeds)" }));
-quote({ finalBeatScratch: outcomes.filter((o) => o !== scratchOutcome && !withinNoise(o.test, scratchOutcome.test) && meanSd(o.test).mean > meanSd(scratchOutcome.test).mean).map((o) => o.strategy).join(", ") || "none" });
+const beaters = aboveScratch(outcomes.map((o) => o.strategy).filter((n) => n !== "from scratch"));
+const ownData = ["autoencoder, frozen", "autoencoder, fine-tuned", "rotation pretext, fine-tuned"];
+quote({
+  finalBeatScratch: beaters.join(", ") || "none",
+  modelAAmongThem: beaters.some((n) => fromModelA.includes(n)) ? "Some strategies that start from model A are among them" : "None of the strategies that start from model A is among them: transfer from a small dense network trained on other classes buys nothing here",
+  ownDataSentence: beaters.some((n) => ownData.includes(n))
+    ? `Pretraining on the task's *own* unlabelled images is a different matter: ${beaters.filter((n) => ownData.includes(n)).map((n) => `${n} (${(100 * (meanSd(outcomeOf(n).test).mean - meanSd(scratchOutcome.test).mean)).toFixed(1)} points)`).join(", ")} beat${beaters.filter((n) => ownData.includes(n)).length === 1 ? "s" : ""} from-scratch training by more than the noise`
+    : "Pretraining on the task's *own* unlabelled images does not beat from-scratch training by more than the noise here either",
+  // (not the shorthand `{ rotProbe }`: tslab does not resolve a shorthand property to another cell's variable)
+  rotProbe: rotProbe, aeProbe2: aeProbe,
+});
 
 // %% [markdown] fragment
 // On this problem from-scratch training is a strong baseline. Strategies above it by more than the noise:
-// {{finalBeatScratch}}. None of the strategies that start from model A is among them: transfer from a small dense
-// network trained on other classes buys nothing here. Pretraining on the task's *own* unlabelled images is a
-// different matter, and the autoencoder's few points show it. What does transfer is the *ordering* of the frozen
-// rows: a frozen representation is worth what it keeps of the new task's information. The autoencoder's
-// code, trained to keep everything, does far better frozen than model A's upper layers, trained to
-// discard whatever 0–4 did not need (the rotation network's hidden layer, trained to recognize angles,
-// probes poorly too). With a large
+// {{finalBeatScratch}}. {{modelAAmongThem}}. {{ownDataSentence}}. What the frozen rows show is that a frozen
+// representation is worth what it keeps of the new task's information: the autoencoder's code, trained to keep
+// everything, scores {{aeFrozenAcc}} frozen, {{aeFrozenVsA}} model A's upper layers ({{frozenAcc}}), trained to discard
+// whatever 0–4 did not need; the rotation network's hidden layer, trained to recognize angles, probes at {{rotProbe}}
+// against the autoencoder code's {{aeProbe2}}. With a large
 // convolutional or transformer model pretrained on millions of images or documents, the same recipe
 // routinely turns a few hundred labels into a strong classifier.
 

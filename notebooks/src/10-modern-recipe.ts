@@ -103,6 +103,7 @@ for (let epoch = 0; epoch < totalEpochs; epoch++) {
 show(table(simulated.filter((r) => r.epoch % 40 === 0 || r.epoch === bestEpoch || r.epoch === stoppedAt), { digits: 6, caption: "every 40th epoch, the best epoch and the stop" }));
 console.log(`early stopping triggered at epoch ${stoppedAt}; best validation loss ${bestVal.toFixed(4)} at epoch ${bestEpoch}`);
 console.log(`without early stopping the run would have taken ${totalEpochs} epochs: ${totalEpochs - stoppedAt} epochs saved`);
+quote({ simBestEpoch: bestEpoch, simBestVal: bestVal.toFixed(4), simStopLater: stoppedAt - bestEpoch, simStoppedAt: stoppedAt, simSaved: totalEpochs - stoppedAt });
 
 // %%
 show(charts.line(
@@ -112,7 +113,8 @@ show(charts.line(
 
 // %% [markdown] fragment
 // These are the numbers scipio's own program arrives at: the validation loss bottoms out at epoch
-// 100 (0.0419), early stopping fires 15 epochs later at epoch 115, and 85 of the 200 epochs are saved.
+// {{simBestEpoch}} ({{simBestVal}}), early stopping fires {{simStopLater}} epochs later at epoch {{simStoppedAt}}, and
+// {{simSaved}} of the 200 epochs are saved.
 // The simulation checks the *bookkeeping* (warmup, when the schedule peaks, when early stopping fires),
 // but its curves were written down, not measured. Now for real.
 
@@ -185,7 +187,7 @@ function trainRecipe(r: Recipe, lr: number, seed: number, callbacks: Callback[] 
     validation: val, metrics: ["accuracy"], callbacks, progress: "none",
   });
   const score = (split: typeof val) => evaluate(model, split, { loss: F.crossEntropy, metrics: ["accuracy"] });
-  return { model, history, val: score(val), test: score(test) };
+  return { model, history, val: score(val), test: score(test), train: score(train) };
 }
 
 const plain: Recipe = { he: false, optimizer: "SGD", batchNorm: false, schedule: "constant", dropout: 0, activation: "ReLU" };
@@ -211,7 +213,7 @@ function tune(name: string, r: Recipe, grid: number[], sweep: Record<string, unk
   const valLoss = runsAt.map((rs) => meanSd(rs.map((x) => (Number.isFinite(x.val.loss) ? x.val.loss : 10))));
   grid.forEach((lr, k) => sweep.push({ rung: name, lr, "val loss": valLoss[k].mean, sd: valLoss[k].sd }));
   const k = valLoss.findIndex((v) => v.mean === Math.min(...valLoss.map((x) => x.mean)));
-  const fresh = [10, 11, 12, 13, 14].map((seed) => trainRecipe(r, grid[k], seed)).map((run) => ({ val: run.val, test: run.test }));
+  const fresh = [10, 11, 12, 13, 14].map((seed) => trainRecipe(r, grid[k], seed)).map((run) => ({ val: run.val, test: run.test, train: run.train }));
   return { name, recipe: r, lr: grid[k], atEdge: k === 0 || k === grid.length - 1, runs: fresh, valLossAt: (lr: number) => valLoss[grid.indexOf(lr)] };
 }
 const ladderSweep: Record<string, unknown>[] = [];
@@ -241,6 +243,12 @@ quote({
   noBnLr: noBn.lr, bnLr: withBn.lr,
   heVerdict: verdict(2), adamVerdict: verdict(3), bnVerdict: verdict(4), schedVerdict: verdict(5), dropVerdict: verdict(6),
   noBnAt03: noBn.valLossAt(0.03).mean, bnAt03: withBn.valLossAt(0.03).mean, noBnAt1: noBn.valLossAt(0.1).mean, bnAt1: withBn.valLossAt(0.1).mean,
+  rung5Train: formatMeanSd(rung(5).runs.map((x) => x.train.loss)), rung5Test: formatMeanSd(testLoss(rung(5))),
+  overfitSentence: meanSd(testLoss(rung(5))).mean < 1.5 * meanSd(rung(5).runs.map((x) => x.train.loss)).mean
+    ? "the test loss is less than 1.5 times the training loss: this 32-unit network, trained for 8 epochs, hardly overfits, so dropout has little to cure. The recipe's $p$ = 0.3–0.5 is for networks big enough to overfit; check the train–validation gap before adding it"
+    : `the test loss is more than 1.5 times the training loss, so the network does overfit; dropout at an untuned $p$ = 0.3 ${verdict(6) === "above" ? "helps it" : verdict(6) === "below" ? "nevertheless costs this 32-unit network more fitting than it saves" : "does not help it beyond the noise"} in 8 epochs. A gap says regularization may help, not which kind or how much: tune the dropout rate like any other hyperparameter (lesson 8 does)`,
+  bnTolerates: withBn.valLossAt(0.03).mean < noBn.valLossAt(0.03).mean && withBn.valLossAt(0.1).mean < noBn.valLossAt(0.1).mean
+    ? "That is the claim \"BN tolerates a larger rate\", measured" : "So the claim \"BN tolerates a larger rate\" is not borne out here",
 });
 
 // %% [markdown] fragment
@@ -248,17 +256,16 @@ quote({
 //
 // - **AdamW**: {{adamAcc}}, {{adamVerdict}} rung 2's {{heAcc}}. (Alone, on the baseline's network
 //   with default init, it reaches {{adamAloneAcc}}, {{adamAloneVsBase}} the baseline's {{baseAcc}}: {{gapClosedByAdam}} of
-//   the way from the baseline to rung 5. On a network this shallow, the optimizer is most of the recipe.)
+//   the way from the baseline to rung 5. {{adamShareSentence}})
 // - **He init** with SGD: {{heAcc}}, {{heVerdict}} the baseline's {{baseAcc}} (the baseline's seeds disagree a lot:
 //   look at its standard deviation).
-// - **Batch norm**: {{bnAcc}}, {{bnVerdict}} rung 3 in accuracy; what it clearly changes is the learning rate the
+// - **Batch norm**: {{bnAcc}}, {{bnVerdict}} rung 3 in accuracy; what it changes more is the learning rate the
 //   network tolerates: the best rate moves from {{noBnLr}} to {{bnLr}}, and at a rate of 0.03 the validation loss is {{bnAt03}}
-//   with BN against {{noBnAt03}} without (at 0.1: {{bnAt1}} against {{noBnAt1}}). That is the claim "BN tolerates a larger
-//   rate", measured.
+//   with BN against {{noBnAt03}} without (at 0.1: {{bnAt1}} against {{noBnAt1}}; means over the 3 tuning seeds).
+//   {{bnTolerates}}.
 // - **Warmup → cosine**: {{schedAcc}}, {{schedVerdict}} the constant rate of rung 4 at this budget.
-// - **Dropout 0.3**: {{dropAcc}}, {{dropVerdict}} rung 5. A 32-unit network trained for 8 epochs underfits rather
-//   than overfits, so dropout has nothing to cure and slows learning down. The recipe's $p$ = 0.3–0.5 is for networks
-//   big enough to overfit; check the train–validation gap before adding it.
+// - **Dropout 0.3**: {{dropAcc}}, {{dropVerdict}} rung 5. Rung 5's final training loss (eval mode) is {{rung5Train}}
+//   against a test loss of {{rung5Test}}: {{overfitSentence}}.
 //
 // Five seeds make the big steps clear and leave the small ones undecided, and the table says which is which. The
 // ladder's order matters too: an ingredient measured after AdamW (BN, the schedule) may do more for plain SGD.
@@ -293,19 +300,23 @@ function swapVerdictOf(r: (typeof swapped)[number]): string {
   return meanSd(testAcc(r)).mean > meanSd(testAcc(rung(5))).mean ? "better than" : "worse than";
 }
 const swapVerdict = (k: number) => swapVerdictOf(swapOf(k));
+/** The share of the baseline → rung 5 gain in mean test accuracy that AdamW alone (on the baseline's network) achieves. */
+const adamShare = (meanSd(testAcc(swapOf(3))).mean - meanSd(testAcc(rung(1))).mean) / (meanSd(testAcc(rung(5))).mean - meanSd(testAcc(rung(1))).mean);
 quote({
   eluAcc: formatMeanSd(testAcc(swapOf(0))), nadamAcc: formatMeanSd(testAcc(swapOf(1))), oneCycleAcc: formatMeanSd(testAcc(swapOf(2))),
   eluVerdict: swapVerdict(0), nadamVerdict: swapVerdict(1), oneCycleVerdict: swapVerdict(2),
   swapSummary: swapped.slice(0, 3).some((r) => swapVerdictOf(r) === "better than")
     ? `Géron's choice is better here for: ${swapped.slice(0, 3).filter((r) => swapVerdictOf(r) === "better than").map((r) => r.name).join(", ")}`
     : "None of Géron's three swaps beats ours here",
-  adamAloneAcc: formatMeanSd(testAcc(swapOf(3))), adamAloneVsBase: withinNoise(testAcc(swapOf(3)), testAcc(rung(1))) ? "within the noise of" : "clearly above",
-  gapClosedByAdam: `${Math.round((100 * (meanSd(testAcc(swapOf(3))).mean - meanSd(testAcc(rung(1))).mean)) / (meanSd(testAcc(rung(5))).mean - meanSd(testAcc(rung(1))).mean))} %`,
+  adamAloneAcc: formatMeanSd(testAcc(swapOf(3))), adamAloneVsBase: withinNoise(testAcc(swapOf(3)), testAcc(rung(1))) ? "within the noise of" : meanSd(testAcc(swapOf(3))).mean > meanSd(testAcc(rung(1))).mean ? "above" : "below",
+  gapClosedByAdam: `${Math.round(100 * adamShare)} %`,
+  adamShareSentence: adamShare >= 0.5 ? "On a network this shallow, the optimizer is most of the recipe." : "The optimizer alone is less than half of the recipe here.",
+  swapMaxDiff: `${(100 * Math.max(...swapped.slice(0, 3).map((r) => Math.abs(meanSd(testAcc(r)).mean - meanSd(testAcc(rung(5))).mean)))).toFixed(1)} points`,
 });
 
 // %% [markdown] fragment
 // Against rung 5 ({{schedAcc}}): ELU {{eluAcc}}, {{eluVerdict}} ours; NAdam {{nadamAcc}}, {{nadamVerdict}} ours;
-// 1cycle {{oneCycleAcc}}, {{oneCycleVerdict}} ours. {{swapSummary}}, and the differences are at most a point or two,
+// 1cycle {{oneCycleAcc}}, {{oneCycleVerdict}} ours. {{swapSummary}}, and the mean differences are at most {{swapMaxDiff}},
 // so the reasons for our defaults are mostly practical:
 //
 // - **ReLU rather than ELU**: He init was derived for ReLU; batch norm already centres each layer's input, which was
@@ -350,6 +361,7 @@ const epochOneFactors = linearNorms(recipeNet, recipeMonitor.records[0]).map((r,
 quote({
   naiveFirstLastEpoch1: epochOneRatio(naiveNet, naiveMonitor), recipeFirstLastEpoch1: epochOneRatio(recipeNet, recipeMonitor),
   epochOneFactorLow: Math.min(...epochOneFactors), epochOneFactorHigh: Math.max(...epochOneFactors),
+  naiveGrowth: linearNorms(naiveNet, naiveMonitor.records[naiveMonitor.records.length - 1])[0].norm / linearNorms(naiveNet, naiveMonitor.records[0])[0].norm,
 }, 2);
 
 // %% [markdown] fragment
@@ -358,8 +370,10 @@ quote({
 // epoch. With three hidden layers, initialization and normalization matter little for gradient *flow*; lesson 2's
 // 20-layer tables are where they decide whether a network trains at all. What differs is the *size*: after the first
 // epoch the recipe's gradients are {{epochOneFactorLow}} to {{epochOneFactorHigh}} times the baseline's, layer by layer.
-// PyTorch's default initialization shrinks the signal from layer to layer, so SGD starts on a flatter stretch of the
-// loss, and the baseline's gradients grow only once it starts learning.
+// PyTorch's default initialization ($\text{Var}(w) = 1/(3\,\text{fan}_\text{in})$, a sixth of He's
+// $2/\text{fan}_\text{in}$, which keeps a ReLU layer's signal steady, lesson 2) shrinks the signal from layer to layer,
+// so SGD starts on a flatter stretch of the loss; by the last epoch the baseline's first-layer gradient norm is
+// {{naiveGrowth}} times its first epoch's.
 
 // %% [markdown] fragment
 // The learning rate the recipe used, step by step:
@@ -407,7 +421,10 @@ for (const factor of [0.01, 1, 30]) {
   const row: Record<string, unknown> = { "peak lr": `${rung(5).lr * factor}${factor === 1 ? " (tuned)" : ` (×${factor})`}` };
   ratios.forEach((r, i) => (row[`Linear ${i + 1}`] = r.toExponential(1)));
   ratioRows.push(row);
-  if (factor === 1) quote({ tunedRatioLow: Math.min(...ratios).toExponential(0), tunedRatioHigh: Math.max(...ratios).toExponential(0) });
+  const [low, high] = [Math.min(...ratios).toExponential(0), Math.max(...ratios).toExponential(0)];
+  if (factor === 1) quote({ tunedRatioLow: low, tunedRatioHigh: high });
+  if (factor === 30) quote({ highRatioLow: low, highRatioHigh: high });
+  if (factor === 0.01) quote({ lowRatioLow: low, lowRatioHigh: high });
 }
 show(table(ratioRows, { caption: "‖ΔW‖/‖W‖ per Linear layer, last step of epoch 1 (rung 5)" }));
 
@@ -420,8 +437,8 @@ show(table(ratioRows, { caption: "‖ΔW‖/‖W‖ per Linear layer, last step 
 //   $10^{-3}$. This is measured at the end of the first epoch, at the top of the warmup, with Adam, whose steps are about
 //   `lr` per weight whatever the gradient, on weights of size about $\sqrt{2/\text{fan}_\text{in}}$: on a short budget the
 //   tuned rate is high. So the rule of thumb is a rough guide: what the table shows reliably is the *direction*. The rate
-//   30× higher pushes every layer towards $10^{-1}$ (each step rewrites a tenth of the weights), and 100× lower drops it
-//   to a few $10^{-4}$.
+//   30× higher gives {{highRatioLow}}–{{highRatioHigh}} (at $10^{-1}$ each step rewrites a tenth of the weights), and 100×
+//   lower {{lowRatioLow}}–{{lowRatioHigh}}.
 
 // %% [markdown] slide
 // ## 5. The training doctor
@@ -609,10 +626,11 @@ show(charts.gradientNorms(
 //
 // - The recipe: ReLU + He init + (Linear without bias → BatchNorm → ReLU → Dropout); AdamW with warmup +
 //   cosine per step; mini-batches of 32–256; early stopping with restored best weights; monitor everything.
-// - Reproduced scipio's simulated run (best epoch, stop 15 epochs later), then climbed an ablation
-//   ladder on real data, one ingredient per rung, each tuned, over 5 seeds: on a small MLP He init and AdamW did most
-//   of the work (AdamW alone closes most of the gap), BN widened the range of usable rates, and dropout cost accuracy
-//   because nothing overfitted.
+// - Reproduced scipio's simulated run (best epoch, stop {{simStopLater}} epochs later), then climbed an ablation
+//   ladder on real data, one ingredient per rung, each tuned on validation and scored on a test set over 5 fresh seeds:
+//   He init was {{heVerdict}} the baseline, AdamW {{adamVerdict}} He init with SGD (AdamW alone covers {{gapClosedByAdam}}
+//   of the baseline's gap to rung 5), BN moved the best rate from {{noBnLr}} to {{bnLr}}, and dropout (untuned, 0.3) was
+//   {{dropVerdict}} the rung before it.
 // - Sanity checks before a long run (CS231n): the initial loss is $\ln C$, a tiny batch can be overfitted, and the
 //   update-to-weight ratio moves with the rate.
 // - Read a run like a doctor: chance-level loss $\ln C$, loss spikes, first/last gradient-norm ratio,
