@@ -1,7 +1,7 @@
 /** Hidden cases for exercises/11-convolutional-networks.ts: other sizes, strides and padding, degenerate shapes, ties, refusals. */
 import type * as Ex from "@exercise/11-convolutional-networks";
 import { hiddenCases, threw } from "../../tools/grader/hidden-api";
-import { referenceArgmax } from "../../test/exercises/reference-max-pool";
+import { referenceArgmax, stackShapes, stackShapesOrNull } from "../../test/exercises/reference-conv";
 import { guarded } from "./guard";
 import { matrix } from "./inputs";
 
@@ -10,33 +10,6 @@ type Images = number[][][][];
 /** [n][c][h][w] from seeded matrices: image i, channel ch is a seeded h × w matrix, plus `shift`. */
 function images(seed: number, n: number, c: number, h: number, w: number, shift = 0): Images {
   return Array.from({ length: n }, (_, i) => Array.from({ length: c }, (_, ch) => matrix(seed + 10 * i + ch, h, w).map((row) => row.map((v) => v + shift))));
-}
-
-/** Each layer's [C, H, W] from the window arithmetic written out (the right answer). */
-function rightShapes(input: readonly [number, number, number], layers: readonly Ex.StackLayer[]): number[][] {
-  let [c, h, w] = input;
-  return layers.map((layer) => {
-    const stride = layer.stride ?? (layer.kind === "conv" ? 1 : layer.kernel);
-    const padding = layer.kind === "conv" ? layer.padding ?? 0 : 0;
-    const size = (n: number) => Math.floor((n + 2 * padding - layer.kernel) / stride) + 1;
-    [c, h, w] = [layer.kind === "conv" ? layer.outChannels : c, size(h), size(w)];
-    return [c, h, w];
-  });
-}
-
-/** The same with the submission's own convOutputSize (null when it throws). */
-function ownShapes(ex: typeof Ex, input: readonly [number, number, number], layers: readonly Ex.StackLayer[]): number[][] | null {
-  try {
-    let [c, h, w] = input;
-    return layers.map((layer) => {
-      const stride = layer.stride ?? (layer.kind === "conv" ? 1 : layer.kernel);
-      const padding = layer.kind === "conv" ? layer.padding ?? 0 : 0;
-      [c, h, w] = [layer.kind === "conv" ? layer.outChannels : c, ex.convOutputSize(h, layer.kernel, stride, padding), ex.convOutputSize(w, layer.kernel, stride, padding)];
-      return [c, h, w];
-    });
-  } catch {
-    return null;
-  }
 }
 
 const strided: Ex.StackLayer[] = [
@@ -101,7 +74,7 @@ export default hiddenCases<typeof Ex>("11-convolutional-networks", guarded<typeo
     run: (ex) => {
       const { shapes, parameters } = ex.convStackSummary([3, 32, 32], strided);
       // Graded on its own: shapes that follow YOUR convOutputSize count as right too.
-      const consistent = [rightShapes([3, 32, 32], strided), ownShapes(ex, [3, 32, 32], strided)].some((s) => s !== null && JSON.stringify(s) === JSON.stringify(shapes));
+      const consistent = [stackShapes([3, 32, 32], strided), stackShapesOrNull([3, 32, 32], strided, ex.convOutputSize)].some((s) => s !== null && JSON.stringify(s) === JSON.stringify(shapes));
       return { shapes: consistent ? "consistent shapes" : shapes, parameters };
     },
   },

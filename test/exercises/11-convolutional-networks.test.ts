@@ -4,7 +4,7 @@ import { F, Generator, nn, tensor, zeros, type Tensor } from "kernel-lib";
 import { expectClose, expectEqual, graded } from "./grading";
 import { asGraded } from "./submission";
 import { expectInputsUntouched, expectThrows } from "./contracts";
-import { referenceArgmax } from "./reference-max-pool";
+import { referenceArgmax, stackShapesOrNull } from "./reference-conv";
 
 /** The submission as graded: shortcuts refused, arguments checked for changes (submission.ts). */
 const ex = asGraded(exercise, "11-convolutional-networks");
@@ -20,22 +20,6 @@ function images(seed: number, n: number, c: number, h: number, w: number, shift 
 const t64 = (x: Images | number[], requiresGrad = false): Tensor => tensor(x, { dtype: "float64", requiresGrad });
 const flat = (x: Images): number[] => x.flat(3);
 const shapeOf = (x: Images): number[] => [x.length, x[0]?.length ?? 0, x[0]?.[0]?.length ?? 0, x[0]?.[0]?.[0]?.length ?? 0];
-
-/** The [C, H, W] after each layer of a stack, the student's own convOutputSize applied (null when it throws or is missing). */
-function shapesWithYourConvOutputSize(input: readonly [number, number, number], layers: readonly exercise.StackLayer[]): number[][] | null {
-  try {
-    let [c, h, w] = input;
-    return layers.map((layer) => {
-      const stride = layer.stride ?? (layer.kind === "conv" ? 1 : layer.kernel);
-      const padding = layer.kind === "conv" ? layer.padding ?? 0 : 0;
-      [h, w] = [ex.convOutputSize(h, layer.kernel, stride, padding), ex.convOutputSize(w, layer.kernel, stride, padding)];
-      if (layer.kind === "conv") c = layer.outChannels;
-      return [c, h, w];
-    });
-  } catch {
-    return null;
-  }
-}
 
 /** The [C, H, W] after each layer, found by running kernel-lib's layers on a zero image. */
 function engineShapes(input: readonly [number, number, number], layers: readonly exercise.StackLayer[]): number[][] {
@@ -66,7 +50,7 @@ function engineParameters(input: readonly [number, number, number], layers: read
  * as well as the right ones, so a convOutputSize mistake costs only convOutputSize's points.
  */
 function expectStackShapes(got: readonly (readonly number[])[], input: readonly [number, number, number], layers: readonly exercise.StackLayer[], right: number[][], hint: string): void {
-  const yours = shapesWithYourConvOutputSize(input, layers);
+  const yours = stackShapesOrNull(input, layers, ex.convOutputSize);
   const target = yours !== null && JSON.stringify(got) === JSON.stringify(yours) ? yours : right;
   expectEqual(got.length, layers.length, { what: "number of shapes (one per layer)", input: { input, layers } });
   expectClose(got.flat(), target.flat(), { what: "[C, H, W] after each layer", input: { input, layers }, rtol: 0, atol: 0, fromYourCode: true, hint });
