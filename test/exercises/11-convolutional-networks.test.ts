@@ -115,7 +115,7 @@ describe("11 convolutional networks", () => {
     expectEqual(argmax, wantArgmax, { what: "argmax", input: { x: shapeOf(x) }, hint: "argmax[n][c][oh][ow] is the [row, column] in the INPUT where the window's maximum is" });
   });
 
-  graded("maxPool2dForward: kernel 3 with stride 2 (overlapping windows); ties go to the first position in row-major order", 2, () => {
+  graded("maxPool2dForward: kernel 3 with stride 2 (overlapping windows); ties go to the first position in row-major order; a kernel too large is refused", 2, () => {
     const x = images(6, 1, 2, 7, 8);
     const want = F.maxPool2d(t64(x), 3, { stride: 2 }).toFlatArray();
     const wantArgmax = referenceArgmax(x, 3, 2);
@@ -130,6 +130,7 @@ describe("11 convolutional networks", () => {
       what: "argmax with ties", input: { x: ties },
       hint: "read the window row by row, left to right, and replace only on a STRICTLY larger value: [[0, 7], [7, 7]] gives [0, 1]",
     });
+    expectThrows("maxPool2dForward with a 3 by 3 kernel on a 2 by 2 image", () => ex.maxPool2dForward([[[[1, 2], [3, 4]]]], 3), "the kernel does not fit: convOutputSize refuses it");
   });
 
   graded("maxPool2dBackward: matches autograd through F.maxPool2d, overlapping windows included", 2, () => {

@@ -38,13 +38,16 @@ export const rightOutputSize: OutputSize = (size, kernel, stride, padding) => Ma
 
 /** [C, H, W] after each layer with the stack's defaults (conv: stride 1, padding 0; pool: stride = kernel) and the sizes `outputSize` gives. */
 export function stackShapes(input: readonly [number, number, number], layers: readonly StackLayer[], outputSize: OutputSize = rightOutputSize): number[][] {
-  let [c, h, w] = input;
-  return layers.map((layer) => {
-    const stride = layer.stride ?? (layer.kind === "conv" ? 1 : layer.kernel);
-    const padding = layer.kind === "conv" ? layer.padding ?? 0 : 0;
-    [c, h, w] = [layer.kind === "conv" ? layer.outChannels : c, outputSize(h, layer.kernel, stride, padding), outputSize(w, layer.kernel, stride, padding)];
-    return [c, h, w];
-  });
+  const shapes: number[][] = [];
+  let shape = [...input];
+  for (const layer of layers) {
+    const isConv = layer.kind === "conv";
+    const step = layer.stride ?? (isConv ? 1 : layer.kernel);
+    const pad = isConv ? layer.padding ?? 0 : 0;
+    shape = [isConv ? layer.outChannels : shape[0], ...shape.slice(1).map((n) => outputSize(n, layer.kernel, step, pad))];
+    shapes.push(shape);
+  }
+  return shapes;
 }
 
 /** stackShapes with the student's own convOutputSize, or null when it throws (or is missing). */
