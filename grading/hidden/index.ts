@@ -10,6 +10,7 @@ import s07 from "./07-lr-schedules.hidden";
 import s08 from "./08-regularization.hidden";
 import s09 from "./09-transfer-learning.hidden";
 import s10 from "./10-modern-recipe.hidden";
+import s11 from "./11-convolutional-networks.hidden";
 
 export const hiddenSuites: Record<string, HiddenSuite> = {
   "01-why-deep-is-hard": s01,
@@ -22,4 +23,5 @@ export const hiddenSuites: Record<string, HiddenSuite> = {
   "08-regularization": s08,
   "09-transfer-learning": s09,
   "10-modern-recipe": s10,
+  "11-convolutional-networks": s11,
 };

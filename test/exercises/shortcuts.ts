@@ -66,6 +66,10 @@ export const SHORTCUTS: Readonly<Record<string, ShortcutRules>> = {
     fromScratch: ["diagnose"],
     without: { warmupCosineSchedule: SCHEDULES },
   },
+  "11-convolutional-networks": {
+    fromScratch: ["convOutputSize", "conv2dForward", "maxPool2dForward", "maxPool2dBackward", "batchNorm2dStats", "convStackSummary"],
+    without: {},
+  },
 };
 
 /** The note `npm run exercises` puts at the top of a stub (empty when the exercise has no rules). */

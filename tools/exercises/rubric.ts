@@ -31,6 +31,9 @@ export const RUBRIC: Readonly<Record<string, Readonly<Record<string, readonly [t
   },
   "09-transfer-learning": { setTrainable: [2, 4], countParameters: [2, 3], newHeadOnBody: [3, 6], sampleConfigs: [3, 5], gridConfigs: [1, 2] },
   "10-modern-recipe": { diagnose: [2, 6], warmupCosineSchedule: [2, 4], recipeModel: [3, 5], trainAndPredict: [3, 6] },
+  "11-convolutional-networks": {
+    convOutputSize: [1, 2], conv2dForward: [2, 5], maxPool2dForward: [2, 4], maxPool2dBackward: [2, 3], batchNorm2dStats: [2, 3], convStackSummary: [2, 4],
+  },
 };
 
 /** The function a graded test or hidden case belongs to: the first word of its name ("batchNormForward: …"). */

@@ -32,7 +32,7 @@ export const SHIPPED = [
   "tools/course", "tools/run-main.ts", "tools/notebook", "tools/exercises/check.ts", "tools/release/submit.ts",
   "tools/exercises/check-run.ts", "tools/exercises/check-report.ts", "tools/exercises/check-reporter.ts", "tools/exercises/vitest-check.config.ts", "notebooks/check.ts",
   "test/exercises/grading.ts", "test/exercises/grading-core.ts", "test/exercises/points-reporter.ts",
-  "test/exercises/feedback.ts", "test/exercises/contracts.ts", "test/exercises/forbidden.ts", "test/exercises/shortcuts.ts", "test/exercises/reference-batch-norm.ts", "test/exercises/submission.ts", "test/exercises/digits-7x7.json",
+  "test/exercises/feedback.ts", "test/exercises/contracts.ts", "test/exercises/forbidden.ts", "test/exercises/shortcuts.ts", "test/exercises/reference-batch-norm.ts", "test/exercises/reference-conv.ts", "test/exercises/submission.ts", "test/exercises/digits-7x7.json",
   "exercises/support.ts",
 ];
 

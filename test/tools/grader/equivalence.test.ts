@@ -27,6 +27,7 @@ const BUGS: [string, string, string][] = [
   ["08-regularization", "if (p === 1) return { out: x.map(() => 0), mask: x.map(() => 0) };", ""],
   ["09-transfer-learning", 'prefix === "" || name === prefix', "name === prefix"],
   ["10-modern-recipe", "if (!(numClasses >= 2)) throw", "if (numClasses < 0) throw"],
+  ["11-convolutional-networks", "(variance[c] += (v - mean[c]) ** 2 / m)", "(variance[c] += (v - mean[c]) ** 2 / (m - 1))"],
 ];
 
 function buggySubmission(): string {

@@ -6,8 +6,10 @@
 import { describe, expect, it } from "vitest";
 import { readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { compareObserved, observe } from "../../../tools/grader/hidden-api";
+import { compareObserved, observe, threw } from "../../../tools/grader/hidden-api";
 import { hiddenSuites } from "../../../grading/hidden";
+import { throws } from "../../exercises/contracts";
+import { GradingError } from "../../exercises/grading-core";
 
 const root = resolve(__dirname, "..", "..", "..");
 const hiddenDir = join(root, "grading/hidden");
@@ -74,5 +76,25 @@ describe("hidden feedback never shows the reference's values", () => {
     expect(hidden).toMatch(/result\.data\[1\]: 2\.75(0*) is not the reference value/);
     expect(hidden).not.toMatch(/2\.5\b|expected|likely cause/);
     expect(compareObserved(observe("relu"), observe("tanh"), {}, "result", false)).toBe('result: "relu" is not the reference value');
+  });
+});
+
+describe("a promised refusal (threw in hidden cases, throws in the public graders)", () => {
+  const stub = () => { throw new Error("fans is not implemented yet. Hint: …"); };
+  // The error forbidden.ts makes a function throw when it takes a shortcut.
+  const shortcut = () => { throw new GradingError({ what: "fans: shortcut refused" }, "fans must be written from scratch, without kernel-lib, but it uses kernel-lib's init"); };
+
+  it("counts an error of the function's own, and a normal return as no refusal", () => {
+    for (const check of [threw, throws]) {
+      expect(check(() => { throw new Error("fans: need at least 2 dimensions"); })).toBe(true);
+      expect(check(() => 1)).toBe(false);
+    }
+  });
+
+  it("never counts a stub's or a refused shortcut's error: it is passed on, so neither scores by throwing", () => {
+    for (const check of [threw, throws]) {
+      expect(() => check(stub)).toThrow(/not implemented yet/);
+      expect(() => check(shortcut)).toThrow(/shortcut refused/);
+    }
   });
 });
