@@ -7,6 +7,7 @@
  * Pointers are byte addresses; mean, variance, sumG, sumGXc, scale, shift,
  * k, a, b hold float64 values, x, g and out float32.
  */
+import { promoteHigh, promoteLow } from "./batch-norm";
 
 /**
  * NOTE: the sums run four values at a time, in float64 (each f32x4 widened
@@ -18,19 +19,7 @@
  * float64 additions were one long dependency chain.
  */
 
-/** The four float32 values at `at`, widened: low pair and high pair as f64x2. */
-// @ts-ignore: decorator
-@inline
-function widenLow(v: v128): v128 {
-  return f64x2.promote_low_f32x4(v);
-}
-
-// @ts-ignore: decorator
-@inline
-function widenHigh(v: v128): v128 {
-  return f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 2, 3));
-}
-
+/** The sum of a f64x2's two lanes. */
 // @ts-ignore: decorator
 @inline
 function lanesSum(v: v128): f64 {
@@ -47,8 +36,8 @@ export function channelMomentsSpatialF32(x: usize, outer: i32, channels: i32, in
       let i = 0;
       for (; i + 4 <= inner; i += 4) {
         const v = v128.load(at + <usize>i * 4);
-        s0 = f64x2.add(s0, widenLow(v));
-        s1 = f64x2.add(s1, widenHigh(v));
+        s0 = f64x2.add(s0, promoteLow(v));
+        s1 = f64x2.add(s1, promoteHigh(v));
       }
       for (; i < inner; i++) s += <f64>load<f32>(at + <usize>i * 4);
     }
@@ -61,8 +50,8 @@ export function channelMomentsSpatialF32(x: usize, outer: i32, channels: i32, in
       let i = 0;
       for (; i + 4 <= inner; i += 4) {
         const v = v128.load(at + <usize>i * 4);
-        const d0 = f64x2.sub(widenLow(v), muv);
-        const d1 = f64x2.sub(widenHigh(v), muv);
+        const d0 = f64x2.sub(promoteLow(v), muv);
+        const d1 = f64x2.sub(promoteHigh(v), muv);
         q0 = f64x2.add(q0, f64x2.mul(d0, d0));
         q1 = f64x2.add(q1, f64x2.mul(d1, d1));
       }
@@ -113,11 +102,11 @@ export function channelGradSumsSpatialF32(g: usize, x: usize, outer: i32, channe
         const q = at + <usize>i * 4;
         const gv = v128.load(g + q);
         const xv = v128.load(x + q);
-        const g0 = widenLow(gv), g1 = widenHigh(gv);
+        const g0 = promoteLow(gv), g1 = promoteHigh(gv);
         sg0 = f64x2.add(sg0, g0);
         sg1 = f64x2.add(sg1, g1);
-        sx0 = f64x2.add(sx0, f64x2.mul(g0, f64x2.sub(widenLow(xv), muv)));
-        sx1 = f64x2.add(sx1, f64x2.mul(g1, f64x2.sub(widenHigh(xv), muv)));
+        sx0 = f64x2.add(sx0, f64x2.mul(g0, f64x2.sub(promoteLow(xv), muv)));
+        sx1 = f64x2.add(sx1, f64x2.mul(g1, f64x2.sub(promoteHigh(xv), muv)));
       }
       for (; i < inner; i++) {
         const q = at + <usize>i * 4;

@@ -98,8 +98,15 @@ function validRange(out: i32, stride: i32, shift: i32, size: i32): i32 {
   return lo | (hi << 16);
 }
 
-/** cols [R, P] of one image's `channels` planes starting at x (zeros in the padding). */
-function im2colImage<T>(x: usize, channels: i32, g: Geometry, cols: usize): void {
+/**
+ * im2col (fold false): writes cols [R, P] of one image's `channels` planes
+ * at x, zeros in the padding. col2im (fold true), its adjoint: adds cols
+ * back onto the planes at x (which the caller zeroed). Both walk the same
+ * windows: row r = (c, ki, kj) of cols, then each output row oh whose
+ * input row exists, then the output columns [owLo, owHi) whose input
+ * column exists.
+ */
+function unfold<T>(x: usize, channels: i32, g: Geometry, cols: usize, fold: bool): void {
   const S = <usize>sizeof<T>();
   const outW = g.outW;
   const P = g.outH * outW;
@@ -114,18 +121,15 @@ function im2colImage<T>(x: usize, channels: i32, g: Geometry, cols: usize): void
         const colShift = kj * g.dilationW - g.padLeft;
         const span = validRange(outW, g.strideW, colShift, g.width);
         const owLo = span & 0xffff, owHi = span >>> 16;
-        memory.fill(row, 0, <usize>(ohLo * outW) * S);
-        memory.fill(row + <usize>(ohHi * outW) * S, 0, <usize>((g.outH - ohHi) * outW) * S);
+        if (!fold) {
+          memory.fill(row, 0, <usize>(ohLo * outW) * S);
+          memory.fill(row + <usize>(ohHi * outW) * S, 0, <usize>((g.outH - ohHi) * outW) * S);
+        }
         for (let oh = ohLo; oh < ohHi; oh++) {
-          const dst = row + <usize>(oh * outW) * S;
-          const src = plane + <usize>((oh * g.strideH + rowShift) * g.width + colShift) * S;
-          memory.fill(dst, 0, <usize>owLo * S);
-          memory.fill(dst + <usize>owHi * S, 0, <usize>(outW - owHi) * S);
-          if (g.strideW === 1) {
-            memory.copy(dst + <usize>owLo * S, src + <usize>owLo * S, <usize>(owHi - owLo) * S);
-          } else {
-            for (let ow = owLo; ow < owHi; ow++) store<T>(dst + <usize>ow * S, load<T>(src + <usize>(ow * g.strideW) * S));
-          }
+          const colsRow = row + <usize>(oh * outW) * S;
+          const image = plane + <usize>((oh * g.strideH + rowShift) * g.width + colShift) * S;
+          if (fold) addRow<T>(image, colsRow, owLo, owHi, g.strideW);
+          else copyRow<T>(colsRow, image, owLo, owHi, outW, g.strideW);
         }
         row += <usize>P * S;
       }
@@ -133,43 +137,45 @@ function im2colImage<T>(x: usize, channels: i32, g: Geometry, cols: usize): void
   }
 }
 
-/** The adjoint of im2colImage: adds dcols [R, P] onto the planes at dx (which the caller zeroed). */
-function col2imImage<T>(dcols: usize, channels: i32, g: Geometry, dx: usize): void {
+/**
+ * dst[ow] = src[ow·stride] for ow in [lo, hi), zero elsewhere in [0, outW).
+ * Rows are short (14 values in the cnn-step's second convolution), so plain
+ * loads and stores, a vector at a time, rather than memory.copy and
+ * memory.fill: measured, those took a third of the forward pass's time.
+ */
+// @ts-ignore: decorator
+@inline
+function copyRow<T>(dst: usize, src: usize, lo: i32, hi: i32, outW: i32, stride: i32): void {
   const S = <usize>sizeof<T>();
-  const lanes = 16 / <i32>S;
-  const outW = g.outW;
-  const P = g.outH * outW;
-  let row = dcols;
-  for (let c = 0; c < channels; c++) {
-    const plane = dx + <usize>(c * g.height * g.width) * S;
-    for (let ki = 0; ki < g.kernelH; ki++) {
-      const rowShift = ki * g.dilationH - g.padTop;
-      const rows = validRange(g.outH, g.strideH, rowShift, g.height);
-      const ohLo = rows & 0xffff, ohHi = rows >>> 16;
-      for (let kj = 0; kj < g.kernelW; kj++) {
-        const colShift = kj * g.dilationW - g.padLeft;
-        const span = validRange(outW, g.strideW, colShift, g.width);
-        const owLo = span & 0xffff, owHi = span >>> 16;
-        for (let oh = ohLo; oh < ohHi; oh++) {
-          const src = row + <usize>(oh * outW) * S;
-          const dst = plane + <usize>((oh * g.strideH + rowShift) * g.width + colShift) * S;
-          let ow = owLo;
-          if (g.strideW === 1) {
-            // A vector at a time (four float32 or two float64), then the tail.
-            for (; ow + lanes <= owHi; ow += lanes) {
-              const at = <usize>ow * S;
-              v128.store(dst + at, v128.add<T>(v128.load(dst + at), v128.load(src + at)));
-            }
-            for (; ow < owHi; ow++) store<T>(dst + <usize>ow * S, load<T>(dst + <usize>ow * S) + load<T>(src + <usize>ow * S));
-          } else {
-            for (; ow < owHi; ow++) {
-              const d = dst + <usize>(ow * g.strideW) * S;
-              store<T>(d, load<T>(d) + load<T>(src + <usize>ow * S));
-            }
-          }
-        }
-        row += <usize>P * S;
-      }
+  for (let ow = 0; ow < lo; ow++) store<T>(dst + <usize>ow * S, <T>0);
+  let ow = lo;
+  if (stride === 1) {
+    const lanes = 16 / <i32>S;
+    for (; ow + lanes <= hi; ow += lanes) v128.store(dst + <usize>ow * S, v128.load(src + <usize>ow * S));
+    for (; ow < hi; ow++) store<T>(dst + <usize>ow * S, load<T>(src + <usize>ow * S));
+  } else {
+    for (; ow < hi; ow++) store<T>(dst + <usize>ow * S, load<T>(src + <usize>(ow * stride) * S));
+  }
+  for (ow = hi; ow < outW; ow++) store<T>(dst + <usize>ow * S, <T>0);
+}
+
+/** dst[ow·stride] += src[ow] for ow in [lo, hi); with stride 1 a vector (four float32 or two float64) at a time. */
+// @ts-ignore: decorator
+@inline
+function addRow<T>(dst: usize, src: usize, lo: i32, hi: i32, stride: i32): void {
+  const S = <usize>sizeof<T>();
+  let ow = lo;
+  if (stride === 1) {
+    const lanes = 16 / <i32>S;
+    for (; ow + lanes <= hi; ow += lanes) {
+      const at = <usize>ow * S;
+      v128.store(dst + at, v128.add<T>(v128.load(dst + at), v128.load(src + at)));
+    }
+    for (; ow < hi; ow++) store<T>(dst + <usize>ow * S, load<T>(dst + <usize>ow * S) + load<T>(src + <usize>ow * S));
+  } else {
+    for (; ow < hi; ow++) {
+      const d = dst + <usize>(ow * stride) * S;
+      store<T>(d, load<T>(d) + load<T>(src + <usize>ow * S));
     }
   }
 }
@@ -192,7 +198,7 @@ function forwardOf<T>(x: usize, w: usize, bias: usize, out: usize, geo: usize, n
   for (let n = n0; n < n1; n++) {
     for (let gi = 0; gi < g.groups; gi++) {
       const xg = x + <usize>((n * g.channels + gi * perGroup) * g.height * g.width) * S;
-      if (!direct) im2colImage<T>(xg, perGroup, g, cols);
+      if (!direct) unfold<T>(xg, perGroup, g, cols, false);
       const o = out + <usize>((n * g.outChannels + gi * G) * P) * S;
       if (bias !== 0) {
         // Start each output row at its bias; the product then accumulates onto it.
@@ -230,7 +236,7 @@ function backwardOf<T>(x: usize, w: usize, dOut: usize, dx: usize, dW: usize, ge
       const dO = dOut + <usize>((n * g.outChannels + gi * G) * P) * S;
       const wg = w + <usize>(gi * G * R) * S;
       if (dW !== 0) {
-        if (!direct) im2colImage<T>(xg, perGroup, g, cols);
+        if (!direct) unfold<T>(xg, perGroup, g, cols, false);
         gemmOf<T>(dO, P, false, direct ? xg : cols, P, true, dW + <usize>(gi * G * R) * S, R, G, R, P, n > n0, packing);
       }
       if (dx !== 0) {
@@ -240,7 +246,7 @@ function backwardOf<T>(x: usize, w: usize, dOut: usize, dx: usize, dW: usize, ge
         } else {
           gemmOf<T>(wg, R, true, dO, P, false, dcols, P, R, P, G, false, packing);
           memory.fill(dxg, 0, <usize>(perGroup * plane) * S);
-          col2imImage<T>(dcols, perGroup, g, dxg);
+          unfold<T>(dxg, perGroup, g, dcols, true);
         }
       }
     }
