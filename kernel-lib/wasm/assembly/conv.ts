@@ -18,9 +18,12 @@
  * floats for the cnn-step's second convolution, 225 KB) stays in the cache
  * between im2col and the product that reads it; and threads take whole
  * images. Measured on that convolution (forward + both gradients, one
- * thread, CPU time, medians of three alternating runs of 15): 64 ms with
- * im2col over the batch in JavaScript and the products on gemm.ts (its
- * columns copied into WebAssembly memory for each product), 44 ms here.
+ * thread, CPU time of the bench's conv case, three alternating runs of 15
+ * calls each on the busy 2-core machine): 66–73 ms with im2col over the batch
+ * in JavaScript and the products on gemm.ts (its columns copied into
+ * WebAssembly memory for each product), 41–46 ms here. Of the kernel's own
+ * time (about 35 ms), the products take about 32: gemm.ts runs them at
+ * 40–42 GFLOPS, as fast as a 512³ product.
  *
  * A 1×1 convolution with stride 1 and no padding reads x's planes as they
  * are: they already are the columns.

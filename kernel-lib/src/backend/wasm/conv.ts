@@ -17,7 +17,7 @@ import { mainShare, partition, runSplit, threadsFor } from "./thread-split";
  * whose columns (9× the input, 14 MB for the cnn-step's second convolution)
  * were copied into WebAssembly memory for each of the three products:
  * measured on that convolution, forward and both gradients on one thread,
- * 64 → 44 ms of CPU time (medians of three alternating runs of 15 calls).
+ * 66–73 → 41–46 ms of CPU time (three alternating runs of 15 calls).
  */
 
 export type Floats = Float32Array | Float64Array;
