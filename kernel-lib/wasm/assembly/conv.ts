@@ -233,6 +233,8 @@ function backwardOf<T>(x: usize, w: usize, dOut: usize, dx: usize, dW: usize, ge
   const cols = scratch;
   const dcols = scratch + <usize>align64(R * P * <i32>S);
   const packing = dcols + <usize>align64(R * P * <i32>S);
+  // No images (an empty batch): the sum over them is zero.
+  if (dW !== 0 && n1 <= n0) memory.fill(dW, 0, <usize>(g.outChannels * R) * S);
   for (let n = n0; n < n1; n++) {
     for (let gi = 0; gi < g.groups; gi++) {
       const xg = x + <usize>((n * g.channels + gi * perGroup) * plane) * S;

@@ -139,6 +139,21 @@ describe.skipIf(fast === null)("conv2d and conv2dBackward kernels, images split 
   });
 });
 
+describe.skipIf(fast === null)("conv2dBackward on an empty batch", () => {
+  it("gives a zero weight gradient even when the memory holds an earlier call's values", () => {
+    const g: backend.ConvShape = {
+      batch: 2, channels: 3, height: 5, width: 5, kernelH: 3, kernelW: 3, strideH: 1, strideW: 1,
+      padTop: 1, padLeft: 1, dilationH: 1, dilationW: 1, outH: 5, outW: 5, groups: 1, outChannels: 4,
+    };
+    const w = new Float32Array(4 * 27).fill(1);
+    const dW = new Float32Array(w.length);
+    fast!.conv2dBackward(new Float32Array(2 * 75).fill(1), w, new Float32Array(2 * 100).fill(1), g, null, dW);
+    expect(dW.some((v) => v !== 0)).toBe(true);
+    fast!.conv2dBackward(new Float32Array(0), w, new Float32Array(0), { ...g, batch: 0 }, new Float32Array(0), dW);
+    expect([...dW]).toEqual(new Array(w.length).fill(0));
+  });
+});
+
 describe.skipIf(fast === null)("2×2 max pooling on the fast kernels equals the reference", () => {
   it.each([[3, 2, 2], [2, 5, 9], [4, 28, 28], [1, 7, 17], [2, 4, 16]])("%i planes of %i×%i, with ties and NaN", (planes, height, width) => {
     const g = new Generator(height * 100 + width);
