@@ -14,12 +14,16 @@ import type { CaseContext } from "./cases";
  *             padding 1, no bias) forward and backward (input and weight gradients).
  * Every implementation starts from the same weights and batch (drawn below).
  *
- * NOTE (measured on the shared 2-core Xeon, `npm run bench -- --quick --case cnn-step --case conv --torch`):
- * ours 325 ms per cnn step against torch 130 ms (1 thread; 552 ms at 2) and
- * tfjs-wasm 806 ms; the convolution alone 15 GFLOPS against torch's 113.
- * PyTorch runs oneDNN's AVX-512 convolutions (16 floats per instruction);
- * WebAssembly SIMD has 128-bit vectors (4 floats), so the convolutions bound
- * how close the step can come.
+ * NOTE (measured on the shared 2-core Xeon, load average 9–15, three runs of
+ * `npm run bench -- --case cnn-step --case conv --torch`): ours 225–256 ms per
+ * cnn step against torch 111–165 ms, 0.44–0.73× torch's speed (median 0.56;
+ * before the convolution moved into WebAssembly, 0.28–0.30× in two of three
+ * alternating runs); the convolution alone 15–17 GFLOPS against torch's 39–116.
+ * In CPU time on one thread, less disturbed by the load: our step 76–83 ms,
+ * torch's 53–69, our convolution 41–46 ms, torch's 11. PyTorch runs oneDNN's
+ * AVX-512 convolutions (16 floats per instruction); WebAssembly SIMD has
+ * 128-bit vectors (4 floats), so the convolutions bound how close the step
+ * can come.
  */
 
 export const CNN = { batch: 64, side: 28, c1: 32, c2: 64, classes: 10 } as const;

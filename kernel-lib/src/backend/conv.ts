@@ -1,4 +1,5 @@
-import type { TypedArray } from "../core/dtype";
+import { type TypedArray, allocate, dtypeOf } from "../core/dtype";
+import type { Kernels } from "./kernels";
 
 /**
  * The geometry of a 2-D convolution (or a pooling window) over x [N, C, H, W]:
@@ -21,6 +22,12 @@ export interface ConvGeometry {
   dilationW: number;
   outH: number;
   outW: number;
+}
+
+/** A convolution's geometry with its channel grouping: weight is [outChannels, channels/groups, kH, kW]. */
+export interface ConvShape extends ConvGeometry {
+  groups: number;
+  outChannels: number;
 }
 
 /**
@@ -118,5 +125,64 @@ export function swapLeadingAxes(
       else if (bias === null) dst.set(src.subarray(a, a + inner), t);
       else for (let i = 0; i < inner; i++) dst[t + i] = src[a + i] + b;
     }
+  }
+}
+
+/**
+ * The reference convolution as matrix products over the whole batch (the
+ * fast kernels do the same one image at a time: wasm/assembly/conv.ts).
+ * im2col unfolds x once into cols [C_in·kH·kW, N·P] (P = outH·outW); then
+ * per group g, with G = C_out/groups output channels and R = C_in·kH·kW/groups
+ * column rows per group:
+ *
+ *   out_g [G, N·P] = weight_g [G, R] · cols_g [R, N·P]
+ *
+ * and the product's [C_out, N, P] is reordered to out's [N, C_out, P] (+ bias).
+ */
+export function conv2dByProducts(
+  gemm: Kernels["gemm"], x: TypedArray, weight: TypedArray, bias: TypedArray | null, g: ConvShape, out: TypedArray,
+): void {
+  const span = g.batch * g.outH * g.outW;
+  const rows = (g.channels / g.groups) * g.kernelH * g.kernelW;
+  const perGroup = g.outChannels / g.groups;
+  const cols = allocate(dtypeOf(x), rows * g.groups * span);
+  im2col(x, g, cols);
+  const product = allocate(dtypeOf(x), g.outChannels * span);
+  for (let gi = 0; gi < g.groups; gi++) {
+    gemm(weight, gi * perGroup * rows, false, cols, gi * rows * span, false, product, gi * perGroup * span, perGroup, rows, span, false);
+  }
+  swapLeadingAxes(product, g.outChannels, g.batch, g.outH * g.outW, out, false, bias);
+}
+
+/**
+ * Its gradients, per group:
+ *
+ *   dW_g    [G, R]   = dOut_g [G, N·P] · cols_gᵀ                 (weight gradient)
+ *   dcols_g [R, N·P] = weight_gᵀ · dOut_g,  dx = col2im(dcols)   (input gradient)
+ *
+ * dx and dWeight are overwritten; null ones are not computed.
+ */
+export function conv2dBackwardByProducts(
+  gemm: Kernels["gemm"], x: TypedArray, weight: TypedArray, dOut: TypedArray, g: ConvShape, dx: TypedArray | null, dWeight: TypedArray | null,
+): void {
+  const span = g.batch * g.outH * g.outW;
+  const rows = (g.channels / g.groups) * g.kernelH * g.kernelW;
+  const perGroup = g.outChannels / g.groups;
+  const dtype = dtypeOf(x);
+  const cols = allocate(dtype, rows * g.groups * span);
+  im2col(x, g, cols);
+  const grad = allocate(dtype, g.outChannels * span);
+  swapLeadingAxes(dOut, g.outChannels, g.batch, g.outH * g.outW, grad, true, null);
+  const dCols = dx ? allocate(dtype, cols.length) : null;
+  for (let gi = 0; gi < g.groups; gi++) {
+    const w0 = gi * perGroup * rows;
+    const o0 = gi * perGroup * span;
+    const c0 = gi * rows * span;
+    if (dWeight) gemm(grad, o0, false, cols, c0, true, dWeight, w0, perGroup, span, rows, false);
+    if (dCols) gemm(weight, w0, true, grad, o0, false, dCols, c0, rows, perGroup, span, false);
+  }
+  if (dx && dCols) {
+    dx.fill(0);
+    col2im(dCols, g, dx);
   }
 }

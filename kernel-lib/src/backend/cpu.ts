@@ -2,7 +2,7 @@ import type { TypedArray } from "../core/dtype";
 import { type Shape, sameShape, sizeOf } from "../core/shape";
 import { bernoulliMask } from "./bernoulli";
 import { erf } from "./erf";
-import { col2im, im2col, swapLeadingAxes } from "./conv";
+import { col2im, conv2dBackwardByProducts, conv2dByProducts, im2col } from "./conv";
 import { avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from "./pool";
 import { batchNormBackward, channelMoments, channelNormalize } from "./fused";
 import type { BinaryOp, Kernels, UnaryOp } from "./kernels";
@@ -227,8 +227,13 @@ function gemm(
   }
 }
 
+/** Convolutions: im2col, then one product per group on the gemm above (conv.ts). */
+const conv2d: Kernels["conv2d"] = (x, weight, bias, g, out) => conv2dByProducts(gemm, x, weight, bias, g, out);
+const conv2dBackward: Kernels["conv2dBackward"] = (x, weight, dOut, g, dx, dWeight) =>
+  conv2dBackwardByProducts(gemm, x, weight, dOut, g, dx, dWeight);
+
 export const cpuKernels: Kernels = {
   broadcastIndex, binary, unary, clamp, where, sumInto, maxInto, gemm, stridedIndex, stridedCopy,
   channelMoments, channelNormalize, batchNormBackward, bernoulliMask,
-  im2col, col2im, swapLeadingAxes, maxPool2d, maxPool2dBackward, avgPool2d, avgPool2dBackward,
+  im2col, col2im, conv2d, conv2dBackward, maxPool2d, maxPool2dBackward, avgPool2d, avgPool2dBackward,
 };

@@ -2,7 +2,7 @@ import { cpuKernels } from "./cpu";
 import type { Kernels } from "./kernels";
 import { type OptimizerKernels, makeOptimizerKernels, makeWasmKernels, wasmLoadError, wasmRuntime } from "./wasm";
 
-export type { Kernels, BinaryOp, UnaryOp } from "./kernels";
+export type { Kernels, BinaryOp, UnaryOp, ConvShape } from "./kernels";
 export { type AdamKernelParams, type OptimizerKernels, type SgdKernelParams, type StateStore, plainStateStore } from "./wasm";
 export { cpuKernels } from "./cpu";
 export { getNumThreads, setAdaptiveThreads, setNumThreads, setThreadMinWork } from "./wasm";

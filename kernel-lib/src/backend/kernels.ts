@@ -1,9 +1,9 @@
 import type { TypedArray } from "../core/dtype";
 import type { Shape } from "../core/shape";
-import type { ConvGeometry } from "./conv";
+import type { ConvGeometry, ConvShape } from "./conv";
 import type { PoolWindows } from "./pool";
 
-export type { ConvGeometry } from "./conv";
+export type { ConvGeometry, ConvShape } from "./conv";
 export type { PoolWindows } from "./pool";
 
 /**
@@ -73,8 +73,10 @@ export interface Kernels {
   im2col(x: TypedArray, geometry: ConvGeometry, cols: TypedArray): void;
   /** The adjoint of im2col: adds columns back onto the positions they were read from; dx starts at zero. */
   col2im(cols: TypedArray, geometry: ConvGeometry, dx: TypedArray): void;
-  /** [rows, outer·inner] → [outer, rows, inner] (+ bias[row]), or back with `inverse`. */
-  swapLeadingAxes(src: TypedArray, rows: number, outer: number, inner: number, dst: TypedArray, inverse: boolean, bias: TypedArray | null): void;
+  /** out [N, C_out, outH, outW] = the convolution of x with weight (+ bias, null for none); all one dtype. */
+  conv2d(x: TypedArray, weight: TypedArray, bias: TypedArray | null, geometry: ConvShape, out: TypedArray): void;
+  /** Its input and weight gradients from dOut (overwritten; null ones are skipped). */
+  conv2dBackward(x: TypedArray, weight: TypedArray, dOut: TypedArray, geometry: ConvShape, dx: TypedArray | null, dWeight: TypedArray | null): void;
   /** Max of each window of x [planes, H, W]; `arg` gets the winner's position ih·W + iw. */
   maxPool2d(x: TypedArray, planes: number, height: number, width: number, rows: PoolWindows, cols: PoolWindows, out: TypedArray, arg: Int32Array): void;
   /** Routes each output gradient to its argmax; dx starts at zero. */

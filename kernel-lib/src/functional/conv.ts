@@ -1,7 +1,7 @@
-import { type DType, type TypedArray, allocate, dtypeOf, promote } from "../core/dtype";
+import { promote } from "../core/dtype";
 import { fail, fmtShape } from "../core/errors";
 import { kernels } from "../backend";
-import type { ConvGeometry } from "../backend/conv";
+import type { ConvShape } from "../backend/conv";
 import { record } from "../autograd/record";
 import { astype, empty, requireFloat } from "../ops/convert";
 import { sum } from "../ops/reduce";
@@ -67,33 +67,8 @@ export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
   return reshape(out, [out.shape[0], out.shape[1], out.shape[3]]);
 }
 
-/**
- * Temporaries of the products (cols once backward has used them, the product
- * before its layout swap, dOut in the product's layout, dcols) are reused
- * from call to call: a training step
- * makes the same convolutions every time, and allocating (zeroing) then
- * collecting tens of megabytes per step took about a sixth of the cnn-step
- * bench's time. Each buffer is fully overwritten before it is read.
- */
-const spare = new Map<string, TypedArray>();
-
-function takeScratch(dtype: DType, length: number): TypedArray {
-  const key = `${dtype}:${length}`;
-  const hit = spare.get(key);
-  if (hit) {
-    spare.delete(key);
-    return hit;
-  }
-  return allocate(dtype, length);
-}
-
-function giveScratch(buffer: TypedArray): void {
-  if (spare.size >= 16) spare.delete(spare.keys().next().value as string);
-  spare.set(`${dtypeOf(buffer)}:${buffer.length}`, buffer);
-}
-
 /** Checks the shapes and options and works out where every window sits. */
-function geometry(op: string, x: Tensor, weight: Tensor, bias: Tensor | null, options: Conv2dOptions): ConvGeometry & { groups: number; outChannels: number } {
+function geometry(op: string, x: Tensor, weight: Tensor, bias: Tensor | null, options: Conv2dOptions): ConvShape {
   if (x.ndim !== 4) fail(op, `input must be 4-D [N, C, H, W], got ${fmtShape(x.shape)}; for one image use x.unsqueeze(0)`);
   if (weight.ndim !== 4) fail(op, `weight must be 4-D [C_out, C_in/groups, kH, kW], got ${fmtShape(weight.shape)}`);
   requireFloat(op, x);
@@ -123,24 +98,12 @@ function geometry(op: string, x: Tensor, weight: Tensor, bias: Tensor | null, op
 }
 
 /**
- * NOTE: a primitive, computed as matrix products (im2col). The input is
- * unfolded once into cols [C_in·kH·kW, N·P] (P = outH·outW; backend/conv.ts),
- * then per group g, with G = C_out/groups output and R = C_in·kH·kW/groups
- * column rows per group:
- *
- *   out_g  [G, N·P] = weight_g [G, R] · cols_g [R, N·P]       (forward)
- *   dW_g   [G, R]   = dOut_g [G, N·P] · cols_gᵀ                (weight gradient)
- *   dcols_g [R, N·P] = weight_gᵀ · dOut_g,  dx = col2im(dcols)  (input gradient)
- *
- * so all three run on the SIMD matrix kernel and its helper threads; one
- * product over the whole batch (rather than one per image) is large enough
- * to split across threads. Measured (CPU time, one thread, on the cnn-step's
- * second convolution [64,32,14,14] → 64 channels): the three products take
- * 20.6, 16.5 and 15.2 ms, im2col 9 and col2im 11.5 ms. So the unfolding costs
- * about 30%; an implicit-GEMM packing (reading x straight into the kernel's
- * panels) would save most of it and the 14 MB copies of cols into
- * WebAssembly memory, at the price of a second packing routine in
- * wasm/assembly/gemm.ts. Not done yet: im2col reuses the tested product as is.
+ * NOTE: a primitive (its own backward) for speed: convolution is computed as
+ * matrix products, x unfolded into columns (im2col) so that forward, input
+ * gradient and weight gradient are each one product per group, on the SIMD
+ * matrix kernels with their helper threads. The kernels (backend/conv.ts for
+ * the reference, which spells the products out; backend/wasm/conv.ts) take
+ * the tensors' flat arrays; the backward rule below only routes gradients.
  */
 function convolution(op: string, x: Tensor, weight: Tensor, bias: Tensor | null, options: Conv2dOptions): Tensor {
   const g = geometry(op, x, weight, bias, options);
@@ -148,51 +111,15 @@ function convolution(op: string, x: Tensor, weight: Tensor, bias: Tensor | null,
   const X = x.dtype === dtype ? x.data : astype(x, dtype).data;
   const W = weight.dtype === dtype ? weight.data : astype(weight, dtype).data;
   const B = bias === null ? null : bias.dtype === dtype ? bias.data : astype(bias, dtype).data;
-  const k = kernels();
-  const span = g.batch * g.outH * g.outW;
-  const rows = (g.channels / g.groups) * g.kernelH * g.kernelW;
-  const outPerGroup = g.outChannels / g.groups;
-  let cols: TypedArray | null = takeScratch(dtype, rows * g.groups * span);
-  k.im2col(X, g, cols);
-  const product = takeScratch(dtype, g.outChannels * span);
-  for (let gi = 0; gi < g.groups; gi++) {
-    k.gemm(W, gi * outPerGroup * rows, false, cols!, gi * rows * span, false, product, gi * outPerGroup * span, outPerGroup, rows, span, false);
-  }
   const out = empty([g.batch, g.outChannels, g.outH, g.outW], dtype);
-  k.swapLeadingAxes(product, g.outChannels, g.batch, g.outH * g.outW, out.data, false, B);
-  giveScratch(product);
+  kernels().conv2d(X, W, B, g, out.data);
 
   const inputs = bias ? [x, weight, bias] : [x, weight];
-  const result = record(op, inputs, out, (grad) => {
-    // cols went back to the pool after a first backward (retainGraph): unfold again.
-    const unfolded = cols ?? takeScratch(dtype, rows * g.groups * span);
-    if (cols === null) k.im2col(X, g, unfolded);
-    cols = null;
-    const dOut = takeScratch(dtype, g.outChannels * span);
-    k.swapLeadingAxes(grad.data, g.outChannels, g.batch, g.outH * g.outW, dOut, true, null);
+  return record(op, inputs, out, (grad) => {
     const dWeight = weight.requiresGrad ? empty(weight.shape, dtype) : null;
     const dx = x.requiresGrad ? empty(x.shape, dtype) : null;
-    const dCols: TypedArray | null = dx ? takeScratch(dtype, unfolded.length) : null;
-    for (let gi = 0; gi < g.groups; gi++) {
-      const w0 = gi * outPerGroup * rows;
-      const o0 = gi * outPerGroup * span;
-      const c0 = gi * rows * span;
-      if (dWeight) k.gemm(dOut, o0, false, unfolded, c0, true, dWeight.data, w0, outPerGroup, span, rows, false);
-      if (dCols) k.gemm(W, w0, true, dOut, o0, false, dCols, c0, rows, outPerGroup, span, false);
-    }
-    if (dx && dCols) {
-      k.col2im(dCols, g, dx.data);
-      giveScratch(dCols);
-    }
-    giveScratch(dOut);
-    giveScratch(unfolded);
+    if (dWeight || dx) kernels().conv2dBackward(X, W, grad.data, g, dx?.data ?? null, dWeight?.data ?? null);
     const dBias = bias?.requiresGrad ? sum(grad, [0, 2, 3]) : null;
     return bias ? [dx, dWeight, dBias] : [dx, dWeight];
   });
-  // Nothing will differentiate this call (no input needs a gradient, or noGrad): cols are free now.
-  if (result.gradFn === null && cols !== null) {
-    giveScratch(cols);
-    cols = null;
-  }
-  return result;
 }

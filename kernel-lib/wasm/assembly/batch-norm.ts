@@ -107,14 +107,14 @@ export function channelAffine2F32(g: usize, x: usize, outer: i32, channels: i32,
 /** Lanes 0–1 of a f32x4 as f64x2. */
 // @ts-ignore: decorator
 @inline
-function promoteLow(v: v128): v128 {
+export function promoteLow(v: v128): v128 {
   return f64x2.promote_low_f32x4(v);
 }
 
 /** Lanes 2–3 of a f32x4 as f64x2. */
 // @ts-ignore: decorator
 @inline
-function promoteHigh(v: v128): v128 {
+export function promoteHigh(v: v128): v128 {
   return f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 2, 3));
 }
 

@@ -93,14 +93,14 @@ export function gemmF64(
   gemmOf<f64>(a, lda, transA, b, ldb, transB, c, ldc, m, n, k, accumulate, scratch);
 }
 
-function scratchBytesOf<T>(m: i32, n: i32, k: i32): i32 {
+export function scratchBytesOf<T>(m: i32, n: i32, k: i32): i32 {
   const kc = min(k, KC);
   const rows = roundUp(min(m, mc<T>()), MR);
   const cols = roundUp(n, nr<T>());
   return (rows * kc + kc * cols + MR * nr<T>()) * size<T>();
 }
 
-function gemmOf<T>(
+export function gemmOf<T>(
   a: usize, lda: i32, transA: bool,
   b: usize, ldb: i32, transB: bool,
   c: usize, ldc: i32,

@@ -3,12 +3,15 @@
  * (⟨im2col(x), c⟩ = ⟨x, col2im(c)⟩ for any geometry: a fast-check property),
  * and the whole convolution on the fast kernels (WebAssembly products with
  * helper threads) equals the reference kernels (cpu.ts) to float32 rounding,
- * on odd sizes that leave SIMD tails and split products unevenly.
+ * on odd sizes that leave SIMD tails and split products unevenly; and the
+ * kernels conv2d / conv2dBackward themselves, float32 and float64, with the
+ * images split over two threads (odd batches), bias, 1×1 and strided cases.
  */
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { F, Generator, type Tensor, backend, randn } from "kernel-lib";
 import { F32_EPS, expectWithinRounding } from "../../helpers/backend-oracle";
+import { setAdaptiveThreads, setNumThreads, getNumThreads, setThreadMinWork } from "../../../kernel-lib/src/backend/wasm";
 
 const cpu = backend.cpuKernels;
 
@@ -76,6 +79,78 @@ describe.skipIf(fast === null)("convolution on the fast kernels equals the refer
     const k = Math.max(x.shape[1] * wShape[2] * wShape[3], w.shape[0] * wShape[2] * wShape[3], probe.shape[0] * probe.shape[2] * probe.shape[3]);
     const scale = run(cpu, x.abs(), w.abs(), r.abs(), options);
     want.forEach((ref, i) => expectWithinRounding(got[i], ref, scale[i], 2 * k * F32_EPS));
+  });
+});
+
+describe.skipIf(fast === null)("conv2d and conv2dBackward kernels, images split across threads, equal the reference", () => {
+  /** Every array of one conv on the given kernels: out, dx, dW. */
+  function run(k: backend.Kernels, arrays: { x: Float64Array; w: Float64Array; b: Float64Array | null; r: Float64Array }, g: backend.ConvShape, f32: boolean) {
+    const cast = (a: Float64Array) => (f32 ? Float32Array.from(a) : a);
+    const x = cast(arrays.x), w = cast(arrays.w), r = cast(arrays.r);
+    const out = f32 ? new Float32Array(arrays.r.length) : new Float64Array(arrays.r.length);
+    k.conv2d(x, w, arrays.b && cast(arrays.b), g, out);
+    // dx and dW start as garbage: the kernels overwrite them.
+    const dx = (f32 ? new Float32Array(x.length) : new Float64Array(x.length)).fill(7);
+    const dW = (f32 ? new Float32Array(w.length) : new Float64Array(w.length)).fill(7);
+    k.conv2dBackward(x, w, r, g, dx, dW);
+    return [out, dx, dW];
+  }
+
+  function shape(batch: number, channels: number, side: [number, number], outChannels: number, kernel: [number, number], o: Partial<backend.ConvShape> = {}): backend.ConvShape {
+    const base = { strideH: 1, strideW: 1, padTop: 0, padLeft: 0, dilationH: 1, dilationW: 1, groups: 1, ...o };
+    const outH = Math.floor((side[0] + 2 * base.padTop - base.dilationH * (kernel[0] - 1) - 1) / base.strideH) + 1;
+    const outW = Math.floor((side[1] + 2 * base.padLeft - base.dilationW * (kernel[1] - 1) - 1) / base.strideW) + 1;
+    return { batch, channels, height: side[0], width: side[1], kernelH: kernel[0], kernelW: kernel[1], outH, outW, outChannels, ...base };
+  }
+
+  it.each([
+    ["3 images on 2 threads, 3×3 padding 1, with bias", shape(3, 5, [9, 7], 6, [3, 3], { padTop: 1, padLeft: 1 }), true],
+    ["1×1, stride 1, no padding: the planes are the columns", shape(5, 7, [5, 3], 9, [1, 1]), true],
+    ["1×1 with stride 2 (not pointwise)", shape(4, 3, [7, 6], 5, [1, 1], { strideH: 2, strideW: 2 }), false],
+    ["stride [2, 3], dilation [2, 1], padding [2, 1], 2×3 kernel", shape(3, 2, [11, 13], 4, [2, 3], { strideH: 2, strideW: 3, dilationH: 2, padTop: 2, padLeft: 1 }), true],
+    ["groups 2, depthwise-like rows", shape(3, 4, [6, 5], 6, [3, 3], { groups: 2, padTop: 1, padLeft: 1 }), false],
+    ["padding wider than the kernel reach", shape(2, 1, [3, 2], 3, [2, 2], { padTop: 3, padLeft: 2 }), false],
+  ] as const)("%s", (_, g, withBias) => {
+    const threads = getNumThreads();
+    const minWork = setThreadMinWork(0);
+    const adaptive = setAdaptiveThreads(false);
+    setNumThreads(2);
+    try {
+      const gen = new Generator(g.batch * 31 + g.channels);
+      const rand = (n: number) => Float64Array.from({ length: n }, () => 2 * gen.uniform() - 1);
+      const rows = (g.channels / g.groups) * g.kernelH * g.kernelW;
+      const arrays = {
+        x: rand(g.batch * g.channels * g.height * g.width), w: rand(g.outChannels * rows),
+        b: withBias ? rand(g.outChannels) : null, r: rand(g.batch * g.outChannels * g.outH * g.outW),
+      };
+      const abs = { x: arrays.x.map(Math.abs), w: arrays.w.map(Math.abs), b: arrays.b && arrays.b.map(Math.abs), r: arrays.r.map(Math.abs) };
+      const k = Math.max(rows, g.outChannels * g.kernelH * g.kernelW, g.batch * g.outH * g.outW) + 1;
+      for (const f32 of [true, false]) {
+        const want = run(cpu, arrays, g, f32);
+        const got = run(fast!, arrays, g, f32);
+        const scale = run(cpu, abs, g, f32);
+        want.forEach((ref, i) => expectWithinRounding(got[i], ref, scale[i], 2 * k * (f32 ? F32_EPS : 2 ** -53)));
+      }
+    } finally {
+      setNumThreads(threads);
+      setThreadMinWork(minWork);
+      setAdaptiveThreads(adaptive);
+    }
+  });
+});
+
+describe.skipIf(fast === null)("conv2dBackward on an empty batch", () => {
+  it("gives a zero weight gradient even when the memory holds an earlier call's values", () => {
+    const g: backend.ConvShape = {
+      batch: 2, channels: 3, height: 5, width: 5, kernelH: 3, kernelW: 3, strideH: 1, strideW: 1,
+      padTop: 1, padLeft: 1, dilationH: 1, dilationW: 1, outH: 5, outW: 5, groups: 1, outChannels: 4,
+    };
+    const w = new Float32Array(4 * 27).fill(1);
+    const dW = new Float32Array(w.length);
+    fast!.conv2dBackward(new Float32Array(2 * 75).fill(1), w, new Float32Array(2 * 100).fill(1), g, null, dW);
+    expect(dW.some((v) => v !== 0)).toBe(true);
+    fast!.conv2dBackward(new Float32Array(0), w, new Float32Array(0), { ...g, batch: 0 }, new Float32Array(0), dW);
+    expect([...dW]).toEqual(new Array(w.length).fill(0));
   });
 });
 

@@ -3,20 +3,28 @@ import { fail } from "../../core/errors";
 import type { WasmRuntime } from "./runtime";
 
 /**
- * Helper threads for large matrix products. The engine's API is synchronous,
+ * Helper threads for large matrix products and convolutions. The engine's API is synchronous,
  * so the hand-off is too: the main thread writes a job into a shared control
  * block, wakes the helpers (Atomics.notify), computes its own share, then
  * blocks (Atomics.wait) until every helper has reported its share done.
  *
  * Each helper runs the same WebAssembly module on the same shared memory, so
- * a job is just the arguments of one `gemm` call: 13 integers, plus which
- * kernel (0: float32 `gemm`, 1: float64 `gemmF64`).
+ * a job is just the arguments of one kernel call: up to 13 integers, plus
+ * which kernel (its index in HELPER_KERNELS).
  */
+
+/** The exports a helper can run. */
+const HELPER_KERNELS = ["gemm", "gemmF64", "conv2dF32", "conv2dF64", "conv2dBackwardF32", "conv2dBackwardF64"] as const;
+
+/** The number that names `name` in a job (its last argument). */
+export function helperKernel(name: (typeof HELPER_KERNELS)[number]): number {
+  return HELPER_KERNELS.indexOf(name);
+}
 
 /**
  * Control block layout (Int32Array): the job's sequence number, the last
  * finished one, a failure flag, a started flag (set once the helper runs),
- * then gemm's arguments.
+ * then the kernel's arguments and its number.
  */
 const SEQ = 0;
 const DONE = 1;
@@ -43,7 +51,8 @@ const START_TIMEOUT_MS = 30_000;
 const HELPER_SOURCE = `
 const { workerData } = require("node:worker_threads");
 const { module, memory, control } = workerData;
-const { gemm, gemmF64 } = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const exported = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const kernels = ${JSON.stringify(HELPER_KERNELS)}.map((name) => exported[name]);
 const ctl = new Int32Array(control);
 Atomics.store(ctl, ${STARTED}, 1);
 let seen = 0;
@@ -58,7 +67,7 @@ for (;;) {
   seen = Atomics.load(ctl, ${SEQ});
   const a = ctl.subarray(${ARGS}, ${ARGS + ARG_COUNT});
   try {
-    (a[13] === 1 ? gemmF64 : gemm)(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12]);
+    kernels[a[13]](a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12]);
   } catch (e) {
     Atomics.store(ctl, ${FAILED}, 1);
   }
@@ -88,7 +97,7 @@ export function ensureHelpers(runtime: WasmRuntime, count: number): void {
   }
 }
 
-/** Hands gemm arguments to helper `i`; it starts at once. */
+/** Hands a job (arguments, then the kernel's number) to helper `i`; it starts at once. */
 export function startOnHelper(i: number, args: readonly number[]): void {
   const h = helpers[i];
   h.control.set(args, ARGS);

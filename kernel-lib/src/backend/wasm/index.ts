@@ -6,12 +6,13 @@ import { notePeriod, periodicBinary, periodicSumInto } from "./periodic";
 import { batchNormBackwardWasm, channelMomentsWasm, channelNormalizeWasm } from "./batch-norm";
 import { batchNormBackwardSpatialWasm, channelMomentsSpatialWasm, channelNormalizeSpatialWasm } from "./batch-norm-spatial";
 import { bernoulliMaskWasm } from "./bernoulli";
+import { type Floats, conv2dBackwardWasm, conv2dWasm, sameFloats } from "./conv";
 import { maxPool2dWasm } from "./pool";
 import { binaryWasm, unaryWasm } from "./elementwise";
 import { gemmWasm } from "./gemm";
 import type { WasmRuntime } from "./runtime";
 
-export { getNumThreads, partition, setAdaptiveThreads, setNumThreads, setThreadMinWork } from "./gemm";
+export { getNumThreads, partition, setAdaptiveThreads, setNumThreads, setThreadMinWork } from "./thread-split";
 export { WASM_PATH, wasmLoadError, wasmRuntime } from "./runtime";
 export { type AdamKernelParams, type OptimizerKernels, type SgdKernelParams, type StateStore, makeOptimizerKernels, plainStateStore } from "./optimizers";
 
@@ -27,6 +28,8 @@ const WASM_MIN_WORK = 4096;
  *   - batch norm's passes and the common elementwise ops (add, sub, mul,
  *     div, relu and its backward, step): float32 SIMD kernels;
  *   - dropout's masks: a kernel that reproduces the generator;
+ *   - convolutions: im2col and the products one image at a time, in
+ *     WebAssembly (float32 and float64), images split across threads (conv.ts);
  *   - 2×2 max pooling (stride 2) and batch norm over [N, C, H·W]: float32 SIMD kernels;
  *   - relu, its backward and step below 2048 values or in float64:
  *     branch-free loops (branch-free.ts);
@@ -62,6 +65,14 @@ export function makeWasmKernels(rt: WasmRuntime): Kernels {
     batchNormBackward: (g, x, channels, inner, mean, invStd, weight, training, dx, dWeight, dBias) =>
       (inner > 1 ? batchNormBackwardSpatialWasm : batchNormBackwardWasm)(rt.local, g, x, channels, inner, mean, invStd, weight, training, dx, dWeight, dBias),
     bernoulliMask: (words, p, value, out) => bernoulliMaskWasm(rt.local, words, p, value, out),
+    conv2d(x, weight, bias, g, out): void {
+      if (!sameFloats([x, weight, bias, out])) cpuKernels.conv2d(x, weight, bias, g, out);
+      else conv2dWasm(rt, x as Floats, weight as Floats, bias as Floats | null, g, out as Floats);
+    },
+    conv2dBackward(x, weight, dOut, g, dx, dWeight): void {
+      if (!sameFloats([x, weight, dOut, dx, dWeight])) cpuKernels.conv2dBackward(x, weight, dOut, g, dx, dWeight);
+      else conv2dBackwardWasm(rt, x as Floats, weight as Floats, dOut as Floats, g, dx as Floats | null, dWeight as Floats | null);
+    },
     maxPool2d: (x, planes, height, width, rows, cols, out, arg) => maxPool2dWasm(rt.local, x, planes, height, width, rows, cols, out, arg),
     gemm(a: TypedArray, aOff: number, transA: boolean, b: TypedArray, bOff: number, transB: boolean,
       out: TypedArray, outOff: number, m: number, k: number, n: number, accumulate: boolean): void {

@@ -37,6 +37,16 @@ export interface WasmExports {
     m: number, n: number, k: number, accumulate: number, scratch: number,
   ): void;
   gemmF64ScratchBytes(m: number, n: number, k: number): number;
+  /**
+   * kernel-lib/wasm/assembly/conv.ts: a convolution's forward and backward for images
+   * n0 … n1−1 (geometry: 16 int32 at `geo`; null pointers are 0), F32 and F64 alike.
+   */
+  conv2dF32(x: number, w: number, bias: number, out: number, geo: number, n0: number, n1: number, scratch: number): void;
+  conv2dF64(x: number, w: number, bias: number, out: number, geo: number, n0: number, n1: number, scratch: number): void;
+  conv2dBackwardF32(x: number, w: number, dOut: number, dx: number, dW: number, geo: number, n0: number, n1: number, scratch: number): void;
+  conv2dBackwardF64(x: number, w: number, dOut: number, dx: number, dW: number, geo: number, n0: number, n1: number, scratch: number): void;
+  conv2dScratchBytesF32(geo: number): number;
+  conv2dScratchBytesF64(geo: number): number;
   /** kernel-lib/wasm/assembly/adam.ts: Adam over n float32 values (vMax 0 without AMSGrad). */
   adamF32(
     p: number, grad: number, m: number, v: number, vMax: number, n: number,
