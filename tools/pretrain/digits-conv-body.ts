@@ -70,16 +70,20 @@ const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest(
 
 async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { check: { type: "boolean", default: false }, out: { type: "string" } }, strict: true });
-  if (process.env.KERNEL_LIB_RELAXED_SIMD !== "0") {
-    // kernel-lib picks its kernels when it is loaded: run again with the plain ones (see the file comment).
-    const again = spawnSync(process.execPath, [...process.execArgv, __filename, ...argv], {
-      stdio: "inherit", env: { ...process.env, KERNEL_LIB_RELAXED_SIMD: "0" },
-    });
+  if (process.env.KERNEL_LIB_RELAXED_SIMD !== "0" || process.env.KERNEL_LIB_BACKEND !== undefined) {
+    // kernel-lib picks its kernels when it is loaded: run again on the plain SIMD ones (see the file comment).
+    const env = { ...process.env, KERNEL_LIB_RELAXED_SIMD: "0" };
+    delete env.KERNEL_LIB_BACKEND;
+    const again = spawnSync(process.execPath, [...process.execArgv, __filename, ...argv], { stdio: "inherit", env });
     return again.status ?? 1;
+  }
+  const info = backend.backendInfo();
+  if (info.name !== "wasm" || info.relaxedSimd) {
+    const loaded = info.name !== "wasm" ? `the reference JavaScript kernels (${info.reason})` : "the relaxed-SIMD kernels";
+    throw new Error(`pretrain: kernel-lib loaded ${loaded}, whose sums round differently from the plain WebAssembly SIMD ones the shipped file was made with; run \`npm run build\` (it builds them) and try again`);
   }
   const started = performance.now();
   const result = pretrainDigitsConvBody(DIGITS_CONV_BODY_RECIPE, { progress: "epochs" });
-  if (backend.backendInfo().relaxedSimd) throw new Error("pretrain: the kernels were loaded with relaxed SIMD; run with KERNEL_LIB_RELAXED_SIMD=0");
   const seconds = (performance.now() - started) / 1000;
   console.log(`pretrained in ${seconds.toFixed(0)} s: accuracy ${result.trainAccuracy} on the ${result.meta.trainImages} training images, ${result.testAccuracy} on the ${result.meta.testImages} held-out ones (digits ${result.meta.digits.join(", ")})`);
   console.log(`weights: ${result.bytes.length} bytes, sha256 ${sha256(result.bytes)}`);
