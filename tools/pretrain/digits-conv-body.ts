@@ -72,7 +72,7 @@ async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { check: { type: "boolean", default: false }, out: { type: "string" } }, strict: true });
   if (process.env.KERNEL_LIB_RELAXED_SIMD !== "0" || process.env.KERNEL_LIB_BACKEND !== undefined) {
     // kernel-lib picks its kernels when it is loaded: run again on the plain SIMD ones (see the file comment).
-    const env = { ...process.env, KERNEL_LIB_RELAXED_SIMD: "0" };
+    const env: NodeJS.ProcessEnv = { ...process.env, KERNEL_LIB_RELAXED_SIMD: "0" };
     delete env.KERNEL_LIB_BACKEND;
     const again = spawnSync(process.execPath, [...process.execArgv, __filename, ...argv], { stdio: "inherit", env });
     return again.status ?? 1;
