@@ -1,10 +1,10 @@
 /// <reference types="node" />
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { fail } from "../core/errors";
+import { KernelError, fail } from "../core/errors";
 import type { Generator } from "../core/random";
-import { KernelError } from "../core/errors";
 import { Sequential } from "../nn/containers";
+import type { StateDict } from "../nn/module";
 import { Conv2d } from "../nn/conv";
 import { Flatten } from "../nn/linear";
 import { ReLU } from "../nn/activation";
@@ -24,9 +24,15 @@ import { decodeWeights } from "./weights-file";
  *
  * Images [N, 1, 28, 28] with pixels in [0, 1] (what `data.loadDigits({ flatten: false })`
  * gives) go in; 1568 features come out, for a new head such as `nn.Linear(1568, 5)`.
- * The convolutions have no bias because the batch norm after each has its own shift.
- * Flatten keeps where a stroke is (a global average would throw it away), which
- * tells digits apart better than the 32 channel means alone.
+ * The convolutions have no bias because the batch norm after each has its own shift;
+ * Flatten keeps where each feature was found (a global average would keep only
+ * the 32 channel means).
+ *
+ * Which images it has seen: `data.loadDigits(digitsConvBodyMeta.recipe.data)`
+ * gives them back. Its xTrain (4,000 images of 0–4) trained the body; its
+ * xTest (1,000 more of 0–4) only measured `testAccuracy`; the other 131
+ * images of 0–4 and all 4,869 images of 5–9 were never used, so any split of
+ * the digits 5–9 is new to it.
  */
 
 /** How the shipped weights were made; `tools/pretrain/digits-conv-body.ts` trains with exactly these settings. */
@@ -120,6 +126,12 @@ export interface DigitsConvBodyOptions {
  *   const body = models.digitsConvBody({ pretrained: true }).requiresGrad_(false);
  *   const model = new nn.Sequential(body, new nn.Linear(models.digitsConvBodyMeta.outFeatures, 5));
  *
+ * Frozen is not fixed: `requiresGrad_(false)` stops the weights from training,
+ * but in training mode (which `fit` sets on the whole model) its batch norms
+ * still normalize with each batch's statistics and update the running ones,
+ * as in PyTorch. For fixed features, compute them once in evaluation mode:
+ * `noGrad(() => body.eval().call(x))`, and train the head on those.
+ *
  * Lesson: notebooks/src/11-convolutional-networks.ts §6 (transfer learning)
  */
 export function digitsConvBody(options: DigitsConvBodyOptions = {}): Sequential {
@@ -154,7 +166,7 @@ export function digitsConvBodyWeightsPath(): string {
 }
 
 /** The shipped file's state dict and the metadata the script wrote into it. */
-export function readDigitsConvBodyWeights(file = digitsConvBodyWeightsPath()): { state: ReturnType<typeof decodeWeights>["state"]; meta: DigitsConvBodyMeta } {
+export function readDigitsConvBodyWeights(file = digitsConvBodyWeightsPath()): { state: StateDict; meta: DigitsConvBodyMeta } {
   if (!existsSync(file)) {
     fail("digitsConvBody", `the pretrained weights are missing: no file ${file}. Restore the shipped ${digitsConvBodyMeta.file} (git checkout -- ${digitsConvBodyMeta.file}) or rebuild it with \`${digitsConvBodyMeta.command}\``);
   }

@@ -75,8 +75,8 @@ describe("digitsConvBody", () => {
     };
     const pretrained = probe(digitsConvBody({ pretrained: true }));
     const random = probe(digitsConvBody({ generator: new Generator(3) }));
-    expect(pretrained).toBeGreaterThan(0.93);
-    expect(pretrained).toBeGreaterThan(random + 0.02);
+    expect(pretrained).toBeGreaterThan(0.95); // measured 0.974 (a random body: 0.913)
+    expect(pretrained).toBeGreaterThan(random + 0.03);
   });
 
   it("says so when the file is missing, corrupt or of another shape", () => {

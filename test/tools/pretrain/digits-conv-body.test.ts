@@ -34,5 +34,10 @@ describe("npm run pretrain (digits conv body)", () => {
     expect(pretraining.classes).toEqual([0, 1, 2, 3, 4]);
     expect(new Set(pretraining.yTrain.data)).toEqual(new Set([0, 1, 2, 3, 4]));
     expect(pretraining.xTrain.shape).toEqual([DIGITS_CONV_BODY_RECIPE.data.train, 1, 28, 28]);
+    // The counts its doc comment quotes: 131 images of 0–4 left over, 4,869 of 5–9 never used.
+    const counts = data.digitCounts();
+    const sum = (ds: number[]) => ds.reduce((n, d) => n + counts[d], 0);
+    expect(sum([0, 1, 2, 3, 4]) - DIGITS_CONV_BODY_RECIPE.data.train - DIGITS_CONV_BODY_RECIPE.data.test).toBe(131);
+    expect(sum([5, 6, 7, 8, 9])).toBe(4869);
   });
 });
