@@ -1,6 +1,6 @@
 /**
  * `npm run pretrain`: trains kernel-lib's digits conv body (models.digitsConvBody)
- * on the digits 0–4 and writes its weights to kernel-lib/weights/digits-conv-body.bin.
+ * on the digits 0–4 and writes its weights to kernel-lib/weights/digits-conv-body.safetensors.
  *
  *   npm run pretrain                     train (about 30 s) and write the shipped file
  *   npm run pretrain -- --check          train and compare with the shipped file, byte for byte; write nothing
@@ -24,7 +24,7 @@ import {
   DIGITS_CONV_BODY_RECIPE, type DigitsConvBodyMeta, type DigitsConvBodyRecipe,
   digitsConvBody, digitsConvBodyMeta, digitsConvBodyWeightsPath,
 } from "../../kernel-lib/src/models/digits-conv-body";
-import { encodeWeights } from "../../kernel-lib/src/models/weights-file";
+import { encodeSafetensors } from "../../kernel-lib/src/models/safetensors";
 import { runMain } from "../run-main";
 
 export interface PretrainOptions {
@@ -41,7 +41,7 @@ export interface PretrainResult {
   body: nn.Sequential;
   trainAccuracy: number;
   testAccuracy: number;
-  /** The weights file: the body's state dict and `meta`. */
+  /** The weights file (safetensors): the body's state dict, and `meta` as JSON in its __metadata__. */
   bytes: Uint8Array;
   meta: DigitsConvBodyMeta;
 }
@@ -63,7 +63,7 @@ export function pretrainDigitsConvBody(recipe: DigitsConvBodyRecipe = DIGITS_CON
   const trainAccuracy = evaluate(model, train, { metrics: ["accuracy"] }).accuracy;
   const testAccuracy = evaluate(model, test, { metrics: ["accuracy"] }).accuracy;
   const meta: DigitsConvBodyMeta = { ...digitsConvBodyMeta, recipe, trainImages: n, trainAccuracy, testAccuracy };
-  return { body, trainAccuracy, testAccuracy, bytes: encodeWeights(body.stateDict(), meta), meta };
+  return { body, trainAccuracy, testAccuracy, bytes: encodeSafetensors(body.stateDict(), { meta: JSON.stringify(meta) }), meta };
 }
 
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");

@@ -11,7 +11,7 @@ import { ReLU } from "../nn/activation";
 import { BatchNorm2d } from "../nn/normalization-2d";
 import { MaxPool2d } from "../nn/pooling";
 import type { LoadDigitsOptions } from "../data/mnist";
-import { decodeWeights } from "./weights-file";
+import { decodeSafetensors } from "./safetensors";
 
 /**
  * A small convolutional body pretrained on the digits 0–4, shipped with
@@ -85,7 +85,7 @@ export const DIGITS_CONV_BODY_RECIPE: DigitsConvBodyRecipe = Object.freeze({
   head: "Linear(1568, 5)" as const,
 }) as DigitsConvBodyRecipe;
 
-const WEIGHTS_FILE = "weights/digits-conv-body.bin";
+const WEIGHTS_FILE = "weights/digits-conv-body.safetensors";
 
 /**
  * Everything about the shipped weights. The two accuracies are what the script
@@ -165,10 +165,16 @@ export function digitsConvBodyWeightsPath(): string {
   return resolve(__dirname, "..", "..", WEIGHTS_FILE);
 }
 
-/** The shipped file's state dict and the metadata the script wrote into it. */
+/**
+ * The shipped file's state dict and the metadata the script wrote into it
+ * (as JSON in the safetensors header's `__metadata__.meta`).
+ */
 export function readDigitsConvBodyWeights(file = digitsConvBodyWeightsPath()): { state: StateDict; meta: DigitsConvBodyMeta } {
+  const op = "digitsConvBody";
   if (!existsSync(file)) {
-    fail("digitsConvBody", `the pretrained weights are missing: no file ${file}. Restore the shipped ${digitsConvBodyMeta.file} (git checkout -- ${digitsConvBodyMeta.file}) or rebuild it with \`${digitsConvBodyMeta.command}\``);
+    fail(op, `the pretrained weights are missing: no file ${file}. Restore the shipped ${digitsConvBodyMeta.file} (git checkout -- ${digitsConvBodyMeta.file}) or rebuild it with \`${digitsConvBodyMeta.command}\``);
   }
-  return decodeWeights<DigitsConvBodyMeta>(readFileSync(file), file, "digitsConvBody");
+  const { state, metadata } = decodeSafetensors(readFileSync(file), file, op);
+  if (metadata.meta === undefined) fail(op, `${file} has no "meta" in its __metadata__, so it was not written by \`${digitsConvBodyMeta.command}\`; rebuild it with that command`);
+  return { state, meta: JSON.parse(metadata.meta) as DigitsConvBodyMeta };
 }

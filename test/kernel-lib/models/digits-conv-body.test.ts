@@ -7,8 +7,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { F, Generator, data, evaluate, fit, models, nn, noGrad, optim, randn, type Tensor } from "kernel-lib";
-import { encodeWeights } from "../../../kernel-lib/src/models/weights-file";
+import { createHash } from "node:crypto";
+import { F, Generator, Tensor, data, evaluate, fit, models, nn, noGrad, optim, randn } from "kernel-lib";
+import { TORCH_DIGITS_CONV_BODY as TORCH } from "../../helpers/torch-digits-conv-body";
 
 const { digitsConvBody, digitsConvBodyMeta: meta, readDigitsConvBodyWeights } = models;
 
@@ -54,6 +55,19 @@ describe("digitsConvBody", () => {
     expect(bits(fresh.buffers()[0])).toEqual(new Array(16).fill(0));
   });
 
+  it("computes what PyTorch computes with the same file, read by the safetensors layout alone", () => {
+    const file = readFileSync(models.digitsConvBodyWeightsPath());
+    expect(createHash("sha256").update(file).digest("hex"), "the file changed: regenerate test/helpers/torch-digits-conv-body.ts").toBe(TORCH.sha256);
+    const x = new Tensor(Float32Array.from({ length: 3 * 784 }, (_, i) => ((i * 37) % 101) / 100), [3, 1, 28, 28]);
+    const y = noGrad(() => digitsConvBody({ pretrained: true }).eval().call(x));
+    for (let n = 0; n < 3; n++) {
+      const row = Array.from(y.data.subarray(n * 1568, (n + 1) * 1568));
+      expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(TORCH.sums[n], 2);
+      expect(row.reduce((a, b) => a + b * b, 0)).toBeCloseTo(TORCH.squares[n], 2);
+      row.slice(0, 4).forEach((v, j) => expect(v).toBeCloseTo(TORCH.first[n][j], 5));
+    }
+  });
+
   it("quotes the metadata the script wrote into the file", () => {
     expect(JSON.parse(JSON.stringify(meta))).toEqual(shipped.meta);
     expect(meta.digits).toEqual([0, 1, 2, 3, 4]);
@@ -82,17 +96,17 @@ describe("digitsConvBody", () => {
   it("says so when the file is missing, corrupt or of another shape", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "digits-conv-body-"));
     expect(() => digitsConvBody({ pretrained: true, weightsFile: path.join(dir, "none.bin") })).toThrow(
-      /\[digitsConvBody\] the pretrained weights are missing: no file .*none\.bin\. Restore the shipped kernel-lib\/weights\/digits-conv-body\.bin .*npm run pretrain/,
+      /\[digitsConvBody\] the pretrained weights are missing: no file .*none\.bin\. Restore the shipped kernel-lib\/weights\/digits-conv-body\.safetensors .*npm run pretrain/,
     );
     const truncated = path.join(dir, "truncated.bin");
     const bytes = readFileSync(models.digitsConvBodyWeightsPath());
     writeFileSync(truncated, bytes.subarray(0, bytes.length - 400));
     expect(() => digitsConvBody({ pretrained: true, weightsFile: truncated })).toThrow(
-      new RegExp(`^\\[digitsConvBody\\] .*truncated\\.bin is not a kernel-lib weights file \\(it has ${bytes.length - 400} bytes where its header describes ${bytes.length}\\)`),
+      /^\[digitsConvBody\] .*truncated\.bin is not a safetensors file this engine reads \("[^"]+" runs past the end of the file\); restore it/,
     );
     const wider = path.join(dir, "wider.bin");
     const other = new nn.Sequential(new nn.Conv2d(1, 8, 3, { bias: false }));
-    writeFileSync(wider, encodeWeights(other.stateDict(), meta));
+    writeFileSync(wider, models.encodeSafetensors(other.stateDict(), { meta: JSON.stringify(meta) }));
     expect(() => digitsConvBody({ pretrained: true, weightsFile: wider })).toThrow(
       /\[digitsConvBody\] .*wider\.bin does not fit the body this kernel-lib builds: .*size mismatch for "0\.weight": the state dict has \[8,1,3,3\], the model \[16,1,3,3\].*npm run pretrain/,
     );
