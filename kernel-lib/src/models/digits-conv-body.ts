@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { KernelError, fail } from "../core/errors";
 import type { Generator } from "../core/random";
+import { invalid } from "../core/validate";
 import { Sequential } from "../nn/containers";
 import type { StateDict } from "../nn/module";
 import { Conv2d } from "../nn/conv";
@@ -135,6 +136,7 @@ export interface DigitsConvBodyOptions {
  * Lesson: notebooks/src/11-convolutional-networks.ts §6 (transfer learning)
  */
 export function digitsConvBody(options: DigitsConvBodyOptions = {}): Sequential {
+  checkOptions(options);
   const { generator } = options;
   const body = new Sequential(
     new Conv2d(1, 16, 3, { padding: 1, bias: false, generator }),
@@ -158,6 +160,18 @@ export function digitsConvBody(options: DigitsConvBodyOptions = {}): Sequential 
     }
   }
   return body;
+}
+
+const OPTION_NAMES = ["pretrained", "generator", "weightsFile"];
+
+/** A misspelt option (`{ pretrain: true }`) would silently give a random body: refuse it. */
+function checkOptions(options: DigitsConvBodyOptions): void {
+  const op = "digitsConvBody";
+  for (const key of Object.keys(options)) {
+    if (!OPTION_NAMES.includes(key)) invalid(op, "option", key, `one of ${OPTION_NAMES.join(", ")}`);
+  }
+  if (options.pretrained !== undefined && typeof options.pretrained !== "boolean") invalid(op, "pretrained", options.pretrained, "true or false");
+  if (options.weightsFile !== undefined && typeof options.weightsFile !== "string") invalid(op, "weightsFile", options.weightsFile, "a file path");
 }
 
 /** The absolute path of the shipped weights (the same from src/models and dist/models). */

@@ -93,6 +93,13 @@ describe("digitsConvBody", () => {
     expect(pretrained).toBeGreaterThan(random + 0.03);
   });
 
+  it("refuses a misspelt option instead of silently returning a random body", () => {
+    const typo = { pretrain: true } as unknown as models.DigitsConvBodyOptions;
+    expect(() => digitsConvBody(typo)).toThrow('[digitsConvBody] Invalid option: "pretrain" (must be one of pretrained, generator, weightsFile)');
+    const yes = { pretrained: "yes" } as unknown as models.DigitsConvBodyOptions;
+    expect(() => digitsConvBody(yes)).toThrow('[digitsConvBody] Invalid pretrained: "yes" (must be true or false)');
+  });
+
   it("says so when the file is missing, corrupt or of another shape", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "digits-conv-body-"));
     expect(() => digitsConvBody({ pretrained: true, weightsFile: path.join(dir, "none.bin") })).toThrow(
