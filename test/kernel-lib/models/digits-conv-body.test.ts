@@ -89,7 +89,7 @@ describe("digitsConvBody", () => {
     };
     const pretrained = probe(digitsConvBody({ pretrained: true }));
     const random = probe(digitsConvBody({ generator: new Generator(3) }));
-    expect(pretrained).toBeGreaterThan(0.95); // measured 0.974 (a random body: 0.913)
+    expect(pretrained).toBeGreaterThan(0.95); // measured 0.977 (a random body: 0.913)
     expect(pretrained).toBeGreaterThan(random + 0.03);
   });
 
