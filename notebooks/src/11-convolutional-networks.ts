@@ -304,8 +304,10 @@ show(table(Array.from({ length: 8 }, (_, c) => ({
 // | `InstanceNorm2d` (Ulyanov et al., 2016) | $H, W$ | $N \cdot C$ | no |
 // | `GroupNorm(G, C)` (Wu & He, 2018) | $C/G$ channels, $H, W$ | $N \cdot G$ | no |
 //
-// Below, with $H \cdot W$ drawn as one axis: 6 images × 6 channels, each cell a (sample, channel) pair, the number in it
-// the statistic it is normalized with. GroupNorm with one group is LayerNorm; with $G = C$ it is InstanceNorm.
+// Below, with $H \cdot W$ folded into each cell: 6 images × 6 channels, each cell a (sample, channel) pair, the number in it
+// the statistic it is normalized with. GroupNorm with one group is LayerNorm; with $G = C$ it is InstanceNorm. In practice
+// batch norm is the default in conv nets, LayerNorm in transformers (no batch axis worth averaging over), InstanceNorm in
+// style transfer (each image's contrast is removed), GroupNorm when batches are small.
 
 // %% tags=slide-side-by-side,slide-hide-code
 const cube: [string, (n: number, c: number) => number][] = [
@@ -492,7 +494,8 @@ quote({
 // The training loss at the end is {{skipLoss}} with skips against {{plainLoss}} without: {{resLossVerdict}}; the test accuracy
 // is {{resTestVerdict}}. Same layers and parameters, and neither starts with vanishing gradients; what the skips change is
 // the path optimization can take — each block only has to learn a correction to the identity, and at the start every
-// block passes its input through. Two epochs on 500 digits are far from convergence for either network: compare the test
+// block passes its input through. Li et al. (2018, *Visualizing the Loss Landscape of Neural Nets*) drew what this means for
+// ResNet-56: a chaotic loss surface without the skips, a smooth bowl with them. Two epochs on 500 digits are far from convergence for either network: compare the test
 // accuracies with the small conv net's in section 5.
 
 // %% [markdown] slide
