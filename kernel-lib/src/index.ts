@@ -40,6 +40,7 @@ export * as optim from "./optim";
 export * as data from "./data";
 export * as regularization from "./regularization";
 export * as diagnostics from "./diagnostics";
+export * as models from "./models";
 export * from "./train";
 export { clipGradNorm_, clipGradValue_ } from "./regularization/clip";
 

@@ -28,7 +28,7 @@ export const root = resolve(__dirname, "../..");
 
 /** What is copied from the course, as paths relative to its root (folders are copied whole). */
 export const SHIPPED = [
-  "kernel-lib/src", "kernel-lib/scripts", "kernel-lib/wasm", "kernel-lib/package.json", "kernel-lib/README.md", "kernel-lib/tsconfig.build.json",
+  "kernel-lib/src", "kernel-lib/scripts", "kernel-lib/wasm", "kernel-lib/weights", "kernel-lib/package.json", "kernel-lib/README.md", "kernel-lib/tsconfig.build.json",
   "tools/course", "tools/run-main.ts", "tools/notebook", "tools/exercises/check.ts", "tools/release/submit.ts",
   "tools/exercises/check-run.ts", "tools/exercises/check-report.ts", "tools/exercises/check-reporter.ts", "tools/exercises/vitest-check.config.ts", "notebooks/check.ts",
   "test/exercises/grading.ts", "test/exercises/grading-core.ts", "test/exercises/points-reporter.ts",

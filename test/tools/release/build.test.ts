@@ -30,7 +30,7 @@ function npm(args: string[], env: Record<string, string> = {}) {
 describe("the student release", () => {
   it("holds the notebooks, stubs, kernel-lib, public graders and README, and no solutions, hidden cases or grader", () => {
     const files = filesUnder(release).map((f) => f.slice(release.length + 1));
-    for (const f of ["README.md", "package.json", "vitest.config.mts", "tsconfig.json", "exercises/support.ts", "kernel-lib/src/index.ts", "test/exercises/grading.ts", "tools/release/submit.ts"]) expect(files).toContain(f);
+    for (const f of ["README.md", "package.json", "vitest.config.mts", "tsconfig.json", "exercises/support.ts", "kernel-lib/src/index.ts", "kernel-lib/weights/digits-conv-body.safetensors", "test/exercises/grading.ts", "tools/release/submit.ts"]) expect(files).toContain(f);
     const solutions = readdirSync(join(root, "solutions")).filter((f) => /^\d\d-/.test(f));
     for (const f of solutions) {
       expect(files).toContain(`exercises/${f}`);
