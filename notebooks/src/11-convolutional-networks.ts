@@ -358,30 +358,30 @@ show(table(cubeRows, { digits: 4 }));
 // ### Small batches
 //
 // Batch norm's statistics are estimates from the batch, and a small batch makes them noisy. How noisy, on real maps:
-// the second convolution's channels (7×7 after pooling) of the small conv net, for 500 digits, with the batch mean of
-// one channel recomputed on 300 random batches of each size.
+// the output of the small conv net's second convolution (16 channels of 14×14, where a normalization layer would sit),
+// for 500 digits, with the batch mean of channel 0 recomputed on 300 random batches of each size. The error is given in
+// units of the channel's standard deviation, the scale batch norm divides by.
 
 // %%
 const probeBody = smallConvNet();
-const deepMaps = noGrad(() => upTo(probeBody, 7, train.x)); // [500, 16, 14, 14] after the second conv + ReLU
-const perImage = Array.from({ length: 500 }, (_, i) => { // channel 0's mean in each image
-  let s = 0;
-  for (let k = 0; k < 14 * 14; k++) s += deepMaps.data[(i * 16) * 196 + k];
-  return s / 196;
-});
+const deepMaps = noGrad(() => upTo(probeBody, 5, train.x)); // [500, 16, 14, 14]: the second convolution's output
+const positions = 14 * 14;
+const channel0 = (i: number) => deepMaps.data.subarray(i * 16 * positions, i * 16 * positions + positions); // image i, channel 0
+const perImage = Array.from({ length: 500 }, (_, i) => channel0(i).reduce((a, v) => a + v, 0) / positions);
+const channelSd = meanSd(Array.from({ length: 500 }, (_, i) => Array.from(channel0(i))).flat()).sd;
 const gNoise = new Generator(3);
-const population = meanSd(perImage).mean;
 const noiseRows = [1, 2, 4, 8, 32, 128].map((b) => {
   const means = Array.from({ length: 300 }, () => meanSd(Array.from({ length: b }, () => perImage[gNoise.randint(0, 500)])).mean);
-  return { "batch size": b, "sd of the batch mean": meanSd(means).sd, "relative to the mean": meanSd(means).sd / population };
+  return { "batch size": b, "values per statistic": b * positions, "sd of the batch mean (in channel sd)": meanSd(means).sd / channelSd, "if the values were independent": 1 / Math.sqrt(b * positions) };
 });
-show(table(noiseRows, { digits: 3, caption: `channel 0 of the second convolution; its mean over all 500 images is ${population.toFixed(3)}` }));
-quote({ noiseAt2: (100 * noiseRows[1]["relative to the mean"]).toFixed(0), noiseAt32: (100 * noiseRows[4]["relative to the mean"]).toFixed(0) });
+show(table(noiseRows, { digits: 3, caption: "channel 0 of the second convolution" }));
+quote({ noiseAt2: (100 * noiseRows[1]["sd of the batch mean (in channel sd)"]).toFixed(0), noiseAt32: (100 * noiseRows[4]["sd of the batch mean (in channel sd)"]).toFixed(0), independentAt2: (100 * noiseRows[1]["if the values were independent"]).toFixed(1), valuesAt2: noiseRows[1]["values per statistic"] });
 
 // %% [markdown] fragment
-// At batch size 2 the mean batch norm subtracts is off by about {{noiseAt2}} % of its value from one batch to the next,
-// against {{noiseAt32}} % at 32. Averaging over $H \cdot W$ does not help as much as the count of values suggests: the
-// pixels of one image are strongly correlated, so the effective sample is closer to $N$ than to $N \cdot H \cdot W$. Wu
+// At batch size 2 the mean batch norm subtracts moves by about {{noiseAt2}} % of the channel's standard deviation from one
+// batch to the next, against {{noiseAt32}} % at 32. Averaging over $H \cdot W$ helps less than the count of values suggests:
+// {{independentAt2}} % if the {{valuesAt2}} values were independent. Positions of one image are correlated (a digit is bright or faint,
+// thick or thin, everywhere at once), so the effective sample is closer to $N$ images than to $N \cdot H \cdot W$ values. Wu
 // and He (2018) measured on ImageNet that batch norm's error grows quickly below 8 images per batch while GroupNorm's
 // stays flat. Does that show on the digits? The small conv net with `BatchNorm2d` or `GroupNorm(4, ·)` after each
 // convolution, trained with **2 images per batch** for one epoch of the first 200 training digits (100 steps) (Adam at $3\cdot10^{-3}$ for both,
@@ -454,6 +454,8 @@ const gradRows = [true, false].flatMap((skip) => {
   const perSeed = [0, 1, 2].map((seed) => blockGradNorms(skip, seed));
   return perSeed[0].map((_, b) => ({ layer: `block ${b + 1}`, norm: meanSd(perSeed.map((s) => s[b])).mean, series: skip ? "with skips" : "without skips" }));
 });
+
+// %% fragment
 show(charts.gradientNorms(gradRows, { title: "‖gradient‖ per block at initialization (mean of 3 seeds)" }));
 const ratio = (series: string) => { const r = gradRows.filter((g) => g.series === series); return r[0].norm / r[r.length - 1].norm; };
 quote({ firstOverLastSkip: ratio("with skips").toFixed(1), firstOverLastPlain: ratio("without skips").toFixed(1) });
@@ -474,6 +476,8 @@ const resRuns = [true, false].map((skip) => {
   });
   return { name: skip ? "with skips" : "without skips", runs };
 });
+
+// %% fragment
 const curveRows = resRuns.flatMap((r) => r.runs[0].losses.map((_, step) => {
   const at = meanSd(r.runs.map((run) => run.losses[step]));
   return { step: step + 1, loss: at.mean, sd: at.sd, network: r.name };
@@ -535,6 +539,8 @@ const augArms = tuned.flatMap((t) => [0, 2].map((shift) => {
   return { model: t.name, shift, test: models.map((m) => accuracyOn(m, test)), shiftedTest: models.map((m) => accuracyOn(m, shiftedTest)) };
 }));
 show(table(augArms.map((a) => ({ model: a.model, training: a.shift ? "shifted ±2 px" : "as they are", "test accuracy": formatMeanSd(a.test), "shifted test accuracy": formatMeanSd(a.shiftedTest) })), { caption: "3 seeds each" }));
+
+// %% fragment tags=slide-hide-code
 show(charts.bar(augArms.map((a) => ({ arm: `${a.model}, ${a.shift ? "shifted" : "plain"} training`, "test accuracy": meanSd(a.test).mean, sd: meanSd(a.test).sd, "test set": "as they are" }))
   .concat(augArms.map((a) => ({ arm: `${a.model}, ${a.shift ? "shifted" : "plain"} training`, "test accuracy": meanSd(a.shiftedTest).mean, sd: meanSd(a.shiftedTest).sd, "test set": "shifted ±2 px" }))),
 { x: "arm", y: "test accuracy", color: "test set", yError: "sd", title: "Test accuracy (mean ± sd, 3 seeds)" }));
@@ -667,6 +673,8 @@ show(table(transferResults.map((r) => ({
   arm: r.arm, lr: r.lr, "test accuracy (5 seeds)": formatMeanSd(r.test),
   "head's last fit: steps": `${Math.min(...r.headSteps)}–${Math.max(...r.headSteps)}`, "head's final training loss": formatMeanSd(r.headLoss, 4),
 }))));
+
+// %% fragment tags=slide-hide-code
 show(charts.bar(transferResults.map((r) => ({ arm: r.arm, "test accuracy": meanSd(r.test).mean, sd: meanSd(r.test).sd })), { x: "arm", y: "test accuracy", yError: "sd", title: `Digits 5–9 from ${labelled.x.shape[0]} labels (mean ± sd, 5 seeds)` }));
 const byArm = Object.fromEntries(transferResults.map((r) => [r.arm, r.test])) as Record<Arm, number[]>;
 const compare = (a: Arm, b: Arm) => withinNoise(byArm[a], byArm[b]) ? `${a} and ${b} are within the noise` : `${meanSd(byArm[a]).mean > meanSd(byArm[b]).mean ? a : b} beats ${meanSd(byArm[a]).mean > meanSd(byArm[b]).mean ? b : a} by more than the noise`;
