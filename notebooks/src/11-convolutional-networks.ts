@@ -458,7 +458,7 @@ const gradRows = [true, false].flatMap((skip) => {
   return perSeed[0].map((_, b) => ({ layer: `block ${b + 1}`, norm: meanSd(perSeed.map((s) => s[b])).mean, series: skip ? "with skips" : "without skips" }));
 });
 
-// %% fragment
+// %% subslide
 show(charts.gradientNorms(gradRows, { title: "‖gradient‖ per block at initialization (mean of 3 seeds)" }));
 const ratio = (series: string) => { const r = gradRows.filter((g) => g.series === series); return r[0].norm / r[r.length - 1].norm; };
 quote({ firstOverLastSkip: ratio("with skips").toFixed(1), firstOverLastPlain: ratio("without skips").toFixed(1) });
@@ -469,7 +469,7 @@ quote({ firstOverLastSkip: ratio("with skips").toFixed(1), firstOverLastPlain: r
 // that the plain network is nevertheless *harder to optimize*. So train both: 500 digits, 2 epochs of batches of 32
 // (32 steps), Adam at $10^{-2}$ for both (not tuned), 3 seeds.
 
-// %%
+// %% subslide
 const resRuns = [true, false].map((skip) => {
   const runs = [0, 1, 2].map((seed) => {
     manualSeed(seed);
@@ -480,7 +480,7 @@ const resRuns = [true, false].map((skip) => {
   return { name: skip ? "with skips" : "without skips", runs };
 });
 
-// %% fragment
+// %% subslide
 const curveRows = resRuns.flatMap((r) => r.runs[0].losses.map((_, step) => {
   const at = meanSd(r.runs.map((run) => run.losses[step]));
   return { step: step + 1, loss: at.mean, sd: at.sd, network: r.name };
@@ -543,7 +543,7 @@ const augArms = tuned.flatMap((t) => [0, 2].map((shift) => {
 }));
 show(table(augArms.map((a) => ({ model: a.model, training: a.shift ? "shifted ±2 px" : "as they are", "test accuracy": formatMeanSd(a.test), "shifted test accuracy": formatMeanSd(a.shiftedTest) })), { caption: "3 seeds each" }));
 
-// %% fragment tags=slide-hide-code
+// %% subslide tags=slide-hide-code
 show(charts.bar(augArms.map((a) => ({ arm: `${a.model}, ${a.shift ? "shifted" : "plain"} training`, "test accuracy": meanSd(a.test).mean, sd: meanSd(a.test).sd, "test set": "as they are" }))
   .concat(augArms.map((a) => ({ arm: `${a.model}, ${a.shift ? "shifted" : "plain"} training`, "test accuracy": meanSd(a.shiftedTest).mean, sd: meanSd(a.shiftedTest).sd, "test set": "shifted ±2 px" }))),
 { x: "arm", y: "test accuracy", color: "test set", yError: "sd", title: "Test accuracy (mean ± sd, 3 seeds)" }));
@@ -677,7 +677,7 @@ show(table(transferResults.map((r) => ({
   "head's last fit: steps": `${Math.min(...r.headSteps)}–${Math.max(...r.headSteps)}`, "head's final training loss": formatMeanSd(r.headLoss, 4),
 }))));
 
-// %% fragment tags=slide-hide-code
+// %% subslide tags=slide-hide-code
 show(charts.bar(transferResults.map((r) => ({ arm: r.arm, "test accuracy": meanSd(r.test).mean, sd: meanSd(r.test).sd })), { x: "arm", y: "test accuracy", yError: "sd", title: `Digits 5–9 from ${labelled.x.shape[0]} labels (mean ± sd, 5 seeds)` }));
 const byArm = Object.fromEntries(transferResults.map((r) => [r.arm, r.test])) as Record<Arm, number[]>;
 const compare = (a: Arm, b: Arm) => withinNoise(byArm[a], byArm[b]) ? `${a} and ${b} are within the noise` : `${meanSd(byArm[a]).mean > meanSd(byArm[b]).mean ? a : b} beats ${meanSd(byArm[a]).mean > meanSd(byArm[b]).mean ? b : a} by more than the noise`;
