@@ -458,7 +458,7 @@ const gradRows = [true, false].flatMap((skip) => {
   return perSeed[0].map((_, b) => ({ layer: `block ${b + 1}`, norm: meanSd(perSeed.map((s) => s[b])).mean, series: skip ? "with skips" : "without skips" }));
 });
 
-// %% subslide
+// %% subslide tags=slide-hide-code
 show(charts.gradientNorms(gradRows, { title: "‖gradient‖ per block at initialization (mean of 3 seeds)" }));
 const ratio = (series: string) => { const r = gradRows.filter((g) => g.series === series); return r[0].norm / r[r.length - 1].norm; };
 quote({ firstOverLastSkip: ratio("with skips").toFixed(1), firstOverLastPlain: ratio("without skips").toFixed(1) });
