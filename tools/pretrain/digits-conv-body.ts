@@ -2,7 +2,7 @@
  * `npm run pretrain`: trains kernel-lib's digits conv body (models.digitsConvBody)
  * on the digits 0–4 and writes its weights to kernel-lib/weights/digits-conv-body.safetensors.
  *
- *   npm run pretrain                     train (about 30 s) and write the shipped file
+ *   npm run pretrain                     train (about a minute) and write the shipped file
  *   npm run pretrain -- --check          train and compare with the shipped file, byte for byte; write nothing
  *   npm run pretrain -- --out FILE       write elsewhere
  *

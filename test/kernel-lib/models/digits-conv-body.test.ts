@@ -89,8 +89,15 @@ describe("digitsConvBody", () => {
     };
     const pretrained = probe(digitsConvBody({ pretrained: true }));
     const random = probe(digitsConvBody({ generator: new Generator(3) }));
-    expect(pretrained).toBeGreaterThan(0.95); // measured 0.974 (a random body: 0.913)
+    expect(pretrained).toBeGreaterThan(0.95); // measured 0.977 (a random body: 0.913)
     expect(pretrained).toBeGreaterThan(random + 0.03);
+  });
+
+  it("refuses a misspelt option instead of silently returning a random body", () => {
+    const typo = { pretrain: true } as unknown as models.DigitsConvBodyOptions;
+    expect(() => digitsConvBody(typo)).toThrow('[digitsConvBody] Invalid option: "pretrain" (must be one of pretrained, generator, weightsFile)');
+    const yes = { pretrained: "yes" } as unknown as models.DigitsConvBodyOptions;
+    expect(() => digitsConvBody(yes)).toThrow('[digitsConvBody] Invalid pretrained: "yes" (must be true or false)');
   });
 
   it("says so when the file is missing, corrupt or of another shape", () => {

@@ -1,7 +1,7 @@
 /**
  * tools/pretrain/digits-conv-body.ts (`npm run pretrain`): its training is
  * deterministic, it saw only the digits 0–4, and the shipped file says it was
- * made with the script's settings. The full run (about 30 s) is not repeated
+ * made with the script's settings. The full run (about a minute) is not repeated
  * here; `npm run pretrain -- --check` repeats it and compares the bytes.
  */
 import { describe, expect, it } from "vitest";
