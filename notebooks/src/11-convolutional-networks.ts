@@ -659,7 +659,7 @@ function transferRun(arm: Arm, lr: number, seed: number): Scored {
   const fit = trainHeadToConvergence(head, featuresOf(body, labelled.x), labelled.y, HEAD_LR); // and the head to convergence on the final body
   return { accuracy: (split) => accuracyOn(model, split === "val" ? valB : testB), head: fit };
 }
-const transferGrids: Record<Arm, number[]> = { frozen: [1e-3, 3e-3, 1e-2], "fine-tuned": [1e-4, 3e-4, 1e-3], "from scratch": [1e-3, 3e-3, 1e-2], "frozen random body": [3e-3, 1e-2, 3e-2] }; // at 1e-3 this head did not converge within the 2,000-step cap
+const transferGrids: Record<Arm, number[]> = { frozen: [1e-3, 3e-3, 1e-2], "fine-tuned": [3e-4, 1e-3, 3e-3], "from scratch": [1e-3, 3e-3, 1e-2], "frozen random body": [3e-3, 1e-2, 3e-2] }; // at 1e-3 this head did not converge within the 2,000-step cap
 const arms: Arm[] = ["frozen", "fine-tuned", "from scratch", "frozen random body"];
 const transferTuned = arms.map((arm) => {
   const scores = transferGrids[arm].map((lr) => transferRun(arm, lr, 100).accuracy("val"));
@@ -708,7 +708,7 @@ quote({
 // {{capNote}} (Arms whose best rate lay only at an edge of their grid: {{transferEdges}}. Within each grid the validation
 // accuracy moved by at most {{valSpread}} of the {{valCount}} validation digits, one seed per rate.) {{transferVerdict}}
 //
-// The control explains much of it: a body that was **never trained**, with a converged head, reaches {{randomAcc}} —
+// The control separates the architecture from the pretraining: a body that was **never trained**, with a converged head, reaches {{randomAcc}} —
 // {{randomVerdict}}. Random convolution filters followed by ReLU and pooling are known to give surprisingly good features
 // (Saxe et al., 2011, *On random weights and unsupervised feature learning*), and five classes of centred digits are an easy
 // task for a linear classifier on them. Yosinski et al. (2014, *How transferable are features in deep neural networks?*)
