@@ -35,7 +35,7 @@ export interface Conv2dOptions {
  * outH = ⌊(H + padding − dH·(kH − 1) − 1) / sH⌋ + 1 (likewise outW).
  * Every output channel applies the same small kernel at every position:
  * weight sharing, C_out·C_in·kH·kW weights whatever the image size.
- * Not in a lesson yet (convolutional and residual networks are planned as lesson 11).
+ * Lesson: notebooks/src/11-convolutional-networks.ts §1 (convolution as weight sharing), §2 (output sizes)
  *
  *   conv2d(x, weight, bias, { stride: 2, padding: 1 })   // [N, 3, 32, 32] → [N, C_out, 16, 16]
  */

@@ -9,7 +9,7 @@ import { type Pair, pair } from "./conv-geometry";
 /**
  * Pooling over the last two axes of [N, C, H, W] (or [C, H, W]): each output
  * summarizes one window of its channel, so a feature map shrinks while
- * its channels stay separate. Not in a lesson yet (convolutional and residual networks are planned as lesson 11).
+ * its channels stay separate. Lesson: notebooks/src/11-convolutional-networks.ts §1 (pooling), §2 (receptive fields)
  */
 
 export interface PoolOptions {

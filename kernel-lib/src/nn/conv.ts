@@ -41,7 +41,7 @@ function checkConvArguments(op: string, inChannels: number, outChannels: number,
  * in F.conv2d. Default initialization is PyTorch's (as nn.Linear):
  * kaimingUniform_ with a = √5, i.e. U(−1/√fanIn, 1/√fanIn) for weight and
  * bias, where fanIn = inChannels/groups · kH · kW (each output sees that many
- * inputs). Not in a lesson yet (convolutional and residual networks are planned as lesson 11).
+ * inputs). Lesson: notebooks/src/11-convolutional-networks.ts §1 (convolution), §2 (output sizes)
  *
  *   const conv = new Conv2d(1, 32, 3, { padding: 1 });
  *   conv.call(x);   // [N, 1, 28, 28] → [N, 32, 28, 28]

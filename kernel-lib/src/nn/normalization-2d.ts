@@ -3,7 +3,7 @@ import type { Tensor } from "../tensor";
 import { BatchNorm1d, InstanceNorm1d } from "./normalization";
 
 /**
- * Normalization of image batches [N, C, H, W] (not in a lesson yet: convolutional networks are planned as lesson 11).
+ * Normalization of image batches [N, C, H, W] (Lesson: notebooks/src/11-convolutional-networks.ts §3 (which axes each one averages over)).
  * The statistics differ only in the axes they average over:
  *   BatchNorm2d     per channel over (N, H, W)  — depends on the batch;
  *   InstanceNorm2d  per (sample, channel) over (H, W);

@@ -6,7 +6,7 @@ import { Module } from "./module";
 /**
  * Pooling layers (no parameters), like torch.nn's; the math is in
  * F.maxPool2d, F.avgPool2d and F.adaptiveAvgPool2d.
- * Not in a lesson yet (convolutional and residual networks are planned as lesson 11).
+ * Lesson: notebooks/src/11-convolutional-networks.ts §1 (pooling), §2 (receptive fields)
  */
 
 /** The largest value of each kernelSize window (stride defaults to kernelSize): new MaxPool2d(2) halves H and W. */

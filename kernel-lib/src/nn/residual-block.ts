@@ -34,7 +34,7 @@ export interface ResidualBlockOptions {
  * and shortcut(x) = x, or bn(conv1×1(x)) with the block's stride when the
  * shape changes. The skip gives the gradient a path around both
  * convolutions (∂y/∂x = I + …), which is what lets deep stacks train.
- * Not in a lesson yet (convolutional and residual networks are planned as lesson 11).
+ * Lesson: notebooks/src/11-convolutional-networks.ts §4 (residual networks)
  *
  *   new ResidualBlock(32, 64, { stride: 2 })   // [N, 32, 28, 28] → [N, 64, 14, 14]
  */

@@ -12,8 +12,8 @@ const lessons = lessonSources();
 const SLIDE_TYPES = ["slide", "subslide", "fragment", "skip", "notes", "-"];
 
 describe("the lessons", () => {
-  it("there are ten, each with exercises, a solution and a grader", () => {
-    expect(lessons.map((f) => basename(f).slice(0, 2))).toEqual(["01", "02", "03", "04", "05", "06", "07", "08", "09", "10"]);
+  it("there are eleven, each with exercises, a solution and a grader", () => {
+    expect(lessons.map((f) => basename(f).slice(0, 2))).toEqual(["01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11"]);
   });
 
   it("every committed notebook matches its source (run `npm run lessons -- NN` if not)", async () => {
