@@ -574,7 +574,8 @@ quote({ convGain: gain("conv net", "test"), mlpGain: gain("MLP", "test"), convGa
 //
 // Lesson 9 reused a small *dense* network trained on digits 0–4 for digits 5–9 and found no gain over training from scratch.
 // Here the body is convolutional: `models.digitsConvBody({ pretrained: true })` returns two conv–BN–ReLU–pool stages
-// (16 and 32 channels) whose weights ship with kernel-lib (`kernel-lib/src/models/`), trained by a script with a fixed seed
+// (16 and 32 channels) whose weights ship with kernel-lib (`kernel-lib/weights/digits-conv-body.safetensors`, read by
+// `kernel-lib/src/models/digits-conv-body.ts`), trained by a script with a fixed seed
 // on digits 0–4 only. Its description says exactly what it saw, so our data can stay out of it:
 
 // %%
@@ -728,8 +729,8 @@ quote({
 //   batch, which matters when batches are tiny.
 // - **Residual blocks** pass the input around two convolutions; the final training loss with and without skips:
 //   {{skipLoss}} against {{plainLoss}} ({{resLossVerdict}}), though neither started with vanishing gradients.
-// - **Shifted training images** changed accuracy on shifted test digits by {{convGainShifted}} (conv net) and
-//   {{mlpGainShifted}} (MLP), and on centred ones by {{convGain}} and {{mlpGain}}.
+// - **Shifted training images** changed accuracy on shifted test digits by {{convGainShifted}} for the conv net and by
+//   {{mlpGainShifted}} for the MLP; on centred test digits by {{convGain}} for the conv net and by {{mlpGain}} for the MLP.
 // - **Transfer learning** is a comparison to run, not a recipe to trust: a frozen pretrained body with its head trained to
 //   convergence, fine-tuning, training from scratch and a random-body control, over several seeds. On 50 labels of new
 //   digits here: {{transferSummary}}.

@@ -217,11 +217,13 @@ function forwardOf<T>(x: usize, w: usize, bias: usize, out: usize, geo: usize, n
 }
 
 /**
- * For images n0 … n1−1: dW = Σ_n dOut_n · cols_nᵀ (written, not added to:
- * each thread gets a dW of its own and JavaScript sums them), and dx for
- * those images (overwritten). dx or dW 0: not computed.
+ * For images n0 … n1−1: dx (overwritten), and the weight gradient as partial
+ * sums over runs of `chunk` images, dW_c = Σ_{n in run c} dOut_n · cols_nᵀ,
+ * written one after another from dW (n0 starts a run). JavaScript adds the
+ * partials in run order, so the sum does not depend on how the images were
+ * split across threads. dx or dW 0: not computed.
  */
-function backwardOf<T>(x: usize, w: usize, dOut: usize, dx: usize, dW: usize, geo: usize, n0: i32, n1: i32, scratch: usize): void {
+function backwardOf<T>(x: usize, w: usize, dOut: usize, dx: usize, dW: usize, geo: usize, n0: i32, n1: i32, scratch: usize, chunk: i32): void {
   const g = changetype<Geometry>(geo);
   const S = <usize>sizeof<T>();
   const R = rowsOf(g);
@@ -242,7 +244,8 @@ function backwardOf<T>(x: usize, w: usize, dOut: usize, dx: usize, dW: usize, ge
       const wg = w + <usize>(gi * G * R) * S;
       if (dW !== 0) {
         if (!direct) unfold<T>(xg, perGroup, g, cols, false);
-        gemmOf<T>(dO, P, false, direct ? xg : cols, P, true, dW + <usize>(gi * G * R) * S, R, G, R, P, n > n0, packing);
+        const run = dW + <usize>(((n - n0) / chunk) * g.outChannels * R) * S;
+        gemmOf<T>(dO, P, false, direct ? xg : cols, P, true, run + <usize>(gi * G * R) * S, R, G, R, P, (n - n0) % chunk !== 0, packing);
       }
       if (dx !== 0) {
         const dxg = dx + <usize>((n * g.channels + gi * perGroup) * plane) * S;
@@ -266,10 +269,10 @@ export function conv2dF64(x: usize, w: usize, bias: usize, out: usize, geo: usiz
   forwardOf<f64>(x, w, bias, out, geo, n0, n1, scratch);
 }
 
-export function conv2dBackwardF32(x: usize, w: usize, dOut: usize, dx: usize, dW: usize, geo: usize, n0: i32, n1: i32, scratch: usize): void {
-  backwardOf<f32>(x, w, dOut, dx, dW, geo, n0, n1, scratch);
+export function conv2dBackwardF32(x: usize, w: usize, dOut: usize, dx: usize, dW: usize, geo: usize, n0: i32, n1: i32, scratch: usize, chunk: i32): void {
+  backwardOf<f32>(x, w, dOut, dx, dW, geo, n0, n1, scratch, chunk);
 }
 
-export function conv2dBackwardF64(x: usize, w: usize, dOut: usize, dx: usize, dW: usize, geo: usize, n0: i32, n1: i32, scratch: usize): void {
-  backwardOf<f64>(x, w, dOut, dx, dW, geo, n0, n1, scratch);
+export function conv2dBackwardF64(x: usize, w: usize, dOut: usize, dx: usize, dW: usize, geo: usize, n0: i32, n1: i32, scratch: usize, chunk: i32): void {
+  backwardOf<f64>(x, w, dOut, dx, dW, geo, n0, n1, scratch, chunk);
 }

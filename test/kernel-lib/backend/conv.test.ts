@@ -5,7 +5,8 @@
  * helper threads) equals the reference kernels (cpu.ts) to float32 rounding,
  * on odd sizes that leave SIMD tails and split products unevenly; and the
  * kernels conv2d / conv2dBackward themselves, float32 and float64, with the
- * images split over two threads (odd batches), bias, 1×1 and strided cases.
+ * images split over two threads (odd batches), bias, 1×1 and strided cases;
+ * and the weight gradient's bits do not depend on the thread count.
  */
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
@@ -151,6 +152,40 @@ describe.skipIf(fast === null)("conv2dBackward on an empty batch", () => {
     expect(dW.some((v) => v !== 0)).toBe(true);
     fast!.conv2dBackward(new Float32Array(0), w, new Float32Array(0), { ...g, batch: 0 }, new Float32Array(0), dW);
     expect([...dW]).toEqual(new Array(w.length).fill(0));
+  });
+});
+
+describe.skipIf(fast === null)("the weight gradient does not depend on how the batch is split", () => {
+  // The thread count and the main thread's share move with the machine's load; the sum over images must not.
+  it("gives the same bits on 1, 2 and 3 threads, for batches that do and do not divide into runs", () => {
+    for (const batch of [1, 7, 13, 64]) {
+      const g = {
+        batch, channels: 3, height: 9, width: 9, kernelH: 3, kernelW: 3, strideH: 1, strideW: 1,
+        padTop: 1, padLeft: 1, dilationH: 1, dilationW: 1, outH: 9, outW: 9, groups: 1, outChannels: 5,
+      };
+      const gen = new Generator(batch);
+      const x = Float32Array.from({ length: batch * 3 * 81 }, () => gen.uniform() - 0.5);
+      const w = Float32Array.from({ length: 5 * 27 }, () => gen.uniform() - 0.5);
+      const dOut = Float32Array.from({ length: batch * 5 * 81 }, () => gen.uniform() - 0.5);
+      const dWOn = (threads: number) => {
+        const minWork = setThreadMinWork(0);
+        const adaptive = setAdaptiveThreads(false);
+        const previous = getNumThreads();
+        setNumThreads(threads);
+        try {
+          const dW = new Float32Array(w.length);
+          fast!.conv2dBackward(x, w, dOut, g, null, dW);
+          return Array.from(dW);
+        } finally {
+          setNumThreads(previous);
+          setThreadMinWork(minWork);
+          setAdaptiveThreads(adaptive);
+        }
+      };
+      const one = dWOn(1);
+      expect(dWOn(2), `batch ${batch}, 2 threads`).toEqual(one);
+      expect(dWOn(3), `batch ${batch}, 3 threads`).toEqual(one);
+    }
   });
 });
 

@@ -44,6 +44,25 @@ function imageRanges(g: ConvShape): [number, number][] {
 }
 
 /**
+ * The weight gradient sums over the batch. How many threads share a call,
+ * and where their ranges meet, changes with the machine's load (see
+ * thread-split.ts), and a float sum depends on its order. So the images are
+ * cut into runs fixed by the batch size alone (at most RUNS of them), each
+ * run's sum is computed on its own, and the runs are added in order: the
+ * same bits on one thread or four, busy or idle.
+ */
+const RUNS = 8;
+
+/** The runs' length, and whole runs per thread as image ranges. */
+function runRanges(g: ConvShape): { chunk: number; ranges: [number, number][]; runs: number } {
+  const chunk = Math.max(1, Math.ceil(g.batch / RUNS));
+  const runs = Math.ceil(g.batch / chunk);
+  const count = Math.max(1, Math.min(threadsFor(work(g)), runs));
+  const ranges = partition(runs, count, mainShare(count)).map(([a, b]): [number, number] => [a * chunk, Math.min(b * chunk, g.batch)]);
+  return { chunk, ranges, runs };
+}
+
+/**
  * Stages the geometry word block, the slots, and one scratch area per
  * thread; returns the geometry's address, the slots' and the scratch areas'.
  */
@@ -74,23 +93,23 @@ export function conv2dBackwardWasm(
   rt: WasmRuntime, x: Floats, weight: Floats, dOut: Floats, g: ConvShape, dx: Floats | null, dWeight: Floats | null,
 ): void {
   const double = dOut instanceof Float64Array;
-  const ranges = imageRanges(g);
+  const { chunk, ranges, runs } = runRanges(g);
   const inst = ranges.length > 1 ? rt.shared : rt.local;
   const dWBytes = weight.byteLength;
-  // One dW per thread: each sums over its own images.
-  const dWSlots: Slot[] = dWeight ? ranges.map(() => dWBytes) : [];
-  const { geo, at, scratch } = place(inst, g, double, [x, weight, dOut, dx ? dx.byteLength : 0, ...dWSlots], ranges.length);
-  const [xAt, wAt, dOutAt, dxAt, ...dWAt] = at;
+  // One partial dW per run of images, one after another (an empty batch: one, which the kernel zeroes).
+  const dWSlot: Slot[] = dWeight ? [Math.max(1, runs) * dWBytes] : [];
+  const { geo, at, scratch } = place(inst, g, double, [x, weight, dOut, dx ? dx.byteLength : 0, ...dWSlot], ranges.length);
+  const [xAt, wAt, dOutAt, dxAt, dWAt] = at;
   const kernel = double ? inst.exports.conv2dBackwardF64 : inst.exports.conv2dBackwardF32;
   const id = helperKernel(double ? "conv2dBackwardF64" : "conv2dBackwardF32");
-  const jobs = ranges.map(([n0, n1], t) => [xAt, wAt, dOutAt, dx ? dxAt : 0, dWeight ? dWAt[t] : 0, geo, n0, n1, scratch[t], 0, 0, 0, 0, id]);
+  const jobs = ranges.map(([n0, n1], t) => [xAt, wAt, dOutAt, dx ? dxAt : 0, dWeight ? dWAt + (n0 / chunk) * dWBytes : 0, geo, n0, n1, scratch[t], chunk, 0, 0, 0, id]);
   runSplit(rt, kernel, jobs, (ranges[0][1] - ranges[0][0]) / g.batch);
   if (dx) copyOut(inst, dxAt, dx);
   if (dWeight) {
-    copyOut(inst, dWAt[0], dWeight);
+    copyOut(inst, dWAt, dWeight);
     const part = double ? new Float64Array(dWeight.length) : new Float32Array(dWeight.length);
-    for (let t = 1; t < ranges.length; t++) {
-      copyOut(inst, dWAt[t], part);
+    for (let r = 1; r < runs; r++) {
+      copyOut(inst, dWAt + r * dWBytes, part);
       for (let i = 0; i < part.length; i++) dWeight[i] += part[i];
     }
   }

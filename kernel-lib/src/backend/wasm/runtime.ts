@@ -43,8 +43,8 @@ export interface WasmExports {
    */
   conv2dF32(x: number, w: number, bias: number, out: number, geo: number, n0: number, n1: number, scratch: number): void;
   conv2dF64(x: number, w: number, bias: number, out: number, geo: number, n0: number, n1: number, scratch: number): void;
-  conv2dBackwardF32(x: number, w: number, dOut: number, dx: number, dW: number, geo: number, n0: number, n1: number, scratch: number): void;
-  conv2dBackwardF64(x: number, w: number, dOut: number, dx: number, dW: number, geo: number, n0: number, n1: number, scratch: number): void;
+  conv2dBackwardF32(x: number, w: number, dOut: number, dx: number, dW: number, geo: number, n0: number, n1: number, scratch: number, chunk: number): void;
+  conv2dBackwardF64(x: number, w: number, dOut: number, dx: number, dW: number, geo: number, n0: number, n1: number, scratch: number, chunk: number): void;
   conv2dScratchBytesF32(geo: number): number;
   conv2dScratchBytesF64(geo: number): number;
   /** kernel-lib/wasm/assembly/adam.ts: Adam over n float32 values (vMax 0 without AMSGrad). */
