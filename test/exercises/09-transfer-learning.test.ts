@@ -3,20 +3,10 @@ import { Generator, nn, noGrad, randn, type Tensor } from "kernel-lib";
 import * as exercise from "@exercise/09-transfer-learning";
 import { GradingError, expectClose, expectEqual, graded } from "./grading";
 import { asGraded } from "./submission";
+import { expectThrows } from "./contracts";
 
 /** The submission as graded: shortcuts refused, arguments checked for changes (submission.ts). */
 const ex = asGraded(exercise, "09-transfer-learning");
-
-/** Passes when `fn` throws an Error of its own (a "not implemented yet" error is passed on, so stubs fail). */
-function expectThrows(fn: () => unknown, what: string, hint: string): void {
-  try {
-    fn();
-  } catch (e) {
-    if (/not implemented yet/.test((e as Error).message)) throw e;
-    return;
-  }
-  throw new GradingError({ what, hint }, "expected an Error to be thrown, but the call returned normally");
-}
 
 /** A model shaped like the lesson's: a body Sequential (named "0.*") and a head ("1.*"). */
 function lessonModel(): nn.Sequential {
@@ -83,8 +73,8 @@ describe("09 transfer learning", () => {
     const model = lessonModel();
     const overlap = ex.setTrainable(model, ["0", "0.0"], false);
     expectEqual(overlap, ["0.0.weight", "0.0.bias", "0.2.weight", "0.2.bias"], { what: 'overlapping prefixes ["0", "0.0"]', hint: "list each parameter once, in the model's order" });
-    expectThrows(() => ex.setTrainable(model, ["2"], false), 'a prefix that matches nothing ("2")', "throw an Error: a typo would otherwise silently leave layers trainable");
-    expectThrows(() => ex.setTrainable(model, ["0.0.w"], false), 'a prefix that is only part of a name ("0.0.w")', 'prefixes end at a "." boundary');
+    expectThrows('a prefix that matches nothing ("2")', () => ex.setTrainable(model, ["2"], false), "throw an Error: a typo would otherwise silently leave layers trainable");
+    expectThrows('a prefix that is only part of a name ("0.0.w")', () => ex.setTrainable(model, ["0.0.w"], false), 'prefixes end at a "." boundary');
   });
 
   graded("countParameters: trainable, frozen and total entries", 3, () => {
@@ -139,10 +129,10 @@ describe("09 transfer learning", () => {
     const a = ex.newHeadOnBody(source, 4, 3, { generator: new Generator(11) });
     const b = ex.newHeadOnBody(source, 4, 3, { generator: new Generator(11) });
     expectClose((a.at(4) as nn.Linear).weight, (b.at(4) as nn.Linear).weight, { what: "two heads drawn with Generator(11)", rtol: 0, atol: 0, hint: "pass options.generator to the head's nn.Linear" });
-    expectThrows(() => ex.newHeadOnBody(source, 0, 2), "reuse = 0", "reuse must be in 1..source.length");
-    expectThrows(() => ex.newHeadOnBody(source, 6, 2), "reuse = 6 for a 5-module source", "reuse must be in 1..source.length");
-    expectThrows(() => ex.newHeadOnBody(new nn.Sequential(new nn.ReLU(), new nn.Linear(3, 3)), 1, 2), "a reused part without any Linear", "there is nothing to put the head on");
-    expectThrows(() => ex.newHeadOnBody(new nn.Sequential(new nn.Linear(3, 4), new nn.BatchNorm1d(4)), 2, 2), "a reused BatchNorm1d", "a module with parameters that is not a Linear cannot be copied: throw");
+    expectThrows("reuse = 0", () => ex.newHeadOnBody(source, 0, 2), "reuse must be in 1..source.length");
+    expectThrows("reuse = 6 for a 5-module source", () => ex.newHeadOnBody(source, 6, 2), "reuse must be in 1..source.length");
+    expectThrows("a reused part without any Linear", () => ex.newHeadOnBody(new nn.Sequential(new nn.ReLU(), new nn.Linear(3, 3)), 1, 2), "there is nothing to put the head on");
+    expectThrows("a reused BatchNorm1d", () => ex.newHeadOnBody(new nn.Sequential(new nn.Linear(3, 4), new nn.BatchNorm1d(4)), 2, 2), "a module with parameters that is not a Linear cannot be copied: throw");
   });
 
   graded("sampleConfigs replays the specified draws exactly", 3, () => {
@@ -180,10 +170,10 @@ describe("09 transfer learning", () => {
   graded("sampleConfigs refuses invalid spaces", 1, () => {
     const g = new Generator(0);
     expectEqual(ex.sampleConfigs({ p: { kind: "choice", values: [true] } }, 2, g), [{ p: true }, { p: true }], { what: "a one-value choice" });
-    expectThrows(() => ex.sampleConfigs({ lr: { kind: "logUniform", low: 0, high: 1 } }, 1, g), "logUniform with low = 0", "the logarithm of 0 is −∞: refuse low ≤ 0");
-    expectThrows(() => ex.sampleConfigs({ p: { kind: "uniform", low: 1, high: 0 } }, 1, g), "uniform with low > high", "check low ≤ high");
-    expectThrows(() => ex.sampleConfigs({ p: { kind: "int", low: 1, high: 2.5 } }, 1, g), "int with a non-integer bound", "int bounds must be integers");
-    expectThrows(() => ex.sampleConfigs({ p: { kind: "choice", values: [] } }, 1, g), "an empty choice", "nothing to choose from: throw");
+    expectThrows("logUniform with low = 0", () => ex.sampleConfigs({ lr: { kind: "logUniform", low: 0, high: 1 } }, 1, g), "the logarithm of 0 is −∞: refuse low ≤ 0");
+    expectThrows("uniform with low > high", () => ex.sampleConfigs({ p: { kind: "uniform", low: 1, high: 0 } }, 1, g), "check low ≤ high");
+    expectThrows("int with a non-integer bound", () => ex.sampleConfigs({ p: { kind: "int", low: 1, high: 2.5 } }, 1, g), "int bounds must be integers");
+    expectThrows("an empty choice", () => ex.sampleConfigs({ p: { kind: "choice", values: [] } }, 1, g), "nothing to choose from: throw");
   });
 
   graded("gridConfigs: every combination, first key slowest", 2, () => {

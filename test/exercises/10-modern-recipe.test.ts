@@ -1,24 +1,13 @@
 import { describe } from "vitest";
 import { Generator, nn, noGrad, optim, randn } from "kernel-lib";
 import * as exercise from "@exercise/10-modern-recipe";
-import { GradingError, expectClose, expectEqual, graded } from "./grading";
+import { expectClose, expectEqual, graded } from "./grading";
 import { asGraded } from "./submission";
-import { expectInputsUntouched } from "./contracts";
+import { expectInputsUntouched, expectThrows } from "./contracts";
 import digits from "./digits-7x7.json";
 
 /** The submission as graded: shortcuts refused, arguments checked for changes (submission.ts). */
 const ex = asGraded(exercise, "10-modern-recipe");
-
-/** Passes when `fn` throws an Error of its own (a "not implemented yet" error is passed on, so stubs fail). */
-function expectThrows(fn: () => unknown, what: string, hint: string): void {
-  try {
-    fn();
-  } catch (e) {
-    if (/not implemented yet/.test((e as Error).message)) throw e;
-    return;
-  }
-  throw new GradingError({ what, hint }, "expected an Error to be thrown, but the call returned normally");
-}
 
 const LN10 = Math.log(10);
 
@@ -75,8 +64,8 @@ describe("10 modern recipe", () => {
 
   graded("diagnose refuses reports it cannot read", 1, () => {
     check(healthy(), ["healthy"], "a healthy run");
-    expectThrows(() => ex.diagnose({ ...healthy(), trainLoss: [] }), "an empty trainLoss", "throw an Error: there is nothing to diagnose");
-    expectThrows(() => ex.diagnose({ ...healthy(), numClasses: 1 }), "numClasses = 1", "ln 1 = 0: chance level needs at least 2 classes");
+    expectThrows("an empty trainLoss", () => ex.diagnose({ ...healthy(), trainLoss: [] }), "throw an Error: there is nothing to diagnose");
+    expectThrows("numClasses = 1", () => ex.diagnose({ ...healthy(), numClasses: 1 }), "ln 1 = 0: chance level needs at least 2 classes");
   });
 
   graded("warmupCosineSchedule matches the closed form and kernel-lib's schedule", 3, () => {
@@ -96,11 +85,11 @@ describe("10 modern recipe", () => {
 
   graded("warmupCosineSchedule refuses bad budgets", 1, () => {
     expectEqual(ex.warmupCosineSchedule(0.5, { epochs: 1, stepsPerEpoch: 1, warmupFraction: 0 }), [0.5], { what: "a single step" });
-    expectThrows(() => ex.warmupCosineSchedule(0.1, { epochs: 0, stepsPerEpoch: 5, warmupFraction: 0.1 }), "epochs = 0", "epochs must be a positive integer");
-    expectThrows(() => ex.warmupCosineSchedule(0.1, { epochs: 2, stepsPerEpoch: 2.5, warmupFraction: 0.1 }), "stepsPerEpoch = 2.5", "stepsPerEpoch must be a positive integer");
-    expectThrows(() => ex.warmupCosineSchedule(0.1, { epochs: 2, stepsPerEpoch: 5, warmupFraction: 1 }), "warmupFraction = 1", "the warmup must leave steps for the cosine: [0, 1)");
-    expectThrows(() => ex.warmupCosineSchedule(0.1, { epochs: 2, stepsPerEpoch: 5, warmupFraction: 0.1, lrMin: 0.2 }), "lrMin above lr", "lrMin must be in [0, lr]");
-    expectThrows(() => ex.warmupCosineSchedule(0, { epochs: 2, stepsPerEpoch: 5, warmupFraction: 0.1 }), "lr = 0", "lr must be > 0");
+    expectThrows("epochs = 0", () => ex.warmupCosineSchedule(0.1, { epochs: 0, stepsPerEpoch: 5, warmupFraction: 0.1 }), "epochs must be a positive integer");
+    expectThrows("stepsPerEpoch = 2.5", () => ex.warmupCosineSchedule(0.1, { epochs: 2, stepsPerEpoch: 2.5, warmupFraction: 0.1 }), "stepsPerEpoch must be a positive integer");
+    expectThrows("warmupFraction = 1", () => ex.warmupCosineSchedule(0.1, { epochs: 2, stepsPerEpoch: 5, warmupFraction: 1 }), "the warmup must leave steps for the cosine: [0, 1)");
+    expectThrows("lrMin above lr", () => ex.warmupCosineSchedule(0.1, { epochs: 2, stepsPerEpoch: 5, warmupFraction: 0.1, lrMin: 0.2 }), "lrMin must be in [0, lr]");
+    expectThrows("lr = 0", () => ex.warmupCosineSchedule(0, { epochs: 2, stepsPerEpoch: 5, warmupFraction: 0.1 }), "lr must be > 0");
   });
 
   graded("recipeModel: Linear(no bias) → BatchNorm1d → ReLU → Dropout per hidden layer, then a Linear head", 2, () => {
@@ -134,9 +123,9 @@ describe("10 modern recipe", () => {
     const plain = ex.recipeModel([20, 16, 16, 3], { dropout: 0 });
     expectEqual([...plain].map((m) => m.constructor.name), ["Linear", "BatchNorm1d", "ReLU", "Linear", "BatchNorm1d", "ReLU", "Linear"], { what: "dropout 0 leaves the Dropout layers out" });
     expectEqual([...ex.recipeModel([5, 2])].map((m) => m.constructor.name), ["Linear"], { what: "[5, 2]: no hidden layer, just the output Linear" });
-    expectThrows(() => ex.recipeModel([784]), "sizes [784]", "need at least inputs and classes");
-    expectThrows(() => ex.recipeModel([784, 0, 10]), "a hidden layer of size 0", "sizes must be positive integers");
-    expectThrows(() => ex.recipeModel([784, 64, 10], { dropout: 1 }), "dropout = 1", "dropout must be in [0, 1)");
+    expectThrows("sizes [784]", () => ex.recipeModel([784]), "need at least inputs and classes");
+    expectThrows("a hidden layer of size 0", () => ex.recipeModel([784, 0, 10]), "sizes must be positive integers");
+    expectThrows("dropout = 1", () => ex.recipeModel([784, 64, 10], { dropout: 1 }), "dropout must be in [0, 1)");
   });
 
   graded("trainAndPredict: trained on 1,500 digits with seed 0, at least 90% right on 500 unseen ones", 5, () => {
@@ -150,9 +139,11 @@ describe("10 modern recipe", () => {
   });
 
   graded("trainAndPredict: the same seed gives the same predictions", 1, () => {
-    const run = () => ex.trainAndPredict(digits.xTrain.slice(0, 200), digits.yTrain.slice(0, 200), digits.xVal.slice(0, 50), 3);
+    // All 500 predictions: with Math.random shuffling two runs differ on 10–17 of them, but on 50 they agreed
+    // often enough (1–3 differ; sometimes none) to let that mistake score.
+    const run = () => ex.trainAndPredict(digits.xTrain.slice(0, 200), digits.yTrain.slice(0, 200), digits.xVal, 3);
     expectEqual(run(), run(), {
-      what: "predictions of two runs with seed 3 (200 training digits)",
+      what: "predictions of two runs with seed 3 (200 training digits, 500 predicted)",
       hint: "draw everything random (weights, shuffling, dropout) from new Generator(seed): never Math.random or the default generator",
     });
   });
