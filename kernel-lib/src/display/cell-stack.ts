@@ -162,11 +162,12 @@ export function tidyStack(error: Error): void {
  */
 function tidyThrown(error: unknown): void {
   if (!(error instanceof Error) || tidied.has(error) || fullStackWanted()) return;
-  const { stack, message } = error;
+  const { stack } = error;
   if (typeof stack !== "string") return;
   // Frames are read after the message, which may span lines; vm's caret lines come before it.
-  const at = message === "" ? -1 : stack.indexOf(message);
-  replaceStack(error, framesOf(at < 0 ? stack : stack.slice(at + message.length)), false);
+  const message = String(error.message);
+  const head = [`${error.name}: ${message}`, message].find((text) => text !== "" && stack.includes(text));
+  replaceStack(error, framesOf(head === undefined ? stack : stack.slice(stack.indexOf(head) + head.length)), false);
   const related: unknown[] = [error.cause, ...(error instanceof AggregateError ? error.errors : [])];
   for (const other of related) tidyThrown(other);
 }
