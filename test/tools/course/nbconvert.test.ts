@@ -6,7 +6,8 @@
 //
 // The fixture has no failing cell on purpose: tslab aborts cells sent within
 // 200 ms after a failing one, which nbclient does (see tools/notebook/README.md);
-// our runner waits and re-sends, so the two differ there by design.
+// our runner waits and re-sends, so the two differ there by design. A second
+// notebook, whose last cell fails, checks the error Jupyter shows the student.
 import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -37,11 +38,11 @@ function kernelspecFolder(): string {
   return jupyterPath;
 }
 
-function runNbconvert(input: string, output: string): void {
+function runNbconvert(input: string, output: string, extra: string[] = []): void {
   const jupyterHome = path.join(work, "jupyter-home");
   const result = spawnSync(
     "jupyter",
-    ["nbconvert", "--to", "notebook", "--execute", `--ExecutePreprocessor.kernel_name=${KERNEL_NAME}`, "--ExecutePreprocessor.timeout=60", "--output", output, input],
+    ["nbconvert", "--to", "notebook", "--execute", `--ExecutePreprocessor.kernel_name=${KERNEL_NAME}`, "--ExecutePreprocessor.timeout=60", ...extra, "--output", output, input],
     {
       cwd: path.dirname(input),
       encoding: "utf8",
@@ -110,4 +111,37 @@ describe("our runner and jupyter nbconvert give the same outputs", () => {
       expect(comparable(theirs)).toEqual(expected);
     },
   );
+});
+
+// The error of a student's cell, as Jupyter shows it on the course kernel (its
+// launcher preloads kernel-lib's cell recorder; no cell imports kernel-lib here):
+// the message first, the cell's own lines, no frame of tslab's, node's or vm's.
+// One failing cell, the last (see above: tslab aborts the cells right after one).
+describe("an error in a cell, run by jupyter nbconvert on the course kernel", () => {
+  it.skipIf(missing !== null)(`speaks about the student's cells${missing === null ? "" : ` (skipped: ${missing})`}`, () => {
+    const cells = [
+      ["function check(x: number) {", "  if (x < 0) throw new Error(`mine: ${x} is negative`);", "  return x;", "}"].join("\n"),
+      ["// loads a batch, then checks it", "async function load(n: number) {", "  await new Promise((r) => setTimeout(r, 1));", "", "  return check(n);", "}", "await load(-1);"].join("\n"),
+    ];
+    const notebook: Notebook = {
+      ...parseNotebook(readFileSync(FIXTURE, "utf8"), "nbconvert.ipynb"),
+      cells: cells.map((source) => ({ cell_type: "code", source, metadata: {}, outputs: [], execution_count: null })),
+    };
+    const input = path.join(work, "error.ipynb");
+    writeFileSync(input, JSON.stringify(notebook));
+    runNbconvert(input, "error-by-nbconvert.ipynb", ["--allow-errors"]);
+    const outputs = comparable(parseNotebook(readFileSync(path.join(work, "error-by-nbconvert.ipynb"), "utf8"), "error-by-nbconvert.ipynb"));
+    expect(outputs[0]).toEqual([]);
+    expect(outputs[1]).toEqual([
+      {
+        type: "stream",
+        name: "stderr",
+        text:
+          "Error: mine: -1 is negative\n" +
+          "    at line 2 of an earlier cell, in check: if (x < 0) throw new Error(`mine: ${x} is negative`);\n" +
+          "    at line 5 of the cell, in load: return check(n);\n" +
+          "    at line 7 of the cell: await load(-1);\n",
+      },
+    ]);
+  });
 });
