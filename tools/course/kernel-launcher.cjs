@@ -59,6 +59,13 @@ function main() {
   // student's cell line from the very first cell (kernel-lib/src/display/cell-stack.ts).
   const cellRecorder = path.join(root, "kernel-lib", "dist", "display", "kernel-preload.js");
   if (fs.existsSync(cellRecorder)) require(cellRecorder);
+  // Exit with the Jupyter server that started us (it sets JPY_PARENT_PID, as for every kernel):
+  // a killed server, or one whose shutdown failed, would leave this kernel running for nobody.
+  // A watchdog thread, so that a busy cell does not delay it (tools/notebook/kernel-watchdog.cjs).
+  // (This launcher is shared by every clone of the user; an older clone's watchdog has no watchParent.)
+  const watchdog = path.join(root, "tools", "notebook", "kernel-watchdog.cjs");
+  const watchParent = fs.existsSync(watchdog) ? require(watchdog).watchParent : undefined;
+  if (typeof watchParent === "function") watchParent(Number(process.env.JPY_PARENT_PID));
   process.argv = [process.argv[0], tslab, "kernel", "--config-path", connectionFile];
   require(tslab);
 }

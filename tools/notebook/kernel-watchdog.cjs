@@ -1,6 +1,11 @@
 // Preloaded into the kernel process (`node --require kernel-watchdog.cjs ...`)
 // when the kernel could not get a PID namespace of its own (see
 // kernel-process.ts; inside one, the runner's parent-death signal does this job).
+// The course kernel's launcher (tools/course/kernel-launcher.cjs) calls
+// watchParent too, with the Jupyter server's pid (JPY_PARENT_PID), as
+// ipykernel's parent poller does: a server that is killed, or whose shutdown
+// fails (notebook 6.4 gives up on its kernels when a second signal arrives
+// during shutdown), must not leave kernels running with nobody to talk to.
 //
 // Why: the runner kills its kernels from exit and signal handlers, but a
 // runner that is SIGKILLed (or crashes natively) runs no handlers, and the
@@ -12,8 +17,9 @@
 // kernel's main thread busy (`while (true) {}`). Plain CommonJS because node
 // loads it before any TypeScript tooling.
 "use strict";
-const parentPid = Number(process.env.NOTEBOOK_RUNNER_PARENT_PID);
-if (Number.isInteger(parentPid) && parentPid > 1) {
+/** Kills this process and everything below it once `parentPid` is gone (a no-op for pid ≤ 1 or not a number). */
+function watchParent(parentPid) {
+  if (!Number.isInteger(parentPid) || parentPid <= 1) return;
   const { Worker } = require("node:worker_threads");
   const watch = `
     const { workerData } = require("node:worker_threads");
@@ -49,3 +55,6 @@ if (Number.isInteger(parentPid) && parentPid > 1) {
   const worker = new Worker(watch, { eval: true, workerData: { parent: parentPid, group: process.pid } });
   worker.unref();
 }
+
+watchParent(Number(process.env.NOTEBOOK_RUNNER_PARENT_PID));
+module.exports = { watchParent };

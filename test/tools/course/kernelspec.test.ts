@@ -2,7 +2,7 @@
 // and remove, that it never touches a spec it did not write (a user's "tslab"),
 // and its launcher's search for the notebook's checkout. Everything happens
 // in temporary folders (a fake checkout, a fake home, a fake JUPYTER_DATA_DIR).
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -20,6 +20,8 @@ import {
   type KernelSpecOptions,
 } from "../../../tools/course/kernelspec";
 import { toNotebook } from "../../../tools/lessons/percent";
+import { createConnectionInfo, writeConnectionFile } from "../../../tools/notebook/connection";
+import { isRunning, waitUntil } from "../../helpers/processes";
 
 let work: string;
 let root: string;
@@ -171,6 +173,27 @@ describe("the launcher", () => {
     expect(bare.status).toBe(1);
     expect(bare.stderr).toContain(`the course checkout ${root} has no node_modules/tslab: run \`npm install\``);
   });
+  it("exits with the Jupyter server that started it (JPY_PARENT_PID), as ipykernel does", async () => {
+    // A stand-in for the server, and the real launcher in this checkout with a real connection file.
+    const server = spawn("sleep", ["600"], { stdio: "ignore" });
+    const connection = await writeConnectionFile(await createConnectionInfo());
+    const kernel = spawn(process.execPath, [launcher, connection.path], {
+      cwd: path.join(__dirname, "..", "..", "..", "notebooks"),
+      env: { ...process.env, JPY_PARENT_PID: String(server.pid) },
+      stdio: "ignore",
+    });
+    try {
+      // Started, and alive while its server is.
+      await new Promise((r) => setTimeout(r, 3000));
+      expect(isRunning(kernel.pid!)).toBe(true);
+      server.kill("SIGKILL");
+      expect(await waitUntil(() => !isRunning(kernel.pid!), 15_000)).toBe(true);
+    } finally {
+      server.kill("SIGKILL");
+      kernel.kill("SIGKILL");
+      await connection.remove();
+    }
+  }, 30_000);
 });
 
 describe("kernelspec CLI", () => {
