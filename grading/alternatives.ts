@@ -2,7 +2,11 @@
  * Correct formulations other than the reference's: every one must keep
  * every point, public and hidden (test/tools/exercises/variants.test.ts). A
  * grader that fails one compares too tightly or tests an accident of the
- * reference. At least one per exercise file.
+ * reference. At least one per exercise function: every exported function or
+ * class of solutions/*.ts (test/tools/exercises/alternatives-coverage.test.ts
+ * names any without one), written as a good student would write it
+ * differently (another loop order, a closed form, a stabler formula, another
+ * library idiom), within the exercise's shortcut rules.
  */
 import type { Variant } from "./variant";
 

@@ -11,6 +11,7 @@ import { describe, expect, it } from "vitest";
 import { readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { ALTERNATIVES } from "../../../grading/alternatives";
+import { MUTATIONS } from "../../../grading/mutations";
 import type { Variant } from "../../../grading/variant";
 
 const root = resolve(__dirname, "..", "..", "..");
@@ -40,8 +41,8 @@ describe("grading/alternatives.ts covers every exercise function", () => {
     expect([...covers(ALTERNATIVES)].filter((f) => !functions.has(f))).toEqual([]);
   });
 
-  it("no two alternatives of one exercise share a description (variants.test.ts keys its verdicts by it)", () => {
-    const keys = ALTERNATIVES.map((a) => `${a.exercise}: ${a.what}`);
+  it("no two variants of one exercise share a description (variants.test.ts keys its verdicts by it)", () => {
+    const keys = [...MUTATIONS, ...ALTERNATIVES].map((v) => `${v.exercise}: ${v.what}`);
     expect(keys.filter((k, i) => keys.indexOf(k) !== i)).toEqual([]);
   });
 
