@@ -129,6 +129,8 @@ export const MUTATIONS: readonly Variant[] = [
     edits: [["return dOut.map((g, i) => g * mask[i]);", "(dOut as number[]).forEach((g, i) => ((dOut as number[])[i] = g * mask[i]));\n  return dOut as number[];"]] },
   { exercise: "01-why-deep-is-hard", fn: "fitPolynomial", what: "fitPolynomial sorts x in place", alsoFails: ["errorsByDegree"],
     edits: [["  const n = degree + 1;\n  const a = Array.from", "  (x as number[]).sort((p, q) => p - q);\n  const n = degree + 1;\n  const a = Array.from"]] },
+  { exercise: "10-modern-recipe", fn: "recipeModel", what: "He uniform instead of He normal (the same std)",
+    edits: [["init.kaimingNormal_(linear.weight, { nonlinearity: \"relu\", generator });", "init.kaimingUniform_(linear.weight, { nonlinearity: \"relu\", generator });"]] },
   { exercise: "10-modern-recipe", fn: "trainAndPredict", what: "training for a single epoch",
     edits: [["for (let epoch = 0; epoch < 15; epoch++) {", "for (let epoch = 0; epoch < 1; epoch++) {"]] },
   { exercise: "10-modern-recipe", fn: "trainAndPredict", what: "shuffling with Math.random (not reproducible from the seed)",
