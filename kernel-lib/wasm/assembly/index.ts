@@ -9,5 +9,5 @@ export { channelMomentsF32, channelAffineF32, channelGradSumsF32, channelAffine2
 export { binaryF32, unaryF32 } from "./elementwise";
 export { bernoulliMaskF32 } from "./bernoulli";
 export { channelMomentsSpatialF32, channelAffineSpatialF32, channelGradSumsSpatialF32, channelAffine2SpatialF32 } from "./batch-norm-spatial";
-export { maxPool2x2F32 } from "./pool";
+export { maxPool2x2F32, maxPoolBackwardF32 } from "./pool";
 export { conv2dF32, conv2dF64, conv2dBackwardF32, conv2dBackwardF64, conv2dScratchBytesF32, conv2dScratchBytesF64 } from "./conv";

@@ -62,3 +62,22 @@ export function maxPool2x2F32(x: usize, planes: i32, height: i32, width: i32, ou
     }
   }
 }
+
+/**
+ * Max pooling's backward over float32 planes (any window shape: `arg` holds
+ * each output's winning position in its input plane, as the forward wrote
+ * it): dx starts at zero and dx[p, arg[o]] += g[o], in output order, so
+ * overlapping windows add up in the reference's order (src/backend/pool.ts)
+ * and the bits are the same. `per` outputs per plane, `size` inputs per plane.
+ */
+export function maxPoolBackwardF32(g: usize, arg: usize, planes: i32, per: i32, size: i32, dx: usize): void {
+  memory.fill(dx, 0, <usize>(planes * size) * 4);
+  let o: usize = 0;
+  for (let p = 0; p < planes; p++) {
+    const plane = dx + <usize>(p * size) * 4;
+    for (let i = 0; i < per; i++, o++) {
+      const at = plane + (<usize>load<i32>(arg + o * 4)) * 4;
+      store<f32>(at, load<f32>(at) + load<f32>(g + o * 4));
+    }
+  }
+}

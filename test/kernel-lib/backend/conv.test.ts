@@ -209,3 +209,39 @@ describe.skipIf(fast === null)("2×2 max pooling on the fast kernels equals the 
     expect(run(fast!)).toEqual(run(cpu));
   });
 });
+
+/** Pooling windows along one axis (no ceil mode), as functional/pooling.ts computes them. */
+function poolWindows(size: number, kernel: number, stride: number, padding: number) {
+  const count = Math.floor((size + 2 * padding - kernel) / stride) + 1;
+  const start = Int32Array.from({ length: count }, (_, o) => Math.max(o * stride - padding, 0));
+  const end = Int32Array.from({ length: count }, (_, o) => Math.min(o * stride - padding + kernel, size));
+  return { start, end, divisor: new Float64Array(count).fill(kernel) };
+}
+
+describe.skipIf(fast === null)("max pooling's backward on the fast kernels equals the reference", () => {
+  // Overlapping windows (3×3, stride 1) send several gradients to one input: they must add in the same order.
+  it.each([
+    ["2×2 tiles", 3, 6, 8, 2, 2, 0],
+    ["3×3 windows, stride 1 (overlapping)", 2, 7, 9, 3, 1, 0],
+    ["3×3 windows, stride 2, padding 1", 4, 11, 5, 3, 2, 1],
+    ["one plane, odd sizes", 1, 13, 17, 2, 2, 0],
+  ] as const)("%s", (_name, planes, height, width, kernel, stride, padding) => {
+    const g = new Generator(height * 31 + width);
+    // Ties (few distinct values) and a NaN or two, so the argmax rule matters.
+    const x = Float32Array.from({ length: planes * height * width }, () => (g.uniform() < 0.02 ? NaN : Math.floor(g.uniform() * 3)));
+    const rows = poolWindows(height, kernel, stride, padding);
+    const cols = poolWindows(width, kernel, stride, padding);
+    const out = new Float32Array(planes * rows.start.length * cols.start.length);
+    const arg = new Int32Array(out.length);
+    cpu.maxPool2d(x, planes, height, width, rows, cols, out, arg);
+    const dOut = Float32Array.from({ length: out.length }, () => g.uniform() - 0.5);
+    const run = (k: backend.Kernels) => {
+      const dx = new Float32Array(x.length);
+      k.maxPool2dBackward(dOut, arg, planes, height, width, dx);
+      return Array.from(dx);
+    };
+    expect(run(fast!)).toEqual(run(cpu));
+    // Overlapping windows do share winners, so a scatter that overwrote instead of adding would differ.
+    if (stride < kernel) expect(new Set(arg).size).toBeLessThan(arg.length);
+  });
+});

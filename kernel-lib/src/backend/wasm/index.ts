@@ -7,7 +7,7 @@ import { batchNormBackwardWasm, channelMomentsWasm, channelNormalizeWasm } from 
 import { batchNormBackwardSpatialWasm, channelMomentsSpatialWasm, channelNormalizeSpatialWasm } from "./batch-norm-spatial";
 import { bernoulliMaskWasm } from "./bernoulli";
 import { type Floats, conv2dBackwardWasm, conv2dWasm, sameFloats } from "./conv";
-import { maxPool2dWasm } from "./pool";
+import { maxPool2dBackwardWasm, maxPool2dWasm } from "./pool";
 import { binaryWasm, unaryWasm } from "./elementwise";
 import { gemmWasm } from "./gemm";
 import type { WasmRuntime } from "./runtime";
@@ -74,6 +74,7 @@ export function makeWasmKernels(rt: WasmRuntime): Kernels {
       else conv2dBackwardWasm(rt, x as Floats, weight as Floats, dOut as Floats, g, dx as Floats | null, dWeight as Floats | null);
     },
     maxPool2d: (x, planes, height, width, rows, cols, out, arg) => maxPool2dWasm(rt.local, x, planes, height, width, rows, cols, out, arg),
+    maxPool2dBackward: (g, arg, planes, height, width, dx) => maxPool2dBackwardWasm(rt.local, g, arg, planes, height, width, dx),
     gemm(a: TypedArray, aOff: number, transA: boolean, b: TypedArray, bOff: number, transB: boolean,
       out: TypedArray, outOff: number, m: number, k: number, n: number, accumulate: boolean): void {
       const big = m * n * k >= WASM_MIN_WORK;

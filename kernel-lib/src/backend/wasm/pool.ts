@@ -1,5 +1,5 @@
 import type { TypedArray } from "../../core/dtype";
-import { maxPool2d } from "../pool";
+import { maxPool2d, maxPool2dBackward } from "../pool";
 import type { PoolWindows } from "../pool";
 import type { WasmInstance } from "./runtime";
 import { copyOut, stage } from "./staging";
@@ -9,10 +9,15 @@ import { copyOut, stage } from "./staging";
  * side by side (kernel 2, stride 2, no padding: kernel-lib/wasm/assembly/pool.ts);
  * everything else runs the reference loops (../pool.ts). Measured on the
  * cnn-step bench, the reference's 2×2 loop took 7% of the step's CPU time.
+ * The backward pass (for any float32 windows: it only follows `arg`) is a
+ * scalar scatter in WebAssembly: the reference's loop took 3.2 ms of the
+ * cnn-step's main thread, its random writes into a fresh 6.4 MB array
+ * (tools/bench/profile-step.ts --cnn under --cpu-prof).
  */
 
 interface PoolExports {
   maxPool2x2F32(x: number, planes: number, height: number, width: number, outH: number, outW: number, out: number, arg: number): void;
+  maxPoolBackwardF32(g: number, arg: number, planes: number, per: number, size: number, dx: number): void;
 }
 
 /** Whether the windows are [2o, 2o + 2) for every o (divisors aside). */
@@ -34,4 +39,14 @@ export function maxPool2dWasm(
   (rt.exports as unknown as PoolExports).maxPool2x2F32(xAt, planes, height, width, outH, outW, outAt, argAt);
   copyOut(rt, outAt, out);
   arg.set(new Int32Array(rt.f32().buffer, argAt, arg.length));
+}
+
+export function maxPool2dBackwardWasm(rt: WasmInstance, g: TypedArray, arg: Int32Array, planes: number, height: number, width: number, dx: TypedArray): void {
+  if (!(g instanceof Float32Array) || !(dx instanceof Float32Array)) {
+    maxPool2dBackward(g, arg, planes, height, width, dx);
+    return;
+  }
+  const [gAt, argAt, dxAt] = stage(rt, [g, arg, dx.byteLength]);
+  (rt.exports as unknown as PoolExports).maxPoolBackwardF32(gAt, argAt, planes, g.length / planes, height * width, dxAt);
+  copyOut(rt, dxAt, dx);
 }

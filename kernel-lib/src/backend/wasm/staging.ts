@@ -1,7 +1,7 @@
 import type { WasmInstance } from "./runtime";
 
 /** What a kernel call places in linear memory: an array to copy in, or a number of bytes to leave for an output. */
-export type Slot = Float32Array | Float64Array | number;
+export type Slot = Float32Array | Float64Array | Int32Array | number;
 
 /**
  * Lays the slots out one after another in the scratch area (each on a 64-byte
@@ -22,9 +22,10 @@ export function stage(rt: WasmInstance, slots: readonly Slot[]): number[] {
 }
 
 /** Copies `src` into linear memory at byte address `at`. */
-export function copyIn(rt: WasmInstance, src: Float32Array | Float64Array, at: number): void {
+export function copyIn(rt: WasmInstance, src: Float32Array | Float64Array | Int32Array, at: number): void {
   if (src instanceof Float32Array) rt.f32().set(src, at / 4);
-  else rt.f64().set(src, at / 8);
+  else if (src instanceof Float64Array) rt.f64().set(src, at / 8);
+  else new Int32Array(rt.f32().buffer, at, src.length).set(src);
 }
 
 /** Copies dst.length values from linear memory at byte address `at` into `dst`. */
