@@ -14,6 +14,7 @@ import { chownSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { AssertionRecord, ChildMessage, UnitListing } from "./child/channel";
 import type { Job } from "./child/harness";
+import { ChannelLines } from "./channel-lines";
 import type { Limits } from "./config";
 import { descendants, isolation, killSandbox, SANDBOX_UID } from "./isolation";
 
@@ -57,6 +58,8 @@ export interface RunRequest {
 }
 
 const KEEP_OUTPUT = 32 * 1024;
+/** The longest line the result channel may carry (a hidden case's output of 2,000,000 values is about 50 MB). */
+const MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
 
 /** CPU time (user + system) a process and its descendants have used, in ms (0 once they are gone). */
 function cpuMs(pid: number): number {
@@ -200,25 +203,25 @@ function runOnce(req: RunRequest, run: ExerciseRun, from: number, fileDeadline: 
   child.stdout!.on("data", keep("stdout"));
   child.stderr!.on("data", keep("stderr"));
 
-  let pending = "";
   const channel = child.stdio[3] as NodeJS.ReadableStream;
-  const onLine = (line: string) => {
-    const prefix = `${nonce} `;
-    if (!line.startsWith(prefix)) {
-      run.integrity = `a line on the grader's result channel did not come from the grader's harness (${JSON.stringify(line.slice(0, 60))}…)`;
+  const lines = new ChannelLines(nonce, MAX_MESSAGE_BYTES, {
+    message: (json) => {
+      if (run.integrity !== null) return;
+      let msg: ChildMessage;
+      try {
+        msg = JSON.parse(json) as ChildMessage;
+      } catch {
+        run.integrity = "a malformed message on the grader's result channel";
+        kill("integrity");
+        return;
+      }
+      handle(msg);
+    },
+    refuse: (why) => {
+      run.integrity ??= why;
       kill("integrity");
-      return;
-    }
-    let msg: ChildMessage;
-    try {
-      msg = JSON.parse(line.slice(prefix.length)) as ChildMessage;
-    } catch {
-      run.integrity = "a malformed message on the grader's result channel";
-      kill("integrity");
-      return;
-    }
-    handle(msg);
-  };
+    },
+  });
   const handle = (msg: ChildMessage) => {
     switch (msg.t) {
       case "units":
@@ -250,20 +253,7 @@ function runOnce(req: RunRequest, run: ExerciseRun, from: number, fileDeadline: 
         return;
     }
   };
-  channel.on("data", (chunk: Buffer) => {
-    pending += chunk.toString("utf8");
-    if (pending.length > 256 * 1024 * 1024) {
-      run.integrity = "the result channel carried an oversized message";
-      kill("integrity");
-      return;
-    }
-    let nl: number;
-    while ((nl = pending.indexOf("\n")) >= 0) {
-      const line = pending.slice(0, nl);
-      pending = pending.slice(nl + 1);
-      if (run.integrity === null) onLine(line);
-    }
-  });
+  channel.on("data", (chunk: Buffer) => lines.push(chunk));
 
   child.stdin!.on("error", () => undefined);
   child.stdin!.end(JSON.stringify({ ...req.job, nonce, from, to } satisfies Job));

@@ -1,0 +1,64 @@
+/**
+ * The grader's side of the result channel (fd 3 of a sandbox process): splits
+ * what arrives into lines and hands on the message of each line that starts
+ * with this run's nonce (child/channel.ts writes `<nonce> <json>\n`).
+ *
+ * A line is judged by its first bytes, as they arrive: bytes that are not
+ * the nonce refuse the channel at once. Waiting for the end of the line would
+ * let a submission make the grader buffer hundreds of megabytes (a flood with
+ * no newline), and rescanning the buffered text for a newline on every chunk
+ * made that quadratic: 240 MB written to fd 3 held the grader for 20 s at
+ * nearly 1 GB of memory. Lines are split on the byte 0x0A, which never occurs
+ * inside a multi-byte UTF-8 character, so a character cut between two chunks
+ * stays whole.
+ */
+
+export interface ChannelLineHandler {
+  /** The JSON text of a line that carried the nonce. */
+  message(json: string): void;
+  /** The channel carried something else; nothing more is read. */
+  refuse(why: string): void;
+}
+
+export class ChannelLines {
+  private readonly prefix: Buffer;
+  private pieces: Buffer[] = [];
+  private length = 0;
+  private refused = false;
+
+  /** `maxLineBytes`: the longest line accepted (a hidden case's output of two million values fits). */
+  constructor(nonce: string, private readonly maxLineBytes: number, private readonly handler: ChannelLineHandler) {
+    this.prefix = Buffer.from(`${nonce} `, "utf8");
+  }
+
+  push(chunk: Buffer): void {
+    let start = 0;
+    while (!this.refused && start < chunk.length) {
+      const nl = chunk.indexOf(0x0a, start);
+      const piece = chunk.subarray(start, nl < 0 ? chunk.length : nl);
+      if (this.length < this.prefix.length) {
+        const n = Math.min(piece.length, this.prefix.length - this.length);
+        const seen = piece.subarray(0, n);
+        if (!seen.equals(this.prefix.subarray(this.length, this.length + n)) || (nl >= 0 && this.length + piece.length < this.prefix.length)) {
+          const head = Buffer.concat([...this.pieces, piece]).subarray(0, 60).toString("utf8");
+          return this.refuse(`a line on the grader's result channel did not come from the grader's harness (${JSON.stringify(head)}…)`);
+        }
+      }
+      this.length += piece.length;
+      if (this.length > this.maxLineBytes) return this.refuse(`the result channel carried an oversized message (more than ${this.maxLineBytes / 1024 / 1024} MiB in one line)`);
+      this.pieces.push(piece);
+      if (nl < 0) return;
+      const line = Buffer.concat(this.pieces, this.length);
+      this.pieces = [];
+      this.length = 0;
+      start = nl + 1;
+      this.handler.message(line.subarray(this.prefix.length).toString("utf8"));
+    }
+  }
+
+  private refuse(why: string): void {
+    this.refused = true;
+    this.pieces = [];
+    this.handler.refuse(why);
+  }
+}
