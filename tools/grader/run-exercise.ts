@@ -10,7 +10,7 @@
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chownSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { chownSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { AssertionRecord, ChildMessage, UnitListing } from "./child/channel";
 import type { Job } from "./child/harness";
@@ -93,6 +93,40 @@ function rssMiB(pid: number): number {
   return total;
 }
 
+/** Most files a scratch folder may hold where it is not a tmpfs of its own (each is looked at every 100 ms). */
+const MAX_SCRATCH_FILES = 2000;
+
+/**
+ * Bytes in a scratch folder (sparse files count in full), or Infinity past
+ * MAX_SCRATCH_FILES entries. Only needed where the folder is not a capped
+ * tmpfs (isolation.ts): RLIMIT_FSIZE caps each file, this caps their sum.
+ */
+function scratchBytes(dir: string): number {
+  let total = 0;
+  let entries = 0;
+  const stack = [dir];
+  while (stack.length > 0) {
+    const d = stack.pop()!;
+    let names: string[] = [];
+    try {
+      names = readdirSync(d);
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      if (++entries > MAX_SCRATCH_FILES) return Infinity;
+      try {
+        const st = lstatSync(join(d, name));
+        if (st.isDirectory()) stack.push(join(d, name));
+        else total += st.size;
+      } catch {
+        // removed meanwhile
+      }
+    }
+  }
+  return total;
+}
+
 interface Attempt {
   /** Index of the unit that was running when the process ended, or null. */
   running: number | null;
@@ -160,7 +194,7 @@ function runOnce(req: RunRequest, run: ExerciseRun, from: number, fileDeadline: 
   const scratchDir = mkdtempSync(join(req.scratchParent, "scratch-"));
   if (iso.otherUid) chownSync(scratchDir, SANDBOX_UID, SANDBOX_UID);
   const args = [
-    ...iso.prefix, process.execPath,
+    ...iso.command(scratchDir, limits.scratchMiB), process.execPath,
     "--experimental-permission", `--allow-fs-read=${req.courseDir}`, `--allow-fs-write=${scratchDir}`,
     `--max-old-space-size=${limits.heapMiB}`, "--disallow-code-generation-from-strings", "--no-warnings",
     `${req.courseDir}/harness.js`,
@@ -192,6 +226,7 @@ function runOnce(req: RunRequest, run: ExerciseRun, from: number, fileDeadline: 
   const memoryTimer = setInterval(() => {
     if (child.pid === undefined) return;
     if (rssMiB(child.pid) > limits.rssMiB) kill(`used more than ${limits.rssMiB} MiB of memory`);
+    else if (iso.scratchCap !== "folder" && scratchBytes(scratchDir) > limits.scratchMiB * 1024 * 1024) kill(`wrote more than ${limits.scratchMiB} MiB (or ${MAX_SCRATCH_FILES} files) into its scratch folder`);
     else if (cpuMs(child.pid) - unitCpuStart > limits.unitCpuMs) kill(`timed out after ${limits.unitCpuMs / 1000} s of computing (an infinite loop, or far too slow)`);
   }, 100);
 
