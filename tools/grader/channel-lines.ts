@@ -11,13 +11,31 @@
  * nearly 1 GB of memory. Lines are split on the byte 0x0A, which never occurs
  * inside a multi-byte UTF-8 character, so a character cut between two chunks
  * stays whole.
+ *
+ * What one exercise may report in all is capped too (`ReportBudget`, shared
+ * by its processes): the grader keeps every report until it scores, and an
+ * honest run reports at most a few megabytes, where a submission could return
+ * ten-million-element arrays test after test. A hidden case's output is
+ * compared with the reference's, a few KiB: one line beyond
+ * MAX_HIDDEN_OUTPUT_BYTES is not even parsed (a wide object parses into about
+ * five times its JSON size: 1.9-million-key outputs of four hidden cases took
+ * the grader from 0.2 to 1.1 GB).
  */
+
+/** Bytes one exercise may report over its result channel, across its processes. */
+export interface ReportBudget {
+  used: number;
+  readonly max: number;
+}
+
+/** The longest "end" line of a hidden case (its output) the grader parses. */
+export const MAX_HIDDEN_OUTPUT_BYTES = 1024 * 1024;
 
 export interface ChannelLineHandler {
   /** The JSON text of a line that carried the nonce. */
   message(json: string): void;
-  /** The channel carried something else; nothing more is read. */
-  refuse(why: string): void;
+  /** The channel carried something else ("foreign") or more than the budget ("too much"); nothing more is read. */
+  refuse(why: string, kind: "foreign" | "too much"): void;
 }
 
 export class ChannelLines {
@@ -26,8 +44,7 @@ export class ChannelLines {
   private length = 0;
   private refused = false;
 
-  /** `maxLineBytes`: the longest line accepted (a hidden case's output of two million values fits). */
-  constructor(nonce: string, private readonly maxLineBytes: number, private readonly handler: ChannelLineHandler) {
+  constructor(nonce: string, private readonly budget: ReportBudget, private readonly handler: ChannelLineHandler) {
     this.prefix = Buffer.from(`${nonce} `, "utf8");
   }
 
@@ -41,11 +58,14 @@ export class ChannelLines {
         const seen = piece.subarray(0, n);
         if (!seen.equals(this.prefix.subarray(this.length, this.length + n)) || (nl >= 0 && this.length + piece.length < this.prefix.length)) {
           const head = Buffer.concat([...this.pieces, piece]).subarray(0, 60).toString("utf8");
-          return this.refuse(`a line on the grader's result channel did not come from the grader's harness (${JSON.stringify(head)}…)`);
+          return this.refuse(`a line on the grader's result channel did not come from the grader's harness (${JSON.stringify(head)}…)`, "foreign");
         }
       }
       this.length += piece.length;
-      if (this.length > this.maxLineBytes) return this.refuse(`the result channel carried an oversized message (more than ${this.maxLineBytes / 1024 / 1024} MiB in one line)`);
+      this.budget.used += piece.length;
+      if (this.budget.used > this.budget.max) {
+        return this.refuse(`reported more than ${this.budget.max / 1024 / 1024} MiB of results to the grader (an honest run reports a few MiB): a returned value far larger than the reference's`, "too much");
+      }
       this.pieces.push(piece);
       if (nl < 0) return;
       const line = Buffer.concat(this.pieces, this.length);
@@ -56,9 +76,9 @@ export class ChannelLines {
     }
   }
 
-  private refuse(why: string): void {
+  private refuse(why: string, kind: "foreign" | "too much"): void {
     this.refused = true;
     this.pieces = [];
-    this.handler.refuse(why);
+    this.handler.refuse(why, kind);
   }
 }

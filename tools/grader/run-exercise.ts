@@ -14,7 +14,7 @@ import { chownSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync } 
 import { join } from "node:path";
 import type { AssertionRecord, ChildMessage, UnitListing } from "./child/channel";
 import type { Job } from "./child/harness";
-import { ChannelLines } from "./channel-lines";
+import { ChannelLines, MAX_HIDDEN_OUTPUT_BYTES, type ReportBudget } from "./channel-lines";
 import type { Limits } from "./config";
 import { descendants, isolation, killSandbox, SANDBOX_UID } from "./isolation";
 
@@ -58,8 +58,8 @@ export interface RunRequest {
 }
 
 const KEEP_OUTPUT = 32 * 1024;
-/** The longest line the result channel may carry (a hidden case's output of 2,000,000 values is about 50 MB). */
-const MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
+/** What one exercise may report over its result channel (channel-lines.ts); the largest reference run reports about 9 MB. */
+const MAX_REPORTED_BYTES = 32 * 1024 * 1024;
 
 /** CPU time (user + system) a process and its descendants have used, in ms (0 once they are gone). */
 function cpuMs(pid: number): number {
@@ -145,7 +145,7 @@ export async function runUnitAlone(req: RunRequest, index: number): Promise<Unit
     exercise: req.exercise, units: null, outcomes: new Map(), isolated: new Set(), integrity: null, loadError: null,
     stdout: "", stderr: "", droppedOutput: 0, elapsedMs: 0,
   };
-  const attempt = await runOnce(req, run, index, Math.min(req.deadline, Date.now() + req.limits.fileMs), index + 1);
+  const attempt = await runOnce(req, run, { used: 0, max: MAX_REPORTED_BYTES }, index, Math.min(req.deadline, Date.now() + req.limits.fileMs), index + 1);
   if (run.integrity !== null) return { ok: false, message: `integrity check failed: ${run.integrity}`, records: [] };
   return run.outcomes.get(index) ?? (attempt.ending ? { ok: false, message: attempt.ending, records: [] } : undefined);
 }
@@ -158,8 +158,9 @@ export async function runExercise(req: RunRequest): Promise<ExerciseRun> {
   };
   const fileDeadline = Math.min(req.deadline, started + req.limits.fileMs);
   let from = 0;
+  const budget: ReportBudget = { used: 0, max: MAX_REPORTED_BYTES };
   for (;;) {
-    const attempt = await runOnce(req, run, from, fileDeadline);
+    const attempt = await runOnce(req, run, budget, from, fileDeadline);
     if (attempt.done || run.integrity !== null || run.units === null) {
       if (!attempt.done && run.units === null && attempt.ending) run.loadError ??= attempt.ending;
       break;
@@ -169,6 +170,10 @@ export async function runExercise(req: RunRequest): Promise<ExerciseRun> {
     run.outcomes.set(failedAt, { ok: false, message: attempt.ending ?? "the sandbox stopped", records: [] });
     from = failedAt + 1;
     if (from >= run.units.length) break;
+    if (budget.used > budget.max) {
+      for (let i = from; i < run.units.length; i++) run.outcomes.set(i, { ok: false, message: `not run: this exercise ${attempt.ending}`, records: [] });
+      break;
+    }
     if (Date.now() >= fileDeadline) {
       for (let i = from; i < run.units.length; i++) {
         run.outcomes.set(i, { ok: false, message: `not run: this exercise used up its ${req.limits.fileMs / 1000} s`, records: [] });
@@ -186,7 +191,7 @@ function firstMissing(run: ExerciseRun, from: number): number | null {
   return null;
 }
 
-function runOnce(req: RunRequest, run: ExerciseRun, from: number, fileDeadline: number, to: number | null = null): Promise<Attempt> {
+function runOnce(req: RunRequest, run: ExerciseRun, budget: ReportBudget, from: number, fileDeadline: number, to: number | null = null): Promise<Attempt> {
   const nonce = randomBytes(24).toString("hex");
   const { limits } = req;
   const iso = isolation();
@@ -239,9 +244,14 @@ function runOnce(req: RunRequest, run: ExerciseRun, from: number, fileDeadline: 
   child.stderr!.on("data", keep("stderr"));
 
   const channel = child.stdio[3] as NodeJS.ReadableStream;
-  const lines = new ChannelLines(nonce, MAX_MESSAGE_BYTES, {
+  const lines = new ChannelLines(nonce, budget, {
     message: (json) => {
       if (run.integrity !== null) return;
+      const hiddenEnd = json.length > MAX_HIDDEN_OUTPUT_BYTES ? /^\{"t":"end","i":(\d+),/.exec(json) : null;
+      if (hiddenEnd !== null) {
+        handle({ t: "end", i: Number(hiddenEnd[1]), ok: false, msg: `the result is too large to compare (${(json.length / 1024 / 1024).toFixed(1)} MB; the reference solution's is a few KiB)` });
+        return;
+      }
       let msg: ChildMessage;
       try {
         msg = JSON.parse(json) as ChildMessage;
@@ -252,7 +262,8 @@ function runOnce(req: RunRequest, run: ExerciseRun, from: number, fileDeadline: 
       }
       handle(msg);
     },
-    refuse: (why) => {
+    refuse: (why, kind) => {
+      if (kind === "too much") return kill(why);
       run.integrity ??= why;
       kill("integrity");
     },
