@@ -104,6 +104,50 @@ describe("the result channel", () => {
   }, 240_000);
 });
 
+describe("what the grader keeps", () => {
+  it("a public test's result of two million numbers: the exercise stops at 32 MiB reported, and says why", async () => {
+    // Each record carried ~30 MB of JSON that the grader parsed and kept until scoring, test after test.
+    const g = await grade(submission({
+      [L07]: { from: "solutions", edit: (s) => replaceBody(s, "stepDecay", "  return Float64Array.from({ length: 2_000_000 }, (_, i) => i / 7) as unknown as number;") },
+      [L01]: { from: "solutions" },
+    }));
+    expect(points(g, L07)).toBe(0);
+    const l07 = g.report.results.filter((r) => r.exercise === L07);
+    expect(l07[0].message).toMatch(/^reported more than 32 MiB of results to the grader .*: a returned value far larger than the reference's/);
+    expect(l07.slice(1).every((r) => /^not run: this exercise reported more than 32 MiB/.test(r.message))).toBe(true);
+  }, 240_000);
+
+  it("a hidden case's output of 300,000 keys is not parsed: that case fails, every other is graded", async () => {
+    // Parsed, a wide object takes about five times its JSON: four such outputs took the grader from 0.2 to 1.1 GB.
+    const wide = "  if (lr0 === 0.2 && stepSize === 8 && epoch === 0) return Object.fromEntries(Array.from({ length: 300_000 }, (_, i) => [`key${i}`, i])) as unknown as number;";
+    const g = await grade(submission({
+      [L07]: { from: "solutions", edit: (s) => s.replace(/(export function stepDecay\([^)]*\): number \{\n)/, `$1${wide}\n`) },
+      [L01]: { from: "solutions" },
+    }));
+    for (const r of g.report.results.filter((x) => x.exercise === L07)) {
+      if (r.kind === "hidden" && /^stepDecay/.test(r.name)) expect(r.message).toMatch(/^the result is too large to compare \(\d+\.\d MB; the reference solution's is a few KiB\)/);
+      else expect(r.earned, `${r.name}: ${r.message}`).toBe(r.points);
+    }
+  }, 240_000);
+
+  it("512 MiB on stdout and stderr: 32 KiB of each is kept, the rest counted, and the points are all there", async () => {
+    // Written with writeSync: process.stdout.write would queue most of it in the sandbox's own memory, lost at exit.
+    const flood = [
+      "import * as fs from \"node:fs\";",
+      "const mib = Buffer.alloc(1 << 20, 121);",
+      "const put = (fd: number) => { for (let off = 0; off < mib.length; ) { try { off += fs.writeSync(fd, mib, off); } catch (e) { if ((e as { code?: string }).code !== \"EAGAIN\") throw e; } } };",
+      "for (let i = 0; i < 256; i++) { put(1); put(2); }",
+      "",
+    ].join("\n");
+    const g = await grade(attacked07(flood));
+    expect(points(g, L07)).toBe(maxPoints(g, L07));
+    expect((g.studentOutput.get(L07) ?? "").length).toBeLessThan(2 * 32 * 1024 + 100);
+    const dropped = Number(/printed (\d+) bytes more than the 32 KiB kept per stream/.exec(g.report.exercises.find((e) => e.exercise === L07)!.notes.join("\n"))?.[1]);
+    expect(dropped).toBeGreaterThanOrEqual(512 * 1024 * 1024 - 2 * 32 * 1024);
+    expect(JSON.stringify(g.results).length).toBeLessThan(200_000);
+  }, 240_000);
+});
+
 describe("the scratch folder", () => {
   /** Writes `n` MiB into each named file of the working directory (its scratch folder), saying where each stopped. */
   const filler = (files: [string, number][], pauseMs = 0) => [
@@ -183,11 +227,12 @@ describe("returned values built to hurt the conversion to plain data", () => {
       ["cosineAnnealing", "  const buffer = new ArrayBuffer(8);\n  const view = new Float64Array(buffer);\n  view[0] = lrMin + ((lr0 - lrMin) * (1 + Math.cos((Math.PI * Math.min(t, T)) / T))) / 2;\n  structuredClone(buffer, { transfer: [buffer] });\n  return view as unknown as number;"],
       ["oneCycle", "  return { valueOf: () => maxLr, toJSON: () => maxLr, [Symbol.toPrimitive]: () => maxLr, get boom(): number { throw new Error(\"a getter that throws\"); } } as unknown as number;"],
     ].reduce((s, [f, body]) => replaceBody(s, f, body), src);
-    const g = await grade(submission({ [L07]: { from: "solutions", edit: values }, [L01]: { from: "solutions" } }));
+    const quick = { ...config, limits: { ...config.limits, unitCpuMs: 2_000 } };
+    const g = await grade(submission({ [L07]: { from: "solutions", edit: values }, [L01]: { from: "solutions" } }), { config: quick });
     const why = (name: RegExp) => g.report.results.filter((r) => r.exercise === L07 && r.kind === "test" && name.test(r.name)).map((r) => r.message).join("\n");
     expect(why(/^stepDecay/)).toMatch(/ran out of memory/);
     expect(why(/^exponentialDecay/)).toMatch(/expected 1 value\(s\) but got 0/);
-    expect(why(/^inverseTimeDecay/)).toMatch(/timed out after 4 s of computing/);
+    expect(why(/^inverseTimeDecay/)).toMatch(/timed out after 2 s of computing/);
     expect(why(/^cosineAnnealing/)).toMatch(/detached ArrayBuffer/);
     expect(why(/^oneCycle/)).toMatch(/a getter that throws/);
     expect(points(g, L07)).toBe(0);
@@ -203,6 +248,7 @@ describe("busy work and back doors", () => {
       "attempt(\"process.binding\", () => p.binding(\"spawn_sync\"));",
       "attempt(\"process._linkedBinding\", () => p._linkedBinding(\"fs\"));",
       "attempt(\"process.dlopen\", () => p.dlopen({ exports: {} }, \"/lib/x86_64-linux-gnu/libc.so.6\"));",
+      "attempt(\"Error.prepareStackTrace\", () => { (Error as unknown as { prepareStackTrace: unknown }).prepareStackTrace = () => \"\"; });",
       "console.log(tried.join(\"; \"));",
       "process.on(\"exit\", () => { for (;;) { /* spins after the harness reported done */ } });",
       "setInterval(() => undefined, 1);",
@@ -212,7 +258,7 @@ describe("busy work and back doors", () => {
     const g = await grade(attacked07(busy));
     expect(points(g, L07)).toBe(maxPoints(g, L07));
     const out = g.studentOutput.get(L07) ?? "";
-    expect(out).toMatch(/process\.binding: ERR_ACCESS_DENIED; process\._linkedBinding: ERR_INVALID_MODULE; process\.dlopen: ERR_DLOPEN_DISABLED/);
+    expect(out).toMatch(/process\.binding: ERR_ACCESS_DENIED; process\._linkedBinding: ERR_INVALID_MODULE; process\.dlopen: ERR_DLOPEN_DISABLED; Error\.prepareStackTrace: TypeError: Cannot assign to read only property/);
   }, 240_000);
 });
 
