@@ -10,7 +10,7 @@
  * (512 MiB resident, 8 MiB of scratch), and the attacks stop at them.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { crc32 } from "node:zlib";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
@@ -52,7 +52,7 @@ async function grade(dir: string, options: { config?: GraderConfig } = {}): Prom
   const g = await gradeSubmission(dir, { config: options.config ?? config, typecheck: false });
   expect(checkResults(g.results)).toEqual([]);
   // The honest exercise next to the attack is graded in full, whatever the attack did.
-  if (g.report.results.some((r) => r.exercise === L01)) expect(points(g, L01), messages(g, L01)).toBe(maxPoints(g, L01));
+  if (!/is not in the submission/.test(messages(g, L01))) expect(points(g, L01), messages(g, L01)).toBe(maxPoints(g, L01));
   return g;
 }
 
@@ -318,11 +318,23 @@ describe("zips", () => {
   }, 240_000);
 });
 
+describe("symbolic links in a folder", () => {
+  it("an exercises folder that is a link to the solutions is not followed", async () => {
+    const dir = mkdtempSync(join(ownTmp, "submission-"));
+    symlinkSync(join(root, "solutions"), join(dir, "exercises"));
+    const g = await grade(dir);
+    expect(g.results.score).toBe(0);
+    expect(g.report.notes.join("\n")).toMatch(/ignored 1 file\(s\) that are not exercise files .*: exercises$/m);
+  }, 240_000);
+});
+
 describe("batch", () => {
   it("a child grader killed mid-grade leaves no sandbox on disk, and the next submission is graded", async () => {
     const batch = mkdtempSync(join(ownTmp, "batch-"));
     const victim = submission({ [L07]: { from: "solutions", edit: (s) => `${s}\nwhile (Date.now() > 0) { /* keeps the sandbox busy */ }\n` } });
-    const honest = submission({ [L07]: { from: "solutions" } });
+    // The next submission tries to read the one before it (the batch folder is not the sandbox's): it may not.
+    const peek = `import * as fs from "node:fs";\ntry { fs.readFileSync(${JSON.stringify(join(batch, "a-victim", "exercises", `${L07}.ts`))}); throw new Error("LEAK: read another submission"); } catch (e) { if (/LEAK/.test(String(e))) throw e; }\n`;
+    const honest = submission({ [L07]: { from: "solutions", edit: (s) => `${peek}${s}` } });
     spawnSync("cp", ["-r", victim, join(batch, "a-victim")]);
     spawnSync("cp", ["-r", honest, join(batch, "b-honest")]);
     const csv = join(batch, "scores.csv");
@@ -333,6 +345,7 @@ describe("batch", () => {
     expect(await closed).toBe(0);
     const rows = readFileSync(csv, "utf8").trim().split("\n");
     expect(rows[1]).toMatch(/^a-victim,,,.*grader error: the grader stopped \(signal SIGKILL\)/);
+    expect(rows[2]).toMatch(/^b-honest,\d+,/);
     expect(Number(rows[2].split(",")[1])).toBeGreaterThan(0);
     // afterEach: no course-grade-* folder of the killed grader is left in TMPDIR.
   }, 300_000);
