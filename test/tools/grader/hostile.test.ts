@@ -201,10 +201,13 @@ describe("a result, always", () => {
     expect(provisional.output).toMatch(/Grading did not finish/);
   }, 240_000);
 
-  it("8. a batch grades each submission in its own child: one that kills its grader gets a row, the next is graded", async () => {
+  it("8. a batch grades each submission in its own child: one that kills its grader gets a row, leaves no sandbox on disk, and the next is graded", async () => {
+    const tempBefore = new Set(readdirSync(ownTmp));
     const batch = mkdtempSync(join(ownTmp, "batch-"));
     const victim = submission({ [L07]: { from: "solutions", edit: (s) => `${s}\nwhile (Date.now() > 0) { /* keeps the sandbox busy */ }\n` } });
-    const honest = submission({ [L07]: { from: "solutions" } });
+    // The next submission tries to read the one before it (the batch folder is not the sandbox's): it may not.
+    const peek = `import * as fs from "node:fs";\ntry { fs.readFileSync(${JSON.stringify(join(batch, "a-victim", "exercises", `${L07}.ts`))}); throw new Error("LEAK: read another submission"); } catch (e) { if (/LEAK/.test(String(e))) throw e; }\n`;
+    const honest = submission({ [L07]: { from: "solutions", edit: (s) => `${peek}${s}` } });
     spawnSync("cp", ["-r", victim, join(batch, "a-victim")]);
     spawnSync("cp", ["-r", honest, join(batch, "b-honest")]);
     const csv = join(batch, "scores.csv");
@@ -220,6 +223,8 @@ describe("a result, always", () => {
     expect(rows[1]).toMatch(/^a-victim,,,.*grader error: the grader stopped \(signal SIGKILL\)/);
     expect(rows[2]).toMatch(/^b-honest,\d+,/);
     expect(Number(rows[2].split(",")[1])).toBeGreaterThan(0);
+    // Each child grader had a TMPDIR of its own, removed by the batch: the killed one's sandbox is gone too.
+    expect(readdirSync(ownTmp).filter((f) => /^course-/.test(f) && !tempBefore.has(f))).toEqual([]);
   }, 300_000);
 
   it("9. a zip with overlapping entries is refused with a clear message and 0, without inflating anything", async () => {
