@@ -42,8 +42,9 @@ export interface Isolation {
   /** True when sandbox processes run under another uid than the grader's (files they need must be readable by it). */
   otherUid: boolean;
   /**
-   * How the scratch folder is capped: "folder" (a tmpfs of `scratchMiB` mounted on it inside the sandbox's
-   * mount namespace: all files together), "file" (RLIMIT_FSIZE only: each file, not their number) or "none".
+   * How the scratch folder is capped: "folder" (a tmpfs of `scratchMiB` and MAX_SCRATCH_FILES inodes mounted on
+   * it inside the sandbox's mount namespace: all files together), "file" (RLIMIT_FSIZE only: each file, not
+   * their number; run-exercise.ts polls the rest) or "none".
    */
   scratchCap: "folder" | "file" | "none";
   /** What is missing compared with full isolation (null when nothing is). */
@@ -66,7 +67,10 @@ function works(words: string[]): boolean {
  * folder. The mount, and what was written there, end with the namespace, even
  * when the grader is killed.
  */
-const MOUNT_SCRATCH = 'mount -t tmpfs -o "size=$2,mode=0700,nosuid,nodev$3" sandbox-scratch "$1" && cd "$1" && shift 3 && exec "$@"';
+const MOUNT_SCRATCH = 'mount -t tmpfs -o "size=$2,nr_inodes=$3,mode=0700,nosuid,nodev$4" sandbox-scratch "$1" && cd "$1" && shift 4 && exec "$@"';
+
+/** Most files (and folders) a scratch folder may hold: empty files cost kernel memory that no size cap counts. */
+export const MAX_SCRATCH_FILES = 2000;
 
 /** The strongest isolation this machine allows (measured once, by running `node -e 0` under each candidate). */
 export function isolation(): Isolation {
@@ -94,7 +98,7 @@ export function isolation(): Isolation {
     scratchCap: c.mount ? "folder" : fileCap ? "file" : "none",
     command: (scratch, scratchMiB) => [
       ...capFiles(scratchMiB), ...c.outer,
-      ...(c.mount ? ["sh", "-c", MOUNT_SCRATCH, "mount-scratch", scratch, `${scratchMiB}m`, c.otherUid ? `,uid=${SANDBOX_UID},gid=${SANDBOX_UID}` : ""] : []),
+      ...(c.mount ? ["sh", "-c", MOUNT_SCRATCH, "mount-scratch", scratch, `${scratchMiB}m`, String(MAX_SCRATCH_FILES + 1), c.otherUid ? `,uid=${SANDBOX_UID},gid=${SANDBOX_UID}` : ""] : []),
       ...c.inner,
     ],
   });

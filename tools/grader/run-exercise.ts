@@ -16,7 +16,7 @@ import type { AssertionRecord, ChildMessage, UnitListing } from "./child/channel
 import type { Job } from "./child/harness";
 import { ChannelLines, MAX_HIDDEN_OUTPUT_BYTES, type ReportBudget } from "./channel-lines";
 import type { Limits } from "./config";
-import { descendants, isolation, killSandbox, SANDBOX_UID } from "./isolation";
+import { descendants, isolation, killSandbox, MAX_SCRATCH_FILES, SANDBOX_UID } from "./isolation";
 
 export type UnitInfo = UnitListing;
 
@@ -92,9 +92,6 @@ function rssMiB(pid: number): number {
   }
   return total;
 }
-
-/** Most files a scratch folder may hold where it is not a tmpfs of its own (each is looked at every 100 ms). */
-const MAX_SCRATCH_FILES = 2000;
 
 /**
  * Bytes in a scratch folder (sparse files count in full), or Infinity past

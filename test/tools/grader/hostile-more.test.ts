@@ -169,8 +169,11 @@ describe("the scratch folder", () => {
     return first;
   };
 
-  it.skipIf(iso.scratchCap !== "folder")("is a tmpfs of scratchMiB: writing beyond fails with ENOSPC (or EFBIG), and the honest code keeps its points", async () => {
-    const g = await grade(attacked07(filler([["big", 100], ["a", 3], ["b", 3], ["c", 3]])));
+  it.skipIf(iso.scratchCap !== "folder")("is a tmpfs of scratchMiB and 2,000 files: writing beyond fails with ENOSPC (or EFBIG), and the honest code keeps its points", async () => {
+    // Then empty files, which no size counts (each costs kernel memory): the tmpfs has 2,000 inodes.
+    const emptyFiles = "let files = 0;\ntry { for (; files < 100_000; files++) fs.writeFileSync(`empty${files}`, \"\"); } catch (e) { console.log(`empty files: ${files} then ${(e as { code?: string }).code}`); }\n";
+    const g = await grade(attacked07(`${filler([["big", 100], ["a", 3], ["b", 3], ["c", 3]])}${emptyFiles}`));
+    expect(g.studentOutput.get(L07)).toMatch(/empty files: 199\d then ENOSPC/);
     const wrote = filled(g.studentOutput.get(L07) ?? "");
     expect([...wrote.keys()]).toEqual(["big", "a", "b", "c"]);
     expect([...wrote.values()].reduce((s, w) => s + w.mib, 0)).toBeLessThanOrEqual(SCRATCH_MIB);
