@@ -265,6 +265,20 @@ describe("busy work and back doors", () => {
   }, 240_000);
 });
 
+describe("source built to hurt the tools", () => {
+  it("30,000 nested arrays (just under 512 KiB): the exercise fails to load with the reason, and the type check says it crashed", async () => {
+    const dir = submission({ [L01]: { from: "solutions" } });
+    writeFileSync(join(dir, "exercises", `${L07}.ts`), `export const x = ${"[Math.random(), ".repeat(30_000)}1${"]".repeat(30_000)};\n`);
+    const g = await gradeSubmission(dir, { config, typecheck: true });
+    expect(checkResults(g.results)).toEqual([]);
+    expect(points(g, L01)).toBe(maxPoints(g, L01));
+    expect(points(g, L07)).toBe(0);
+    expect(messages(g, L07)).toMatch(/failed to load: RangeError: Maximum call stack size exceeded/);
+    // tsc overflows its stack too and exits with 1, as for type errors: it used to pass for a clean check.
+    expect(g.report.notes.join("\n")).toMatch(/the type check crashed \(RangeError: Maximum call stack size exceeded\); no type warnings are reported, and the code was still run/);
+  }, 240_000);
+});
+
 /** A zip of stored entries; `link` entries are symbolic links (Unix mode 0120777) whose data is the target. */
 function storedZip(entries: { name: string; data: string; link?: boolean }[]): Buffer {
   const parts: Buffer[] = [];
