@@ -279,6 +279,52 @@ describe("source built to hurt the tools", () => {
   }, 240_000);
 });
 
+describe("the grader's console", () => {
+  it("escape sequences in printed output and error messages are shown, not obeyed", () => {
+    // Run as an instructor would: the summary and the submission's output go to a terminal. Every exercise is
+    // there, so that the summary lists the few failing tests with their messages.
+    const all = readdirSync(join(root, "solutions")).filter((f) => /^\d\d-.*\.ts$/.test(f)).map((f) => f.replace(/\.ts$/, ""));
+    const dir = submission({
+      ...Object.fromEntries(all.map((e) => [e, { from: "solutions" as const }])),
+      [L07]: {
+        from: "solutions",
+        edit: (s) => `console.log("\\x1b[2J\\x1b[Hscore 999 / 999\\x07");\n${replaceBody(s, "stepDecay", "  throw new Error(\"\\r\\x1b[1Aall tests passed\");")}`,
+      },
+    });
+    const out = join(ownTmp, "console.json");
+    const r = spawnSync(TSX, ["tools/grader/cli.ts", dir, "--out", out, "--no-typecheck"], { cwd: root, encoding: "utf8", timeout: 200_000 });
+    expect(r.status, r.stderr).toBe(0);
+    expect(checkResults(JSON.parse(readFileSync(out, "utf8")))).toEqual([]);
+    // eslint-disable-next-line no-control-regex
+    expect(r.stdout).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
+    expect(r.stdout).toContain("\\x1b[2J\\x1b[Hscore 999 / 999\\x07");
+    expect(r.stdout).toContain("\\x0d\\x1b[1Aall tests passed");
+  }, 240_000);
+});
+
+describe("links in the scratch folder", () => {
+  it("cannot reach outside it: symbolic and hard links to the solutions and to / are refused", async () => {
+    const target = join(root, "solutions", `${L07}.ts`);
+    const links = [
+      "import * as fs from \"node:fs\";",
+      "const tried: string[] = [];",
+      "const attempt = (what: string, f: () => unknown) => { try { f(); tried.push(`${what}: open`); } catch (e) { tried.push(`${what}: ${(e as { code?: string }).code ?? String(e)}`); } };",
+      `attempt("symlink", () => fs.symlinkSync(${JSON.stringify(target)}, "abs"));`,
+      `attempt("relative symlink", () => fs.symlinkSync(${JSON.stringify(`../../../../../../../../../..${target}`)}, "rel"));`,
+      "attempt(\"symlink to /\", () => fs.symlinkSync(\"/\", \"root\"));",
+      `attempt("hard link", () => fs.linkSync(${JSON.stringify(target)}, "hard"));`,
+      "for (const name of [\"abs\", \"rel\", \"hard\", \"root/etc/passwd\"]) attempt(`read ${name}`, () => fs.readFileSync(name));",
+      "console.log(tried.join(\"; \"));",
+      "",
+    ].join("\n");
+    const g = await grade(attacked07(links));
+    const out = (g.studentOutput.get(L07) ?? "").split("\n")[0];
+    expect(out).not.toMatch(/: open/);
+    expect(out.split("; ")).toHaveLength(8);
+    expect(points(g, L07)).toBe(maxPoints(g, L07));
+  }, 240_000);
+});
+
 /** A zip of stored entries; `link` entries are symbolic links (Unix mode 0120777) whose data is the target. */
 function storedZip(entries: { name: string; data: string; link?: boolean }[]): Buffer {
   const parts: Buffer[] = [];
