@@ -9,7 +9,7 @@
  * interrupted batch keeps every score it finished.
  */
 import { spawn } from "node:child_process";
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SingleBar, Presets } from "cli-progress";
@@ -62,8 +62,13 @@ interface ChildOutcome {
   why: string | null;
 }
 
-/** Grades one submission in a child grader process; never throws. */
-function gradeInChild(submission: string, out: string, summaryFile: string, options: BatchOptions): Promise<ChildOutcome> {
+/**
+ * Grades one submission in a child grader process; never throws. The child's
+ * TMPDIR (where its sandbox and type check live) is `tmp`, removed by the
+ * caller: a child grader killed by the clock or a crash cannot clean up after
+ * itself, and its sandbox copies of the course would pile up over a batch.
+ */
+function gradeInChild(submission: string, out: string, summaryFile: string, tmp: string, options: BatchOptions): Promise<ChildOutcome> {
   const tsx = realpathSync(join(root, "node_modules/.bin/tsx"));
   const l = options.config.limits;
   const args = [
@@ -73,7 +78,7 @@ function gradeInChild(submission: string, out: string, summaryFile: string, opti
     ...(options.typecheck ? [] : ["--no-typecheck"]),
   ];
   return new Promise((resolvePromise) => {
-    const child = spawn(process.execPath, args, { cwd: root, stdio: ["ignore", "ignore", "pipe"], detached: true });
+    const child = spawn(process.execPath, args, { cwd: root, stdio: ["ignore", "ignore", "pipe"], detached: true, env: { ...process.env, TMPDIR: tmp } });
     let stderr = "";
     child.stderr!.on("data", (c: Buffer) => (stderr.length < 8000 ? (stderr += c.toString("utf8")) : undefined));
     let timedOut = false;
@@ -116,12 +121,17 @@ export async function gradeBatch(folder: string, options: BatchOptions): Promise
   bar.start(entries.length, 0, { name: "" });
   if (options.resultsDir) mkdirSync(options.resultsDir, { recursive: true });
   const work = mkdtempSync(join(tmpdir(), "course-batch-"));
+  // Each child grader's TMPDIR; traversable (not listable) by sandboxes that run as another uid (isolation.ts).
+  const tmps = mkdtempSync(join(tmpdir(), "course-batch-tmp-"));
+  chmodSync(tmps, 0o711);
   try {
     for (const name of entries) {
       bar.update({ name });
       const stem = name.replace(/\.zip$/, "");
       const out = options.resultsDir ? join(options.resultsDir, `${stem}.json`) : join(work, `${stem}.json`);
-      const { summary, why } = await gradeInChild(join(folder, name), out, join(work, `${stem}.summary.json`), options);
+      const tmp = mkdtempSync(join(tmps, "grader-"));
+      chmodSync(tmp, 0o711);
+      const { summary, why } = await gradeInChild(join(folder, name), out, join(work, `${stem}.summary.json`), tmp, options).finally(() => rmSync(tmp, { recursive: true, force: true }));
       const row = summary
         ? [name, String(summary.score), String(summary.max), ...exercises.map((e) => String(summary.perExercise[e] ?? 0)), String(summary.typeWarnings), summary.notes.join(" | ")]
         : [name, "", "", ...exercises.map(() => ""), "", `grader error: ${why}`];
@@ -132,6 +142,7 @@ export async function gradeBatch(folder: string, options: BatchOptions): Promise
   } finally {
     bar.stop();
     rmSync(work, { recursive: true, force: true });
+    rmSync(tmps, { recursive: true, force: true });
   }
   return rows;
 }

@@ -20,7 +20,7 @@ import { loadConfig, type Limits } from "./config";
 import { gradeSubmission } from "./grade";
 import { courseImage } from "./image";
 import { referenceManifest } from "./reference";
-import { checkResults, type GradescopeResults } from "./results";
+import { checkResults, printable, type GradescopeResults } from "./results";
 
 function limitsFrom(values: Record<string, string | boolean | undefined>): Partial<Limits> {
   const limits: Partial<Limits> = {};
@@ -88,8 +88,8 @@ async function main(): Promise<void> {
   writeResults(out, graded.results);
   if (values.summary) writeSummary(values.summary, graded);
   if (!values.quiet) {
-    console.log(graded.results.output);
-    for (const [exercise, text] of graded.studentOutput) console.log(`\n--- output of ${exercise} (truncated) ---\n${text.slice(0, 2000)}`);
+    console.log(printable(graded.results.output));
+    for (const [exercise, text] of graded.studentOutput) console.log(`\n--- output of ${exercise} (truncated) ---\n${printable(text.slice(0, 2000))}`);
   }
   const max = graded.report.results.reduce((s, r) => s + r.points, 0);
   console.log(`\nscore ${graded.results.score} / ${max} in ${graded.results.execution_time} s; results written to ${out}`);

@@ -20,6 +20,8 @@ export interface Limits {
   heapMiB: number;
   /** Resident memory at which a sandbox process is killed (MiB; catches typed arrays, which live outside the heap). */
   rssMiB: number;
+  /** What a sandbox process may write into its scratch folder, all files together (MiB; a tmpfs where namespaces allow, else per file). */
+  scratchMiB: number;
   /** Sandbox processes running at once. */
   parallel: number;
   /** V8 heap cap of the type check (tsc), MiB: a "type bomb" makes tsc allocate without end. */
@@ -44,7 +46,7 @@ export interface GraderConfig {
 }
 
 export const DEFAULT_CONFIG: GraderConfig = {
-  limits: { unitCpuMs: 10_000, unitMs: 30_000, fileMs: 90_000, submissionMs: 240_000, heapMiB: 1024, rssMiB: 2048, parallel: 2, typecheckHeapMiB: 768, typecheckMs: 120_000 },
+  limits: { unitCpuMs: 10_000, unitMs: 30_000, fileMs: 90_000, submissionMs: 240_000, heapMiB: 1024, rssMiB: 2048, scratchMiB: 64, parallel: 2, typecheckHeapMiB: 768, typecheckMs: 120_000 },
   publicVisibility: "visible",
   hiddenVisibility: "after_published",
   visibility: "visible",

@@ -101,6 +101,17 @@ export function summary(report: Report, showHidden = true): string {
   return lines.join("\n");
 }
 
+/**
+ * `text` with control characters other than newline and tab shown as \xNN: what
+ * a submission prints or puts in an error message reaches the grader's
+ * terminal, where escape sequences could clear it, move the cursor or rewrite
+ * lines (say, a fake final score).
+ */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+}
+
 const VISIBILITIES = new Set(["hidden", "after_due_date", "after_published", "visible"]);
 
 /** What is wrong with a results.json (empty when it follows Gradescope's format and adds up). */

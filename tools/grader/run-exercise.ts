@@ -10,12 +10,13 @@
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chownSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { chownSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { AssertionRecord, ChildMessage, UnitListing } from "./child/channel";
 import type { Job } from "./child/harness";
+import { ChannelLines, MAX_HIDDEN_OUTPUT_BYTES, type ReportBudget } from "./channel-lines";
 import type { Limits } from "./config";
-import { descendants, isolation, killSandbox, SANDBOX_UID } from "./isolation";
+import { descendants, isolation, killSandbox, MAX_SCRATCH_FILES, SANDBOX_UID } from "./isolation";
 
 export type UnitInfo = UnitListing;
 
@@ -57,6 +58,8 @@ export interface RunRequest {
 }
 
 const KEEP_OUTPUT = 32 * 1024;
+/** What one exercise may report over its result channel (channel-lines.ts); the largest reference run reports about 9 MB. */
+const MAX_REPORTED_BYTES = 32 * 1024 * 1024;
 
 /** CPU time (user + system) a process and its descendants have used, in ms (0 once they are gone). */
 function cpuMs(pid: number): number {
@@ -90,6 +93,37 @@ function rssMiB(pid: number): number {
   return total;
 }
 
+/**
+ * Bytes in a scratch folder (sparse files count in full), or Infinity past
+ * MAX_SCRATCH_FILES entries. Only needed where the folder is not a capped
+ * tmpfs (isolation.ts): RLIMIT_FSIZE caps each file, this caps their sum.
+ */
+function scratchBytes(dir: string): number {
+  let total = 0;
+  let entries = 0;
+  const stack = [dir];
+  while (stack.length > 0) {
+    const d = stack.pop()!;
+    let names: string[] = [];
+    try {
+      names = readdirSync(d);
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      if (++entries > MAX_SCRATCH_FILES) return Infinity;
+      try {
+        const st = lstatSync(join(d, name));
+        if (st.isDirectory()) stack.push(join(d, name));
+        else total += st.size;
+      } catch {
+        // removed meanwhile
+      }
+    }
+  }
+  return total;
+}
+
 interface Attempt {
   /** Index of the unit that was running when the process ended, or null. */
   running: number | null;
@@ -108,7 +142,7 @@ export async function runUnitAlone(req: RunRequest, index: number): Promise<Unit
     exercise: req.exercise, units: null, outcomes: new Map(), isolated: new Set(), integrity: null, loadError: null,
     stdout: "", stderr: "", droppedOutput: 0, elapsedMs: 0,
   };
-  const attempt = await runOnce(req, run, index, Math.min(req.deadline, Date.now() + req.limits.fileMs), index + 1);
+  const attempt = await runOnce(req, run, { used: 0, max: MAX_REPORTED_BYTES }, index, Math.min(req.deadline, Date.now() + req.limits.fileMs), index + 1);
   if (run.integrity !== null) return { ok: false, message: `integrity check failed: ${run.integrity}`, records: [] };
   return run.outcomes.get(index) ?? (attempt.ending ? { ok: false, message: attempt.ending, records: [] } : undefined);
 }
@@ -121,8 +155,9 @@ export async function runExercise(req: RunRequest): Promise<ExerciseRun> {
   };
   const fileDeadline = Math.min(req.deadline, started + req.limits.fileMs);
   let from = 0;
+  const budget: ReportBudget = { used: 0, max: MAX_REPORTED_BYTES };
   for (;;) {
-    const attempt = await runOnce(req, run, from, fileDeadline);
+    const attempt = await runOnce(req, run, budget, from, fileDeadline);
     if (attempt.done || run.integrity !== null || run.units === null) {
       if (!attempt.done && run.units === null && attempt.ending) run.loadError ??= attempt.ending;
       break;
@@ -132,6 +167,10 @@ export async function runExercise(req: RunRequest): Promise<ExerciseRun> {
     run.outcomes.set(failedAt, { ok: false, message: attempt.ending ?? "the sandbox stopped", records: [] });
     from = failedAt + 1;
     if (from >= run.units.length) break;
+    if (budget.used > budget.max) {
+      for (let i = from; i < run.units.length; i++) run.outcomes.set(i, { ok: false, message: `not run: this exercise ${attempt.ending}`, records: [] });
+      break;
+    }
     if (Date.now() >= fileDeadline) {
       for (let i = from; i < run.units.length; i++) {
         run.outcomes.set(i, { ok: false, message: `not run: this exercise used up its ${req.limits.fileMs / 1000} s`, records: [] });
@@ -149,7 +188,7 @@ function firstMissing(run: ExerciseRun, from: number): number | null {
   return null;
 }
 
-function runOnce(req: RunRequest, run: ExerciseRun, from: number, fileDeadline: number, to: number | null = null): Promise<Attempt> {
+function runOnce(req: RunRequest, run: ExerciseRun, budget: ReportBudget, from: number, fileDeadline: number, to: number | null = null): Promise<Attempt> {
   const nonce = randomBytes(24).toString("hex");
   const { limits } = req;
   const iso = isolation();
@@ -157,7 +196,7 @@ function runOnce(req: RunRequest, run: ExerciseRun, from: number, fileDeadline: 
   const scratchDir = mkdtempSync(join(req.scratchParent, "scratch-"));
   if (iso.otherUid) chownSync(scratchDir, SANDBOX_UID, SANDBOX_UID);
   const args = [
-    ...iso.prefix, process.execPath,
+    ...iso.command(scratchDir, limits.scratchMiB), process.execPath,
     "--experimental-permission", `--allow-fs-read=${req.courseDir}`, `--allow-fs-write=${scratchDir}`,
     `--max-old-space-size=${limits.heapMiB}`, "--disallow-code-generation-from-strings", "--no-warnings",
     `${req.courseDir}/harness.js`,
@@ -189,6 +228,7 @@ function runOnce(req: RunRequest, run: ExerciseRun, from: number, fileDeadline: 
   const memoryTimer = setInterval(() => {
     if (child.pid === undefined) return;
     if (rssMiB(child.pid) > limits.rssMiB) kill(`used more than ${limits.rssMiB} MiB of memory`);
+    else if (iso.scratchCap !== "folder" && scratchBytes(scratchDir) > limits.scratchMiB * 1024 * 1024) kill(`wrote more than ${limits.scratchMiB} MiB (or ${MAX_SCRATCH_FILES} files) into its scratch folder`);
     else if (cpuMs(child.pid) - unitCpuStart > limits.unitCpuMs) kill(`timed out after ${limits.unitCpuMs / 1000} s of computing (an infinite loop, or far too slow)`);
   }, 100);
 
@@ -200,25 +240,31 @@ function runOnce(req: RunRequest, run: ExerciseRun, from: number, fileDeadline: 
   child.stdout!.on("data", keep("stdout"));
   child.stderr!.on("data", keep("stderr"));
 
-  let pending = "";
   const channel = child.stdio[3] as NodeJS.ReadableStream;
-  const onLine = (line: string) => {
-    const prefix = `${nonce} `;
-    if (!line.startsWith(prefix)) {
-      run.integrity = `a line on the grader's result channel did not come from the grader's harness (${JSON.stringify(line.slice(0, 60))}…)`;
+  const lines = new ChannelLines(nonce, budget, {
+    message: (json) => {
+      if (run.integrity !== null) return;
+      const hiddenEnd = json.length > MAX_HIDDEN_OUTPUT_BYTES ? /^\{"t":"end","i":(\d+),/.exec(json) : null;
+      if (hiddenEnd !== null) {
+        handle({ t: "end", i: Number(hiddenEnd[1]), ok: false, msg: `the result is too large to compare (${(json.length / 1024 / 1024).toFixed(1)} MB; the reference solution's is a few KiB)` });
+        return;
+      }
+      let msg: ChildMessage;
+      try {
+        msg = JSON.parse(json) as ChildMessage;
+      } catch {
+        run.integrity = "a malformed message on the grader's result channel";
+        kill("integrity");
+        return;
+      }
+      handle(msg);
+    },
+    refuse: (why, kind) => {
+      if (kind === "too much") return kill(why);
+      run.integrity ??= why;
       kill("integrity");
-      return;
-    }
-    let msg: ChildMessage;
-    try {
-      msg = JSON.parse(line.slice(prefix.length)) as ChildMessage;
-    } catch {
-      run.integrity = "a malformed message on the grader's result channel";
-      kill("integrity");
-      return;
-    }
-    handle(msg);
-  };
+    },
+  });
   const handle = (msg: ChildMessage) => {
     switch (msg.t) {
       case "units":
@@ -250,20 +296,7 @@ function runOnce(req: RunRequest, run: ExerciseRun, from: number, fileDeadline: 
         return;
     }
   };
-  channel.on("data", (chunk: Buffer) => {
-    pending += chunk.toString("utf8");
-    if (pending.length > 256 * 1024 * 1024) {
-      run.integrity = "the result channel carried an oversized message";
-      kill("integrity");
-      return;
-    }
-    let nl: number;
-    while ((nl = pending.indexOf("\n")) >= 0) {
-      const line = pending.slice(0, nl);
-      pending = pending.slice(nl + 1);
-      if (run.integrity === null) onLine(line);
-    }
-  });
+  channel.on("data", (chunk: Buffer) => lines.push(chunk));
 
   child.stdin!.on("error", () => undefined);
   child.stdin!.end(JSON.stringify({ ...req.job, nonce, from, to } satisfies Job));

@@ -131,6 +131,8 @@ export function readZip(path: string, exerciseNames: readonly string[]): Submiss
     entries.filter((f) => !f.name.endsWith("/")).map((f) => ({
       path: f.name, size: f.size,
       read: () => {
+        // A link's data is a path (say, to the solutions): never taken as the exercise's source.
+        if (f.symlink) return null;
         if (f.size > MAX_FILE_BYTES || inflated + f.size > MAX_TOTAL_INFLATED) return null;
         try {
           const data = readEntry(buf, f);

@@ -106,10 +106,13 @@ export function typecheck(sources: ReadonlyMap<string, string>, limits: Typechec
       rmSync(dir, { recursive: true, force: true });
       const errors = new Map<string, string[]>();
       const oom = /heap out of memory|Reached heap limit|Allocation failed/.test(err);
+      const crash = /^(\w*Error: .*)$/m.exec(err)?.[1] ?? null;
       const failed = stoppedFor
         ?? (oom ? `the type check ran out of memory (tsc's heap is capped at ${limits.heapMiB} MiB): a type too complex to check`
           : signal ? `the type check was stopped by ${signal}`
-            : code !== 0 && code !== 1 && code !== 2 ? `the type check failed (exit code ${code}): ${err.trim().split("\n").slice(-1)[0] ?? ""}` : null);
+            : code !== 0 && code !== 1 && code !== 2 ? `the type check failed (exit code ${code}): ${err.trim().split("\n").slice(-1)[0] ?? ""}`
+              // tsc that throws (a stack overflow on deeply nested source) also exits with 1, as for type errors, but reports none.
+              : crash !== null && !/error TS\d+/.test(out) ? `the type check crashed (${crash})` : null);
       if (failed !== null) errors.set(TYPECHECK_FAILED, [`${failed}; no type warnings are reported, and the code was still run`]);
       const lines = out.split("\n");
       for (let k = 0; k < lines.length; k++) {

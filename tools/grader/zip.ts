@@ -21,6 +21,8 @@ export interface ZipEntry {
   compressedSize: number;
   size: number;
   method: number;
+  /** A symbolic link (Unix mode in the external attributes, as `zip --symlinks` stores it): its data is the target's path, not a file. */
+  symlink: boolean;
   /** Where the entry's local header starts, and its compressed data starts and ends, in the file. */
   header: number;
   start: number;
@@ -68,6 +70,8 @@ export function listZip(buf: Buffer, maxEntries: number): ZipEntry[] {
     const nameLen = buf.readUInt16LE(p + 28);
     const extraLen = buf.readUInt16LE(p + 30);
     const commentLen = buf.readUInt16LE(p + 32);
+    const madeBy = buf.readUInt8(p + 5); // 3: Unix, whose file mode is the high half of the external attributes
+    const symlink = madeBy === 3 && ((buf.readUInt32LE(p + 38) >>> 16) & 0o170000) === 0o120000;
     const local = buf.readUInt32LE(p + 42);
     const name = buf.toString("utf8", p + 46, p + 46 + nameLen);
     p += 46 + nameLen + extraLen + commentLen;
@@ -77,7 +81,7 @@ export function listZip(buf: Buffer, maxEntries: number): ZipEntry[] {
     const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
     const end = start + compressedSize;
     if (end > buf.length) throw new ZipRefused(`${name}'s data runs past the end of the file`);
-    entries.push({ name, compressedSize, size, method, header: local, start, end });
+    entries.push({ name, compressedSize, size, method, symlink, header: local, start, end });
   }
   // Each entry owns [local header, end of data): no two may share a byte.
   const sorted = [...entries].sort((a, b) => a.header - b.header);

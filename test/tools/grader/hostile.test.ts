@@ -20,6 +20,7 @@ import { checkResults, toGradescope } from "../../../tools/grader/results";
 import { scoreExercise } from "../../../tools/grader/score";
 import type { ManifestUnit } from "../../../tools/grader/reference";
 import type { ExerciseRun } from "../../../tools/grader/run-exercise";
+import { maxPoints, messages, points, replaceBody, submissionIn, type SubmissionFiles } from "../../helpers/hostile-submissions";
 import { ownTmpdir, processesMentioning, waitUntil } from "../../helpers/processes";
 
 const root = resolve(__dirname, "..", "..", "..");
@@ -40,31 +41,9 @@ afterEach(async () => {
   expect(await waitUntil(() => processesMentioning(ownTmp).length === 0, 5_000), processesMentioning(ownTmp).join("\n")).toBe(true);
 });
 
-/** A submission folder with the given exercise files, each a solution or stub with edits. */
-function submission(files: Record<string, { from: "solutions" | "exercises"; edit?: (src: string) => string }>): string {
-  const dir = mkdtempSync(join(ownTmp, "submission-"));
-  mkdirSync(join(dir, "exercises"));
-  for (const [name, { from, edit }] of Object.entries(files)) {
-    const src = readFileSync(join(root, from, `${name}.ts`), "utf8");
-    const out = edit ? edit(src) : src;
-    if (edit) expect(out, `the edit of ${name} no longer applies`).not.toBe(src);
-    writeFileSync(join(dir, "exercises", `${name}.ts`), out);
-  }
-  return dir;
-}
-
-/** Replaces the body of `export function name(…) {…}` (up to the next line that is exactly "}"). */
-function replaceBody(src: string, name: string, body: string): string {
-  const start = src.indexOf(`export function ${name}(`);
-  const open = src.indexOf("{\n", start);
-  const close = src.indexOf("\n}\n", open);
-  return `${src.slice(0, open)}{\n${body}\n}\n${src.slice(close + 3)}`;
-}
+const submission = (files: SubmissionFiles) => submissionIn(ownTmp, files);
 
 const L07 = "07-lr-schedules";
-const points = (g: Graded, exercise: string) => g.report.results.filter((r) => r.exercise === exercise).reduce((s, r) => s + r.earned, 0);
-const maxPoints = (g: Graded, exercise: string) => g.report.results.filter((r) => r.exercise === exercise).reduce((s, r) => s + r.points, 0);
-const messages = (g: Graded, exercise: string) => g.report.results.filter((r) => r.exercise === exercise).map((r) => `${r.name}: ${r.message}`).join("\n");
 
 async function grade(dir: string, options: { typecheck?: boolean; config?: GraderConfig } = {}): Promise<Graded> {
   const g = await gradeSubmission(dir, { config: options.config ?? config, typecheck: options.typecheck ?? false });
@@ -222,10 +201,13 @@ describe("a result, always", () => {
     expect(provisional.output).toMatch(/Grading did not finish/);
   }, 240_000);
 
-  it("8. a batch grades each submission in its own child: one that kills its grader gets a row, the next is graded", async () => {
+  it("8. a batch grades each submission in its own child: one that kills its grader gets a row, leaves no sandbox on disk, and the next is graded", async () => {
+    const tempBefore = new Set(readdirSync(ownTmp));
     const batch = mkdtempSync(join(ownTmp, "batch-"));
     const victim = submission({ [L07]: { from: "solutions", edit: (s) => `${s}\nwhile (Date.now() > 0) { /* keeps the sandbox busy */ }\n` } });
-    const honest = submission({ [L07]: { from: "solutions" } });
+    // The next submission tries to read the one before it (the batch folder is not the sandbox's): it may not.
+    const peek = `import * as fs from "node:fs";\ntry { fs.readFileSync(${JSON.stringify(join(batch, "a-victim", "exercises", `${L07}.ts`))}); throw new Error("LEAK: read another submission"); } catch (e) { if (/LEAK/.test(String(e))) throw e; }\n`;
+    const honest = submission({ [L07]: { from: "solutions", edit: (s) => `${peek}${s}` } });
     spawnSync("cp", ["-r", victim, join(batch, "a-victim")]);
     spawnSync("cp", ["-r", honest, join(batch, "b-honest")]);
     const csv = join(batch, "scores.csv");
@@ -241,6 +223,8 @@ describe("a result, always", () => {
     expect(rows[1]).toMatch(/^a-victim,,,.*grader error: the grader stopped \(signal SIGKILL\)/);
     expect(rows[2]).toMatch(/^b-honest,\d+,/);
     expect(Number(rows[2].split(",")[1])).toBeGreaterThan(0);
+    // Each child grader had a TMPDIR of its own, removed by the batch: the killed one's sandbox is gone too.
+    expect(readdirSync(ownTmp).filter((f) => /^course-/.test(f) && !tempBefore.has(f))).toEqual([]);
   }, 300_000);
 
   it("9. a zip with overlapping entries is refused with a clear message and 0, without inflating anything", async () => {

@@ -48,7 +48,10 @@ export function decodeNumber(v: EncodedNumber): number {
 /** Captured before student code runs: later changes to `fs` or `JSON` do not reach these. */
 const writeSync = fs.writeSync;
 const stringify = JSON.stringify;
-const toBytes = Buffer.from.bind(Buffer) as (text: string, encoding: "utf8") => Buffer;
+// Encoded by a captured TextEncoder (native code, no lookups at call time): Buffer.from would call
+// Buffer.prototype.utf8Write, a property student code could replace to read (and rewrite) every line.
+const encoder = new TextEncoder();
+const toBytes = encoder.encode.bind(encoder);
 const CHANNEL_FD = 3;
 
 export interface Channel {
@@ -61,7 +64,7 @@ export function openChannel(nonce: string): Channel {
     send(message) {
       const text = `${nonce} ${stringify(message)}\n`;
       let offset = 0;
-      const bytes = toBytes(text, "utf8");
+      const bytes = toBytes(text);
       while (offset < bytes.length) {
         try {
           offset += writeSync(CHANNEL_FD, bytes, offset, bytes.length - offset);

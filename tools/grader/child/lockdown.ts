@@ -32,6 +32,10 @@ const GLOBALS = [
   "Int8Array", "Uint8Array", "Uint8ClampedArray", "Int16Array", "Uint16Array", "Int32Array", "Uint32Array",
   "Float32Array", "Float64Array", "BigInt64Array", "BigUint64Array",
   "Error", "TypeError", "RangeError", "SyntaxError", "ReferenceError", "EvalError", "URIError", "AggregateError",
+  // Node's own: the harness encodes its reports with them after student code has run. Buffer.from looks up
+  // Buffer.prototype.utf8Write at each call, so a patched one saw every report, the per-run secret included,
+  // and could rewrite them (a failed test reported as passed).
+  "Buffer", "TextEncoder", "TextDecoder",
 ];
 
 /** Makes `obj[key]` an accessor: reading gives the original; assigning on an inheriting object defines an own property. */
