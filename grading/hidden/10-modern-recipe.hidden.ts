@@ -36,7 +36,7 @@ export default hiddenCases<typeof Ex>("10-modern-recipe", guarded<typeof Ex>("10
       const build = () => ex.recipeModel([10, 8, 6, 3], { dropout: 0.1, generator: new Generator(9905) });
       const [m, again] = [build(), build()];
       const reproducible = m.parameters().every((p, k) => p.data.every((v, i) => v === again.parameters()[k].data[i]));
-      const w = ex.recipeModel([400, 50, 3], { generator: new Generator(9906) }).parameters()[0].data;
+      const w = Array.from(ex.recipeModel([400, 50, 3], { generator: new Generator(9906) }).parameters()[0].data as ArrayLike<number>);
       const std = Math.sqrt(2 / 400);
       const rms = Math.sqrt(w.reduce((s, v) => s + v * v, 0) / w.length);
       const beyondTwoStd = w.filter((v) => Math.abs(v) > 2 * std).length / w.length;
