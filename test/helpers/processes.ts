@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { chmodSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterAll } from "vitest";
 
 /** Live processes (other than this one) whose command line mentions `marker`, as "pid: command line". */
 export function processesMentioning(marker: string): string[] {
@@ -52,9 +53,15 @@ export async function waitUntil(condition: () => boolean, timeoutMs: number): Pr
  * as another uid.
  */
 export function ownTmpdir(prefix: string): string {
+  const saved = process.env.TMPDIR;
   const dir = mkdtempSync(join(tmpdir(), prefix));
   chmodSync(dir, 0o755);
   process.env.TMPDIR = dir;
+  // The file's other tests (and the next file in this worker) get the TMPDIR they had.
+  afterAll(() => {
+    if (saved === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = saved;
+  });
   return dir;
 }
 

@@ -5,7 +5,7 @@
  * results.json. Limits are tightened (3 CPU-seconds per test, small memory)
  * so the suite stays quick; the attacks are the same at the default limits.
  */
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -19,12 +19,7 @@ import { ownTmpdir, processesMentioning, waitUntil } from "../../helpers/process
 const root = resolve(__dirname, "..", "..", "..");
 const fixtures = join(root, "test/fixtures/submissions");
 // Every sandbox of this file lives under a TMPDIR of its own: none may survive its test.
-const savedTmp = process.env.TMPDIR;
 const ownTmp = ownTmpdir("grader-adversarial-");
-afterAll(() => {
-  if (savedTmp === undefined) delete process.env.TMPDIR;
-  else process.env.TMPDIR = savedTmp;
-});
 afterEach(async () => {
   expect(await waitUntil(() => processesMentioning(ownTmp).length === 0, 5_000), processesMentioning(ownTmp).join("\n")).toBe(true);
 });

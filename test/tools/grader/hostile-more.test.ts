@@ -13,7 +13,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { crc32 } from "node:zlib";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { loadConfig, type GraderConfig } from "../../../tools/grader/config";
 import { gradeSubmission, type Graded } from "../../../tools/grader/grade";
 import { isolation } from "../../../tools/grader/isolation";
@@ -23,12 +23,7 @@ import { ownTmpdir, processesMentioning, waitUntil } from "../../helpers/process
 
 const root = resolve(__dirname, "..", "..", "..");
 const TSX = join(root, "node_modules/.bin/tsx");
-const savedTmp = process.env.TMPDIR;
 const ownTmp = ownTmpdir("grader-hostile-more-");
-afterAll(() => {
-  if (savedTmp === undefined) delete process.env.TMPDIR;
-  else process.env.TMPDIR = savedTmp;
-});
 
 const SCRATCH_MIB = 8;
 const config = loadConfig({ limits: { unitCpuMs: 4_000, unitMs: 20_000, fileMs: 60_000, submissionMs: 150_000, heapMiB: 256, rssMiB: 512, scratchMiB: SCRATCH_MIB, parallel: 2 } });

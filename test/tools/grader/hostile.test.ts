@@ -12,7 +12,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { deflateRawSync } from "node:zlib";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { loadConfig, type GraderConfig } from "../../../tools/grader/config";
 import { gradeSubmission, type Graded } from "../../../tools/grader/grade";
 import { isolation } from "../../../tools/grader/isolation";
@@ -25,12 +25,7 @@ import { ownTmpdir, processesMentioning, waitUntil } from "../../helpers/process
 
 const root = resolve(__dirname, "..", "..", "..");
 const TSX = join(root, "node_modules/.bin/tsx");
-const savedTmp = process.env.TMPDIR;
 const ownTmp = ownTmpdir("grader-hostile-");
-afterAll(() => {
-  if (savedTmp === undefined) delete process.env.TMPDIR;
-  else process.env.TMPDIR = savedTmp;
-});
 
 const config = loadConfig({ limits: { unitCpuMs: 8_000, unitMs: 20_000, fileMs: 60_000, submissionMs: 150_000, heapMiB: 256, rssMiB: 768, parallel: 2 } });
 const iso = isolation();
