@@ -14,16 +14,20 @@ import type { CaseContext } from "./cases";
  *             padding 1, no bias) forward and backward (input and weight gradients).
  * Every implementation starts from the same weights and batch (drawn below).
  *
- * NOTE (measured on the shared 2-core Xeon, load average 9–15, three runs of
- * `npm run bench -- --case cnn-step --case conv --torch`): ours 225–256 ms per
- * cnn step against torch 111–165 ms, 0.44–0.73× torch's speed (median 0.56;
- * before the convolution moved into WebAssembly, 0.28–0.30× in two of three
- * alternating runs); the convolution alone 15–17 GFLOPS against torch's 39–116.
- * In CPU time on one thread, less disturbed by the load: our step 76–83 ms,
- * torch's 53–69, our convolution 41–46 ms, torch's 11. PyTorch runs oneDNN's
- * AVX-512 convolutions (16 floats per instruction); WebAssembly SIMD has
- * 128-bit vectors (4 floats), so the convolutions bound how close the step
- * can come.
+ * NOTE (measured on the 2-core Xeon at load average 0.4, `npm run bench --
+ * --case cnn-step --case conv --torch`, stop 22): ours 56.9 ms per cnn step
+ * (2 threads; 60.5 on one) against PyTorch 1.13's 22.7 (2 threads; 29.0 on
+ * one), 0.40× its speed; the convolution alone 78 GFLOPS against torch's 353.
+ * PyTorch runs oneDNN's AVX-512 convolutions (16 floats per instruction);
+ * WebAssembly SIMD has 128-bit vectors (4 floats), and our products already
+ * run near that peak. The rest of our step is on the main thread: by CPU
+ * profile at 2 threads (profile-step.ts --cnn under --cpu-prof), copies
+ * between typed arrays and WebAssembly memory ~19 %, fresh output arrays ~5 %,
+ * garbage collection ~8 % (one mark-compact per step for the ~64 MB of
+ * activations and gradients, `--trace-gc`), the batch-norm, pooling and
+ * elementwise kernels ~15 %, the products ~23 %. Closing the gap needs tensors
+ * that live in WebAssembly memory, which the engine's memory model (plain
+ * garbage-collected typed arrays, as in the lessons) does not have.
  */
 
 export const CNN = { batch: 64, side: 28, c1: 32, c2: 64, classes: 10 } as const;
