@@ -23,14 +23,12 @@ import { mainShare, partition, runSplit, threadsFor } from "./thread-split";
 export type Floats = Float32Array | Float64Array;
 
 /** The geometry as wasm/assembly/conv.ts reads it: 16 int32 in this order. */
-function geometryWords(g: ConvShape): number[] {
-  return [
+function geometryWords(g: ConvShape): Int32Array {
+  return Int32Array.of(
     g.batch, g.channels, g.height, g.width, g.kernelH, g.kernelW, g.strideH, g.strideW,
     g.padTop, g.padLeft, g.dilationH, g.dilationW, g.outH, g.outW, g.groups, g.outChannels,
-  ];
+  );
 }
-
-const GEOMETRY_BYTES = 64;
 
 /** Multiply-adds of one of the three products over the batch. */
 function work(g: ConvShape): number {
@@ -67,12 +65,11 @@ function runRanges(g: ConvShape): { chunk: number; ranges: [number, number][]; r
  * thread; returns the geometry's address, the slots' and the scratch areas'.
  */
 function place(inst: WasmInstance, g: ConvShape, double: boolean, slots: Slot[], threads: number): { geo: number; at: number[]; scratch: number[] } {
-  // The scratch size depends on the geometry, which the kernel reads from memory: write it first, at the start.
-  const [geoProbe] = stage(inst, [GEOMETRY_BYTES]);
-  new Int32Array(inst.memory.buffer, geoProbe, 16).set(geometryWords(g));
+  // The scratch size depends on the geometry, which the kernel reads from memory: stage it alone first.
+  const words = geometryWords(g);
+  const [geoProbe] = stage(inst, [words]);
   const perThread = (double ? inst.exports.conv2dScratchBytesF64 : inst.exports.conv2dScratchBytesF32)(geoProbe);
-  const [geo, ...rest] = stage(inst, [GEOMETRY_BYTES, ...slots, ...new Array<number>(threads).fill(perThread)]);
-  new Int32Array(inst.memory.buffer, geo, 16).set(geometryWords(g));
+  const [geo, ...rest] = stage(inst, [words, ...slots, ...new Array<number>(threads).fill(perThread)]);
   return { geo, at: rest.slice(0, slots.length), scratch: rest.slice(slots.length) };
 }
 
@@ -107,10 +104,11 @@ export function conv2dBackwardWasm(
   if (dx) copyOut(inst, dxAt, dx);
   if (dWeight) {
     copyOut(inst, dWAt, dWeight);
-    const part = double ? new Float64Array(dWeight.length) : new Float32Array(dWeight.length);
+    // The other runs' partial sums, added in run order straight from WebAssembly memory.
+    const memory = double ? inst.f64() : inst.f32();
     for (let r = 1; r < runs; r++) {
-      copyOut(inst, dWAt + r * dWBytes, part);
-      for (let i = 0; i < part.length; i++) dWeight[i] += part[i];
+      const at = (dWAt + r * dWBytes) / memory.BYTES_PER_ELEMENT;
+      for (let i = 0; i < dWeight.length; i++) dWeight[i] += memory[at + i];
     }
   }
 }

@@ -38,7 +38,7 @@ export function maxPool2dWasm(
   const [xAt, outAt, argAt] = stage(rt, [x, out.byteLength, arg.byteLength]);
   (rt.exports as unknown as PoolExports).maxPool2x2F32(xAt, planes, height, width, outH, outW, outAt, argAt);
   copyOut(rt, outAt, out);
-  arg.set(new Int32Array(rt.f32().buffer, argAt, arg.length));
+  copyOut(rt, argAt, arg);
 }
 
 export function maxPool2dBackwardWasm(rt: WasmInstance, g: TypedArray, arg: Int32Array, planes: number, height: number, width: number, dx: TypedArray): void {

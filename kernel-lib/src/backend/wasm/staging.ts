@@ -29,9 +29,10 @@ export function copyIn(rt: WasmInstance, src: Float32Array | Float64Array | Int3
 }
 
 /** Copies dst.length values from linear memory at byte address `at` into `dst`. */
-export function copyOut(rt: WasmInstance, at: number, dst: Float32Array | Float64Array): void {
+export function copyOut(rt: WasmInstance, at: number, dst: Float32Array | Float64Array | Int32Array): void {
   if (dst instanceof Float32Array) dst.set(rt.f32().subarray(at / 4, at / 4 + dst.length));
-  else dst.set(rt.f64().subarray(at / 8, at / 8 + dst.length));
+  else if (dst instanceof Float64Array) dst.set(rt.f64().subarray(at / 8, at / 8 + dst.length));
+  else dst.set(new Int32Array(rt.f32().buffer, at, dst.length));
 }
 
 /** 64-byte alignment keeps every block on its own cache lines (and SIMD loads aligned). */
