@@ -28,6 +28,7 @@ export { slice, select, indexSelect, gather, concat, stack } from "./ops/indexin
 export { matmul } from "./ops/matmul";
 
 export { noGrad, enableGrad, isGradEnabled, detectAnomaly } from "./autograd/grad-mode";
+export { keep, tidy } from "./memory/tidy";
 export { gradcheck } from "./autograd/gradcheck";
 export type { GradcheckOptions, GradcheckResult } from "./autograd/gradcheck";
 

@@ -10,6 +10,7 @@ import * as ix from "./ops/indexing";
 import { matmul } from "./ops/matmul";
 import { astype, clone } from "./ops/convert";
 import { formatTensor } from "./format";
+import { noteTensor } from "./backend/scoped-storage";
 
 /** A number or arbitrarily nested arrays of numbers, as `toArray()` returns. */
 export type NestedArray = number | NestedArray[];
@@ -68,6 +69,7 @@ export class Tensor {
     this.shape = Object.freeze([...shape]);
     this.strides = Object.freeze(stridesOf(shape));
     this.requiresGrad = requiresGrad;
+    noteTensor(this);
   }
 
   get dtype(): DType {
@@ -258,4 +260,13 @@ function checkInPlace(t: Tensor, op: string): void {
 function flatShapeArgs(args: number[] | [readonly number[]]): number[] {
   if (args.length === 1 && Array.isArray(args[0])) return [...(args[0] as readonly number[])];
   return args as number[];
+}
+
+/**
+ * Points `t` at other storage of the same length and dtype. Only for tidy()
+ * (memory/tidy.ts), which moves tensors out of the memory it frees; ops never
+ * swap a tensor's storage.
+ */
+export function replaceStorage(t: Tensor, data: TypedArray): void {
+  (t as unknown as { data: TypedArray }).data = data;
 }

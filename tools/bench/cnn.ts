@@ -1,4 +1,4 @@
-import { F, Generator, backend, nn, noGrad, optim, tensor, type Tensor } from "kernel-lib";
+import { F, Generator, backend, nn, noGrad, optim, tensor, tidy, type Tensor } from "kernel-lib";
 import type { BenchConfig } from "./config";
 import type { Row } from "./harness";
 import { timeMedian } from "./harness";
@@ -82,19 +82,25 @@ export function buildOurCnn(w: CnnWeights): nn.Sequential {
   );
 }
 
-/** zeroGrad, forward, cross-entropy, backward, Adam step; returns the loss. */
-export function ourCnnTrainer(w: CnnWeights, lr: number): () => number {
+/**
+ * zeroGrad, forward, cross-entropy, backward, Adam step; returns the loss.
+ * The step runs inside tidy() (kernel-lib/src/memory/tidy.ts) unless
+ * `scoped` is false: its tensors then live in WebAssembly memory, where the
+ * kernels compute, instead of each in a typed array of its own.
+ */
+export function ourCnnTrainer(w: CnnWeights, lr: number, scoped = true): () => number {
   const model = buildOurCnn(w).train();
   const optimizer = new optim.Adam(model.parameters(), { lr, betas: [0.9, 0.999], eps: 1e-8 });
   const x = tensor(w.x, { shape: [CNN.batch, 1, CNN.side, CNN.side] });
   const y = tensor(w.labels, { dtype: "int32" });
-  return () => {
+  const step = (): number => {
     optimizer.zeroGrad();
     const loss = F.crossEntropy(model.call(x), y);
     loss.backward();
     optimizer.step();
     return loss.item();
   };
+  return scoped ? () => tidy(step) : step;
 }
 
 /**
@@ -242,11 +248,11 @@ async function tfjsRows(ctx: CaseContext, name: string, make: () => { run(): voi
  * torch-cnn.ts does for PyTorch: on a busy machine a helper thread may wait
  * for a core longer than it saves.
  */
-function oursOnFasterThreads(name: string, make: () => () => unknown, ctx: CaseContext, gflops?: number): Row {
+function oursOnFasterThreads(name: string, make: () => () => unknown, ctx: CaseContext, gflops?: number, impl = "ours"): Row {
   const all = backend.getNumThreads();
   const times = new Map<number, number>();
   for (const threads of all > 1 ? [all, 1] : [1]) {
-    ctx.log(`${name}: ours (${threads} thread${threads > 1 ? "s" : ""})`);
+    ctx.log(`${name}: ${impl} (${threads} thread${threads > 1 ? "s" : ""})`);
     backend.setNumThreads(threads);
     try {
       times.set(threads, timeMedian(make(), ctx.reps));
@@ -257,12 +263,16 @@ function oursOnFasterThreads(name: string, make: () => () => unknown, ctx: CaseC
   const [best, ms] = [...times].sort((a, b) => a[1] - b[1])[0];
   const other = [...times].find(([t]) => t !== best);
   const note = other ? `kernel-lib at ${best} thread${best > 1 ? "s" : ""} (faster; ${other[0]} thread${other[0] > 1 ? "s" : ""}: ${other[1].toFixed(1)} ms)` : undefined;
-  return { case: name, impl: "ours", ms, ...(gflops === undefined ? {} : { gflops: gflops / (ms * 1e6) }), ...(note ? { note } : {}) };
+  return { case: name, impl, ms, ...(gflops === undefined ? {} : { gflops: gflops / (ms * 1e6) }), ...(note ? { note } : {}) };
 }
 
 export async function cnnStep(ctx: CaseContext): Promise<Row[]> {
   const w = cnnWeights(ctx.config);
-  const rows: Row[] = [oursOnFasterThreads("cnn-step", () => ourCnnTrainer(w, ctx.config.lr), ctx)];
+  // "ours": the step inside tidy(); "ours-no-tidy": the same step with every tensor in a typed array of its own.
+  const rows: Row[] = [
+    oursOnFasterThreads("cnn-step", () => ourCnnTrainer(w, ctx.config.lr), ctx),
+    oursOnFasterThreads("cnn-step", () => ourCnnTrainer(w, ctx.config.lr, false), ctx, undefined, "ours-no-tidy"),
+  ];
   const tfjs = () => {
     const t = tfjsCnnTrainer(w, ctx.config.lr);
     return { run: () => void t.step(), dispose: t.dispose };

@@ -1,6 +1,8 @@
 import { cpuKernels } from "./cpu";
 import type { Kernels } from "./kernels";
 import { type OptimizerKernels, makeOptimizerKernels, makeWasmKernels, wasmLoadError, wasmRuntime } from "./wasm";
+import { Arena } from "./wasm/arena";
+import { setScopeArena } from "./scoped-storage";
 
 export type { Kernels, BinaryOp, UnaryOp, ConvShape } from "./kernels";
 export { type AdamKernelParams, type OptimizerKernels, type SgdKernelParams, type StateStore, plainStateStore } from "./wasm";
@@ -22,6 +24,9 @@ export const wasmKernels: Kernels | null = runtime ? makeWasmKernels(runtime) : 
 let active: Kernels = wasmKernels ?? cpuKernels;
 
 const wasmOptimizers: OptimizerKernels | null = runtime ? makeOptimizerKernels(runtime) : null;
+
+// Tensors computed inside tidy() live in the memory the split kernels share (scoped-storage.ts).
+setScopeArena(runtime ? new Arena(runtime.shared) : null);
 
 /** The kernels currently in use. Everything above the backend calls through this. */
 export function kernels(): Kernels {

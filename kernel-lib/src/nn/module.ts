@@ -2,6 +2,7 @@ import { fail, fmtShape } from "../core/errors";
 import { noGrad } from "../autograd/grad-mode";
 import { Tensor } from "../tensor";
 import { Parameter } from "./parameter";
+import { keep } from "../memory/tidy";
 import { checkOneOf } from "../core/validate";
 
 /** A module of any call signature, as found among another module's children. */
@@ -144,7 +145,8 @@ export abstract class Module<Args extends unknown[] = [Tensor], Out = Tensor> {
     if (name === "" || name.includes(".")) fail("registerBuffer", `buffer name must be non-empty and contain no ".", got "${name}"`);
     if (this.moduleBuffers.has(name)) fail("registerBuffer", `a buffer named "${name}" already exists`);
     if (tensor.requiresGrad) fail("registerBuffer", `buffer "${name}" requires grad; buffers are not trained (use a Parameter instead)`);
-    this.moduleBuffers.set(name, tensor);
+    // A module outlives tidy(): its buffers must not live in the memory tidy() frees.
+    this.moduleBuffers.set(name, keep(tensor));
     return tensor;
   }
 

@@ -1,13 +1,18 @@
 import { type DType, allocate } from "../core/dtype";
+import { scopedAllocate } from "../backend/scoped-storage";
 import { fail } from "../core/errors";
 import type { Shape } from "../core/shape";
 import { sizeOf } from "../core/shape";
 import { record } from "../autograd/record";
 import { Tensor } from "../tensor";
 
-/** A new zero-filled tensor (no history). Ops allocate their results with this. */
+/**
+ * A new zero-filled tensor (no history). Ops allocate their results with
+ * this; inside tidy() the storage is in the kernels' WebAssembly memory.
+ */
 export function empty(shape: Shape, dtype: DType): Tensor {
-  const data = allocate(dtype, sizeOf(shape));
+  const size = sizeOf(shape);
+  const data = scopedAllocate(dtype, size) ?? allocate(dtype, size);
   return new Tensor(data, shape);
 }
 

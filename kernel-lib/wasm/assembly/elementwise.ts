@@ -56,3 +56,8 @@ export function unaryF32(op: i32, x: usize, out: usize, n: i32): void {
     store<f32>(out + i, op === RELU ? max(v, <f32>0) : v > 0 ? <f32>1 : <f32>0);
   }
 }
+
+/** Sets n bytes at `at` to zero (one memory.fill: tensor storage allocated inside tidy() starts at zero, as a new typed array does). */
+export function zeroBytes(at: usize, n: usize): void {
+  memory.fill(at, 0, n);
+}

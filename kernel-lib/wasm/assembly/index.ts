@@ -6,7 +6,7 @@ export { gemm, gemmF64, gemmF64ScratchBytes, gemmScratchBytes } from "./gemm";
 export { adamF32 } from "./adam";
 export { sgdF32 } from "./sgd";
 export { channelMomentsF32, channelAffineF32, channelGradSumsF32, channelAffine2F32 } from "./batch-norm";
-export { binaryF32, unaryF32 } from "./elementwise";
+export { binaryF32, unaryF32, zeroBytes } from "./elementwise";
 export { bernoulliMaskF32 } from "./bernoulli";
 export { channelMomentsSpatialF32, channelAffineSpatialF32, channelGradSumsSpatialF32, channelAffine2SpatialF32 } from "./batch-norm-spatial";
 export { maxPool2x2F32, maxPoolBackwardF32 } from "./pool";

@@ -1,7 +1,7 @@
 import type { TypedArray } from "../../core/dtype";
 import * as fused from "../fused";
 import type { WasmInstance } from "./runtime";
-import { copyIn, copyOut, stage } from "./staging";
+import { copyIn, copyOut, into, stage } from "./staging";
 
 /**
  * Batch norm's kernels on WebAssembly SIMD for float32 [N, C, L] inputs with
@@ -43,7 +43,7 @@ export function channelNormalizeSpatialWasm(
     return;
   }
   const { scale, shift } = fused.normalizeCoefficients(mean, invStd, weight, bias);
-  const [xAt, scaleAt, shiftAt, outAt] = stage(rt, [x, scale, shift, out.byteLength]);
+  const [xAt, scaleAt, shiftAt, outAt] = stage(rt, [x, scale, shift, into(out)]);
   spatial(rt).channelAffineSpatialF32(xAt, x.length / (channels * inner), channels, inner, scaleAt, shiftAt, outAt);
   copyOut(rt, outAt, out);
 }
@@ -61,7 +61,7 @@ export function batchNormBackwardSpatialWasm(
   const sumGXc = new Float64Array(channels);
   const perChannel = 8 * channels;
   const [gAt, xAt, meanAt, sumGAt, sumGXcAt, kAt, aAt, bAt, dxAt] = stage(rt, [
-    g, x, mean, perChannel, perChannel, perChannel, perChannel, perChannel, dx?.byteLength ?? 0,
+    g, x, mean, perChannel, perChannel, perChannel, perChannel, perChannel, dx ? into(dx) : 0,
   ]);
   spatial(rt).channelGradSumsSpatialF32(gAt, xAt, outer, channels, inner, meanAt, sumGAt, sumGXcAt);
   copyOut(rt, sumGAt, sumG);

@@ -1,7 +1,7 @@
 import type { TypedArray } from "../../core/dtype";
 import * as fused from "../fused";
 import type { WasmInstance } from "./runtime";
-import { copyIn, copyOut, stage } from "./staging";
+import { copyIn, copyOut, into, stage } from "./staging";
 
 /**
  * Batch norm's kernels on WebAssembly SIMD for the common case, a float32
@@ -35,7 +35,7 @@ export function channelNormalizeWasm(
     return;
   }
   const { scale, shift } = fused.normalizeCoefficients(mean, invStd, weight, bias);
-  const [xAt, scaleAt, shiftAt, outAt] = stage(rt, [x, Float32Array.from(scale), Float32Array.from(shift), out.byteLength]);
+  const [xAt, scaleAt, shiftAt, outAt] = stage(rt, [x, Float32Array.from(scale), Float32Array.from(shift), into(out)]);
   rt.exports.channelAffineF32(xAt, x.length / channels, channels, scaleAt, shiftAt, outAt);
   copyOut(rt, outAt, out);
 }
@@ -53,7 +53,7 @@ export function batchNormBackwardWasm(
   const sumGXc = new Float64Array(channels);
   const perChannel = 4 * channels;
   const [gAt, xAt, meanAt, sumGAt, sumGXcAt, kAt, aAt, bAt, dxAt] = stage(rt, [
-    g, x, mean, sumG.byteLength, sumGXc.byteLength, perChannel, perChannel, perChannel, dx?.byteLength ?? 0,
+    g, x, mean, sumG.byteLength, sumGXc.byteLength, perChannel, perChannel, perChannel, dx ? into(dx) : 0,
   ]);
   rt.exports.channelGradSumsF32(gAt, xAt, outer, channels, meanAt, sumGAt, sumGXcAt);
   copyOut(rt, sumGAt, sumG);

@@ -1,7 +1,7 @@
 import type { TypedArray } from "../../core/dtype";
 import { bernoulliMask } from "../bernoulli";
 import type { WasmInstance } from "./runtime";
-import { copyOut, stage } from "./staging";
+import { copyOut, into, stage } from "./staging";
 
 /**
  * Dropout's mask on the kernel that reproduces the generator (kernel-lib/wasm/assembly/bernoulli.ts):
@@ -13,7 +13,7 @@ export function bernoulliMaskWasm(rt: WasmInstance, words: Uint32Array, p: numbe
     bernoulliMask(words, p, value, out);
     return;
   }
-  const [stateAt, outAt] = stage(rt, [16, out.byteLength]);
+  const [stateAt, outAt] = stage(rt, [16, into(out)]);
   new Uint32Array(rt.f32().buffer, stateAt, 4).set(words);
   rt.exports.bernoulliMaskF32(stateAt, p, value, outAt, out.length);
   words.set(new Uint32Array(rt.f32().buffer, stateAt, 4));

@@ -1,8 +1,8 @@
 import type { TypedArray } from "../../core/dtype";
 import type { ConvShape } from "../conv";
 import { helperKernel } from "./helper-threads";
-import type { WasmInstance, WasmRuntime } from "./runtime";
-import { type Slot, copyOut, stage } from "./staging";
+import { type WasmInstance, type WasmRuntime, instanceFor } from "./runtime";
+import { type Slot, copyOut, into, stage } from "./staging";
 import { mainShare, partition, runSplit, threadsFor } from "./thread-split";
 
 /**
@@ -76,8 +76,8 @@ function place(inst: WasmInstance, g: ConvShape, double: boolean, slots: Slot[],
 export function conv2dWasm(rt: WasmRuntime, x: Floats, weight: Floats, bias: Floats | null, g: ConvShape, out: Floats): void {
   const double = out instanceof Float64Array;
   const ranges = imageRanges(g);
-  const inst = ranges.length > 1 ? rt.shared : rt.local;
-  const { geo, at, scratch } = place(inst, g, double, [x, weight, bias ?? 0, out.byteLength], ranges.length);
+  const inst = ranges.length > 1 ? rt.shared : instanceFor(rt, [x, out]);
+  const { geo, at, scratch } = place(inst, g, double, [x, weight, bias ?? 0, into(out)], ranges.length);
   const [xAt, wAt, bAt, outAt] = at;
   const kernel = double ? inst.exports.conv2dF64 : inst.exports.conv2dF32;
   const id = helperKernel(double ? "conv2dF64" : "conv2dF32");
@@ -91,11 +91,11 @@ export function conv2dBackwardWasm(
 ): void {
   const double = dOut instanceof Float64Array;
   const { chunk, ranges, runs } = runRanges(g);
-  const inst = ranges.length > 1 ? rt.shared : rt.local;
+  const inst = ranges.length > 1 ? rt.shared : instanceFor(rt, [x, dOut, dx]);
   const dWBytes = weight.byteLength;
   // One partial dW per run of images, one after another (an empty batch: one, which the kernel zeroes).
   const dWSlot: Slot[] = dWeight ? [Math.max(1, runs) * dWBytes] : [];
-  const { geo, at, scratch } = place(inst, g, double, [x, weight, dOut, dx ? dx.byteLength : 0, ...dWSlot], ranges.length);
+  const { geo, at, scratch } = place(inst, g, double, [x, weight, dOut, dx ? into(dx) : 0, ...dWSlot], ranges.length);
   const [xAt, wAt, dOutAt, dxAt, dWAt] = at;
   const kernel = double ? inst.exports.conv2dBackwardF64 : inst.exports.conv2dBackwardF32;
   const id = helperKernel(double ? "conv2dBackwardF64" : "conv2dBackwardF32");

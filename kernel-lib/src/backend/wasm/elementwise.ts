@@ -1,7 +1,7 @@
 import type { TypedArray } from "../../core/dtype";
 import type { BinaryOp, UnaryOp } from "../kernels";
 import type { WasmInstance } from "./runtime";
-import { copyOut, stage } from "./staging";
+import { copyOut, into, stage } from "./staging";
 
 /**
  * Elementwise float32 ops on the SIMD kernels (kernel-lib/wasm/assembly/
@@ -23,7 +23,7 @@ export function binaryWasm(rt: WasmInstance, op: BinaryOp, a: TypedArray, b: Typ
   if (code === undefined || out.length < MIN_LENGTH || !(a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array)) {
     return false;
   }
-  const [aAt, bAt, outAt] = stage(rt, [a, b, out.byteLength]);
+  const [aAt, bAt, outAt] = stage(rt, [a, b, into(out)]);
   rt.exports.binaryF32(code, aAt, bAt, outAt, out.length);
   copyOut(rt, outAt, out);
   return true;
@@ -33,7 +33,7 @@ export function binaryWasm(rt: WasmInstance, op: BinaryOp, a: TypedArray, b: Typ
 export function unaryWasm(rt: WasmInstance, op: UnaryOp, x: TypedArray, out: TypedArray): boolean {
   const code = UNARY_CODES[op];
   if (code === undefined || out.length < MIN_LENGTH || !(x instanceof Float32Array && out instanceof Float32Array)) return false;
-  const [xAt, outAt] = stage(rt, [x, out.byteLength]);
+  const [xAt, outAt] = stage(rt, [x, into(out)]);
   rt.exports.unaryF32(code, xAt, outAt, out.length);
   copyOut(rt, outAt, out);
   return true;

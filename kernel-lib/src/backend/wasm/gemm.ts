@@ -1,6 +1,6 @@
 import { helperKernel } from "./helper-threads";
-import type { WasmRuntime } from "./runtime";
-import { copyOut, stage } from "./staging";
+import { type WasmRuntime, instanceFor } from "./runtime";
+import { copyOut, into, stage } from "./staging";
 import { mainShare, partition, runSplit, threadsFor } from "./thread-split";
 
 /**
@@ -56,13 +56,13 @@ export function gemmWasm<T extends Floats>(
   const ldb = transB ? k : n;
   const plan = blocks(m, n, k);
   // Split products need the memory the helpers share; one thread copies faster into its own.
-  const inst = plan.length > 1 ? rt.shared : rt.local;
+  const inst = plan.length > 1 ? rt.shared : instanceFor(rt, [a, b, out]);
   const kernel = double ? inst.exports.gemmF64 : inst.exports.gemm;
   const scratchBytes = double ? inst.exports.gemmF64ScratchBytes : inst.exports.gemmScratchBytes;
   const scratch = plan.map((p) => scratchBytes(p.i1 - p.i0, p.j1 - p.j0, k));
   const cView = out.subarray(outOff, outOff + m * n);
   const [aPtr, bPtr, cPtr, ...scratchPtrs] = stage(inst, [
-    a.subarray(aOff, aOff + m * k), b.subarray(bOff, bOff + k * n), accumulate ? cView : size * m * n, ...scratch,
+    a.subarray(aOff, aOff + m * k), b.subarray(bOff, bOff + k * n), accumulate ? cView : into(cView), ...scratch,
   ]);
   const jobs = plan.map((p, t) => [
     aPtr + size * (transA ? p.i0 : p.i0 * lda), lda, transA ? 1 : 0,

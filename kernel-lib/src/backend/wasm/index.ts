@@ -10,7 +10,7 @@ import { type Floats, conv2dBackwardWasm, conv2dWasm, sameFloats } from "./conv"
 import { maxPool2dBackwardWasm, maxPool2dWasm } from "./pool";
 import { binaryWasm, unaryWasm } from "./elementwise";
 import { gemmWasm } from "./gemm";
-import type { WasmRuntime } from "./runtime";
+import { type WasmRuntime, instanceFor } from "./runtime";
 
 export { getNumThreads, partition, setAdaptiveThreads, setNumThreads, setThreadMinWork } from "./thread-split";
 export { WASM_PATH, wasmLoadError, wasmRuntime } from "./runtime";
@@ -44,13 +44,13 @@ export function makeWasmKernels(rt: WasmRuntime): Kernels {
   return {
     ...cpuKernels,
     unary(op: UnaryOp, x: TypedArray, out: TypedArray): void {
-      if (unaryWasm(rt.local, op, x, out)) return;
+      if (unaryWasm(instanceFor(rt, [x, out]), op, x, out)) return;
       if (op === "relu") branchFree.relu(x, out);
       else if (op === "step") branchFree.step(x, out);
       else cpuKernels.unary(op, x, out);
     },
     binary(op: BinaryOp, a: TypedArray, ia: Int32Array | null, b: TypedArray, ib: Int32Array | null, out: TypedArray): void {
-      if (ia === null && ib === null && binaryWasm(rt.local, op, a, b, out)) return;
+      if (ia === null && ib === null && binaryWasm(instanceFor(rt, [a, b, out]), op, a, b, out)) return;
       if (op === "reluBackward" && ia === null && ib === null) branchFree.reluBackward(a, b, out);
       else if (!periodicBinary(op, a, ia, b, ib, out)) cpuKernels.binary(op, a, ia, b, ib, out);
     },
@@ -59,12 +59,12 @@ export function makeWasmKernels(rt: WasmRuntime): Kernels {
       if (!periodicSumInto(x, map, out)) cpuKernels.sumInto(x, map, out);
     },
     channelMoments: (x, channels, inner, mean, variance) =>
-      (inner > 1 ? channelMomentsSpatialWasm : channelMomentsWasm)(rt.local, x, channels, inner, mean, variance),
+      (inner > 1 ? channelMomentsSpatialWasm : channelMomentsWasm)(instanceFor(rt, [x]), x, channels, inner, mean, variance),
     channelNormalize: (x, channels, inner, mean, invStd, weight, bias, out) =>
-      (inner > 1 ? channelNormalizeSpatialWasm : channelNormalizeWasm)(rt.local, x, channels, inner, mean, invStd, weight, bias, out),
+      (inner > 1 ? channelNormalizeSpatialWasm : channelNormalizeWasm)(instanceFor(rt, [x, out]), x, channels, inner, mean, invStd, weight, bias, out),
     batchNormBackward: (g, x, channels, inner, mean, invStd, weight, training, dx, dWeight, dBias) =>
-      (inner > 1 ? batchNormBackwardSpatialWasm : batchNormBackwardWasm)(rt.local, g, x, channels, inner, mean, invStd, weight, training, dx, dWeight, dBias),
-    bernoulliMask: (words, p, value, out) => bernoulliMaskWasm(rt.local, words, p, value, out),
+      (inner > 1 ? batchNormBackwardSpatialWasm : batchNormBackwardWasm)(instanceFor(rt, [g, x, dx]), g, x, channels, inner, mean, invStd, weight, training, dx, dWeight, dBias),
+    bernoulliMask: (words, p, value, out) => bernoulliMaskWasm(instanceFor(rt, [out]), words, p, value, out),
     conv2d(x, weight, bias, g, out): void {
       if (!sameFloats([x, weight, bias, out])) cpuKernels.conv2d(x, weight, bias, g, out);
       else conv2dWasm(rt, x as Floats, weight as Floats, bias as Floats | null, g, out as Floats);
@@ -73,8 +73,8 @@ export function makeWasmKernels(rt: WasmRuntime): Kernels {
       if (!sameFloats([x, weight, dOut, dx, dWeight])) cpuKernels.conv2dBackward(x, weight, dOut, g, dx, dWeight);
       else conv2dBackwardWasm(rt, x as Floats, weight as Floats, dOut as Floats, g, dx as Floats | null, dWeight as Floats | null);
     },
-    maxPool2d: (x, planes, height, width, rows, cols, out, arg) => maxPool2dWasm(rt.local, x, planes, height, width, rows, cols, out, arg),
-    maxPool2dBackward: (g, arg, planes, height, width, dx) => maxPool2dBackwardWasm(rt.local, g, arg, planes, height, width, dx),
+    maxPool2d: (x, planes, height, width, rows, cols, out, arg) => maxPool2dWasm(instanceFor(rt, [x, out, arg]), x, planes, height, width, rows, cols, out, arg),
+    maxPool2dBackward: (g, arg, planes, height, width, dx) => maxPool2dBackwardWasm(instanceFor(rt, [g, arg, dx]), g, arg, planes, height, width, dx),
     gemm(a: TypedArray, aOff: number, transA: boolean, b: TypedArray, bOff: number, transB: boolean,
       out: TypedArray, outOff: number, m: number, k: number, n: number, accumulate: boolean): void {
       const big = m * n * k >= WASM_MIN_WORK;

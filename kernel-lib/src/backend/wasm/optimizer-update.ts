@@ -10,7 +10,8 @@ import { copyOut, stage } from "./staging";
  * unless every array is float32 (the caller then runs the reference loop).
  *
  * When the state lives in one WasmStateStore's memory, as an optimizer's
- * does, only p and grad are copied in and p out; otherwise everything is
+ * does, the kernel runs there: the state is read and written where it is,
+ * and only p and grad are copied in and p out. Otherwise everything is
  * copied into `rt`'s scratch and back.
  */
 export function optimizerUpdateWasm(
@@ -20,16 +21,11 @@ export function optimizerUpdateWasm(
   if (!(p instanceof Float32Array && grad instanceof Float32Array && state.every((s) => s === null || s instanceof Float32Array))) return false;
   const buffers = state.filter((s): s is Float32Array => s !== null);
   const store = buffers.length > 0 ? WasmStateStore.of(buffers[0]) : undefined;
-  if (store !== undefined && buffers.every((s) => WasmStateStore.of(s) === store)) {
-    const [pAt, gAt] = stage(store, [p, grad]);
-    call(store, pAt, gAt, state.map((s) => (s === null ? 0 : s.byteOffset)));
-    copyOut(store, pAt, p);
-    return true;
-  }
-  const [pAt, gAt, ...at] = stage(rt, [p, grad, ...buffers]);
+  const inst = store !== undefined && buffers.every((s) => WasmStateStore.of(s) === store) ? store.instance : rt;
+  const [pAt, gAt, ...at] = stage(inst, [p, grad, ...buffers]);
   let next = 0;
-  call(rt, pAt, gAt, state.map((s) => (s === null ? 0 : at[next++])));
-  copyOut(rt, pAt, p);
-  buffers.forEach((s, i) => copyOut(rt, at[i], s));
+  call(inst, pAt, gAt, state.map((s) => (s === null ? 0 : at[next++])));
+  copyOut(inst, pAt, p);
+  buffers.forEach((s, i) => copyOut(inst, at[i], s));
   return true;
 }

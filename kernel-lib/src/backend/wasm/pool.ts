@@ -2,7 +2,7 @@ import type { TypedArray } from "../../core/dtype";
 import { maxPool2d, maxPool2dBackward } from "../pool";
 import type { PoolWindows } from "../pool";
 import type { WasmInstance } from "./runtime";
-import { copyOut, stage } from "./staging";
+import { copyOut, into, stage } from "./staging";
 
 /**
  * Max pooling on WebAssembly SIMD for the common case, float32 2×2 windows
@@ -35,7 +35,7 @@ export function maxPool2dWasm(
   }
   const outH = rows.start.length;
   const outW = cols.start.length;
-  const [xAt, outAt, argAt] = stage(rt, [x, out.byteLength, arg.byteLength]);
+  const [xAt, outAt, argAt] = stage(rt, [x, into(out), into(arg)]);
   (rt.exports as unknown as PoolExports).maxPool2x2F32(xAt, planes, height, width, outH, outW, outAt, argAt);
   copyOut(rt, outAt, out);
   copyOut(rt, argAt, arg);
@@ -46,7 +46,7 @@ export function maxPool2dBackwardWasm(rt: WasmInstance, g: TypedArray, arg: Int3
     maxPool2dBackward(g, arg, planes, height, width, dx);
     return;
   }
-  const [gAt, argAt, dxAt] = stage(rt, [g, arg, dx.byteLength]);
+  const [gAt, argAt, dxAt] = stage(rt, [g, arg, into(dx)]);
   (rt.exports as unknown as PoolExports).maxPoolBackwardF32(gAt, argAt, planes, g.length / planes, height * width, dxAt);
   copyOut(rt, dxAt, dx);
 }

@@ -65,6 +65,8 @@ export interface WasmExports {
   /** kernel-lib/wasm/assembly/elementwise.ts: n float32 values, op codes as listed there. */
   binaryF32(op: number, a: number, b: number, out: number, n: number): void;
   unaryF32(op: number, x: number, out: number, n: number): void;
+  /** kernel-lib/wasm/assembly/elementwise.ts: n bytes at `at` set to zero (memory.fill). */
+  zeroBytes(at: number, n: number): void;
   /** kernel-lib/wasm/assembly/bernoulli.ts: four u32 state words at `state`, n float32 outputs. */
   bernoulliMaskF32(state: number, p: number, value: number, out: number, n: number): void;
 }
@@ -98,10 +100,19 @@ export interface WasmInstance {
   f64(): Float64Array;
   /**
    * Makes sure `bytes` bytes of scratch are available and returns the address
-   * where they start (SCRATCH_BASE for the runtime's instances; above its
-   * state buffers for an optimizer's store).
+   * where they start: `scratchBase`.
    */
   reserve(bytes: number): number;
+  /**
+   * Where scratch starts: SCRATCH_BASE, or above the tensors a tidy() scope
+   * keeps in this memory (arena.ts moves it), or above an optimizer store's
+   * state buffers.
+   */
+  scratchBase: number;
+  /** Grows the memory so that addresses below `end` are valid. */
+  ensure(end: number): void;
+  /** Whether `array` is a view of this memory (then its byteOffset is its address here). */
+  owns(array: ArrayBufferView): boolean;
 }
 
 export interface WasmRuntime {
@@ -181,22 +192,39 @@ export function instantiate(module: WasmModule, shared: boolean): WasmInstance {
   const instance = new WebAssemblyApi.Instance(module, { env: { memory } });
   let view = new Float32Array(memory.buffer);
   let view64 = new Float64Array(memory.buffer);
+  // Every buffer object this memory has had: growing a shared memory gives a new
+  // one, and the views made on the old ones stay valid (they are only shorter).
+  const buffers = new WeakSet<ArrayBufferLike>([memory.buffer]);
   return {
     memory,
     exports: instance.exports as unknown as WasmExports,
     f32: () => view,
     f64: () => view64,
-    reserve(bytes: number): number {
-      const needed = SCRATCH_BASE + bytes;
+    scratchBase: SCRATCH_BASE,
+    ensure(end: number): void {
       const have = memory.buffer.byteLength;
-      if (needed > have) memory.grow(Math.ceil((needed - have) / PAGE));
+      if (end > have) memory.grow(Math.ceil((end - have) / PAGE));
       // Growing replaces the buffer object: a shared memory's old views stay valid but short,
       // an unshared memory's old buffer is detached (length 0). Either way, new views.
       if (view.buffer.byteLength !== memory.buffer.byteLength) {
         view = new Float32Array(memory.buffer);
         view64 = new Float64Array(memory.buffer);
+        buffers.add(memory.buffer);
       }
-      return SCRATCH_BASE;
     },
+    reserve(bytes: number): number {
+      this.ensure(this.scratchBase + bytes);
+      return this.scratchBase;
+    },
+    owns: (array: ArrayBufferView): boolean => buffers.has(array.buffer),
   };
+}
+
+/**
+ * The instance a call runs on when one thread does it: the shared memory's
+ * when any operand lives there (a tensor computed inside tidy(): nothing to
+ * copy then), else this thread's own memory (faster to copy into).
+ */
+export function instanceFor(rt: WasmRuntime, arrays: readonly (ArrayBufferView | null)[]): WasmInstance {
+  return arrays.some((a) => a !== null && rt.shared.owns(a)) ? rt.shared : rt.local;
 }

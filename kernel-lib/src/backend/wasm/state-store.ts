@@ -1,7 +1,7 @@
 import { allocate, dtypeOf, type TypedArray } from "../../core/dtype";
 import type { StateStore } from "./optimizers";
-import { SCRATCH_BASE, type WasmInstance, type WasmMemory, type WasmRuntime, instantiate } from "./runtime";
-import { align } from "./staging";
+import { Arena } from "./arena";
+import { type WasmInstance, type WasmRuntime, instantiate } from "./runtime";
 
 /**
  * One optimizer's state in WebAssembly memory: its own instance of the
@@ -18,56 +18,21 @@ import { align } from "./staging";
  * an optimizer only allocates at each parameter's first step (and when its
  * state dict is loaded, into a fresh store).
  */
-export class WasmStateStore implements StateStore, WasmInstance {
-  private readonly instance: WasmInstance;
-  /** First free byte above the state buffers. */
-  private top: number;
+export class WasmStateStore implements StateStore {
+  /** The kernels on this store's own shared memory: state at the bottom, scratch above. */
+  readonly instance: WasmInstance;
+  private readonly arena: Arena;
 
   constructor(rt: WasmRuntime) {
     this.instance = instantiate(rt.sharedModule, true);
-    this.top = SCRATCH_BASE;
-  }
-
-  get memory(): WasmMemory {
-    return this.instance.memory;
-  }
-
-  get exports(): WasmInstance["exports"] {
-    return this.instance.exports;
-  }
-
-  f32(): Float32Array {
-    return this.instance.f32();
-  }
-
-  f64(): Float64Array {
-    return this.instance.f64();
-  }
-
-  /** Scratch above the state buffers (`stage` lays a call's operands out from here). */
-  reserve(bytes: number): number {
-    this.ensure(this.top + bytes);
-    return this.top;
-  }
-
-  /** Grows the memory to at least `end` bytes. */
-  private ensure(end: number): void {
-    this.instance.reserve(end - SCRATCH_BASE);
+    this.arena = new Arena(this.instance);
   }
 
   zeros(like: TypedArray, length: number): TypedArray {
     if (!(like instanceof Float32Array)) return allocate(dtypeOf(like), length);
-    const at = this.top;
-    try {
-      this.ensure(at + align(4 * length));
-    } catch {
-      // The memory cannot grow further (1 GiB): this buffer lives in JavaScript instead.
-      return new Float32Array(length);
-    }
-    this.top = at + align(4 * length);
-    // Zero it: the space above the buffers has served as scratch for earlier steps.
-    const view = new Float32Array(this.instance.memory.buffer, at, length).fill(0);
-    owners.set(view, this);
+    // When the memory cannot grow further (1 GiB), this buffer lives in JavaScript instead.
+    const view = this.arena.allocate("float32", length) ?? new Float32Array(length);
+    if (this.arena.owns(view)) owners.set(view, this);
     return view;
   }
 

@@ -1,0 +1,70 @@
+import type { DType, TypedArray } from "../core/dtype";
+import type { Arena } from "./wasm/arena";
+
+/**
+ * Where the tensors computed inside tidy() (../memory/tidy.ts) keep their
+ * values: an arena in the WebAssembly runtime's shared memory, the memory the
+ * kernels compute in. A kernel then reads its operands and writes its result
+ * where they are: no copy in, no copy out, no fresh typed array for the
+ * garbage collector. Scopes nest; closing one frees, in one step, everything
+ * allocated since it opened.
+ *
+ * Without the WebAssembly runtime (KERNEL_LIB_BACKEND=js, or no binary)
+ * there is no arena: tensors get ordinary typed arrays, and tidy() changes
+ * nothing.
+ */
+
+/** What a scope tracks of a tensor: its storage (a Tensor, seen structurally to keep this module below tensor.ts). */
+export interface Stored {
+  readonly data: TypedArray;
+}
+
+let arena: Arena | null = null;
+/** The arena's first free address when each open scope began, innermost last. */
+const marks: number[] = [];
+/** Tensors created inside open scopes whose storage is in the arena. */
+let tracked: Stored[] = [];
+
+/** Called once by the backend when the runtime has loaded. */
+export function setScopeArena(next: Arena | null): void {
+  arena = next;
+}
+
+/** Zero-filled storage in the innermost scope, or null outside tidy() (or when the arena is full): allocate normally then. */
+export function scopedAllocate(dtype: DType, size: number): TypedArray | null {
+  return marks.length > 0 && arena !== null ? arena.allocate(dtype, size) : null;
+}
+
+/** Whether `data` lives in the arena (a tensor computed inside a tidy() that is still open). */
+export function isScoped(data: TypedArray): boolean {
+  return arena !== null && arena.owns(data);
+}
+
+/** The Tensor constructor's note: remember tensors whose storage the arena holds, to release them with their scope. */
+export function noteTensor(t: Stored): void {
+  if (marks.length > 0 && arena !== null && arena.owns(t.data)) tracked.push(t);
+}
+
+export function openScope(): void {
+  marks.push(arena?.mark() ?? 0);
+}
+
+/**
+ * Closes the innermost scope and frees its storage. Returns the tensors that
+ * still point into it, which the caller must stop from being read.
+ * Tensors whose storage an outer scope allocated stay tracked by that scope.
+ */
+export function closeScope(): Stored[] {
+  const mark = marks.pop();
+  if (mark === undefined || arena === null) return [];
+  const a = arena;
+  const released: Stored[] = [];
+  const kept: Stored[] = [];
+  for (const t of tracked) {
+    if (!a.owns(t.data)) continue; // moved out of the arena already (returned or kept)
+    (t.data.byteOffset >= mark ? released : kept).push(t);
+  }
+  tracked = kept;
+  a.release(mark);
+  return released;
+}

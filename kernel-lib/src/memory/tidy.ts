@@ -1,0 +1,97 @@
+import { fail, fmtShape } from "../core/errors";
+import type { TypedArray } from "../core/dtype";
+import { closeScope, isScoped, openScope } from "../backend/scoped-storage";
+import { Tensor, replaceStorage } from "../tensor";
+
+/**
+ * Runs `fn` with the tensors it computes kept in WebAssembly memory, and
+ * frees them all when it returns, except the tensors it returns (and those
+ * passed to `keep`), which are copied out into ordinary storage. As tfjs's
+ * tf.tidy, for a training step:
+ *
+ *   const loss = tidy(() => {
+ *     optimizer.zeroGrad();
+ *     const loss = F.crossEntropy(model.call(x), y);
+ *     loss.backward();
+ *     optimizer.step();
+ *     return loss;
+ *   });
+ *
+ * Why: the kernels compute in WebAssembly memory. A tensor outside tidy()
+ * lives in its own typed array, so every kernel copies its operands in and
+ * its result out, and every result is a fresh array for the garbage
+ * collector. Inside tidy() a result is written where the next kernel reads
+ * it. Measured on the bench's cnn-step (`npm run bench -- --case cnn-step`):
+ * see tools/bench/cnn.ts.
+ *
+ * What survives: parameters, buffers (running statistics), gradients in
+ * `.grad` and optimizer state are ordinary storage and are not touched.
+ * Reading a tensor computed inside after tidy() returned, say one an
+ * activation hook stored, throws an error that names tidy() and the fix; it
+ * never shows stale values. Without the WebAssembly backend tidy() just
+ * calls `fn`.
+ *
+ * `fn` must be synchronous: the scope would otherwise close before an
+ * awaited part runs.
+ */
+export function tidy<T>(fn: () => T): T {
+  openScope();
+  let result: T;
+  try {
+    result = fn();
+  } catch (e) {
+    releaseAll();
+    throw e;
+  }
+  if (result instanceof Promise) {
+    releaseAll();
+    fail("tidy", "the function returned a Promise: tidy() frees its tensors when the function returns, before an awaited part runs; pass a synchronous function, and call tidy() inside the async code instead");
+  }
+  tensorsIn(result, new Set(), (t) => keep(t));
+  releaseAll();
+  return result;
+}
+
+/**
+ * Moves a tensor computed inside tidy() (and its `.grad`) into ordinary
+ * storage, so that it can be used after tidy() returns. Returns it. Outside
+ * tidy(), or for a tensor that is ordinary already, it does nothing.
+ */
+export function keep<T extends Tensor>(t: T): T {
+  if (isScoped(t.data)) replaceStorage(t, t.data.slice());
+  if (t.grad !== null) keep(t.grad);
+  return t;
+}
+
+function releaseAll(): void {
+  for (const t of closeScope()) {
+    if (t instanceof Tensor) replaceStorage(t, releasedStorage(t.shape));
+  }
+}
+
+/**
+ * Storage that throws on any use: the memory behind it now holds other
+ * tensors. Every read of a tensor's values (`.data`, `.item()`, printing, an
+ * op) goes through its storage, so none can see stale numbers.
+ */
+function releasedStorage(shape: readonly number[]): TypedArray {
+  const complain = (): never =>
+    fail("tidy", `this tensor (shape ${fmtShape(shape)}) was computed inside tidy(), whose memory was freed when it returned; ` +
+      "return it from the function passed to tidy(), or pass it to keep() inside, to use it afterwards");
+  return new Proxy(new Float32Array(0), { get: complain, set: complain, has: complain, ownKeys: complain });
+}
+
+/** Calls `visit` on every tensor in `value`: itself, or inside arrays and plain objects (as tfjs's tidy accepts). */
+function tensorsIn(value: unknown, seen: Set<unknown>, visit: (t: Tensor) => void): void {
+  if (value instanceof Tensor) {
+    visit(value);
+    return;
+  }
+  if (value === null || typeof value !== "object" || seen.has(value)) return;
+  seen.add(value);
+  if (Array.isArray(value)) {
+    for (const v of value) tensorsIn(v, seen, visit);
+  } else if (Object.getPrototypeOf(value) === Object.prototype || value instanceof Map) {
+    for (const v of value instanceof Map ? value.values() : Object.values(value)) tensorsIn(v, seen, visit);
+  }
+}
