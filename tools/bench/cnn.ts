@@ -14,20 +14,17 @@ import type { CaseContext } from "./cases";
  *             padding 1, no bias) forward and backward (input and weight gradients).
  * Every implementation starts from the same weights and batch (drawn below).
  *
- * NOTE (measured on the 2-core Xeon at load average 0.4, `npm run bench --
- * --case cnn-step --case conv --torch`, stop 22): ours 56.9 ms per cnn step
- * (2 threads; 60.5 on one) against PyTorch 1.13's 22.7 (2 threads; 29.0 on
- * one), 0.40× its speed; the convolution alone 78 GFLOPS against torch's 353.
- * PyTorch runs oneDNN's AVX-512 convolutions (16 floats per instruction);
- * WebAssembly SIMD has 128-bit vectors (4 floats), and our products already
- * run near that peak. The rest of our step is on the main thread: by CPU
- * profile at 2 threads (profile-step.ts --cnn under --cpu-prof), copies
- * between typed arrays and WebAssembly memory ~19 %, fresh output arrays ~5 %,
- * garbage collection ~8 % (one mark-compact per step for the ~64 MB of
- * activations and gradients, `--trace-gc`), the batch-norm, pooling and
- * elementwise kernels ~15 %, the products ~23 %. Closing the gap needs tensors
- * that live in WebAssembly memory, which the engine's memory model (plain
- * garbage-collected typed arrays, as in the lessons) does not have.
+ * NOTE (measured on the 2-core Xeon at load average 0.3, `npm run bench --
+ * --case cnn-step --case conv --torch`, stop 23): ours 29.3 ms per cnn step
+ * inside tidy() (2 threads; 45.0 on one) against PyTorch 1.13's 23.1
+ * (2 threads; 29.9 on one): 0.79× its speed. The same step without tidy()
+ * ("ours-no-tidy") takes 55.5 ms: every kernel then copies its operands into
+ * WebAssembly memory and its result out into a fresh typed array (163 MB
+ * per step, 12 ms, timed around the copies), and the garbage collector runs a
+ * mark-compact per step for those ~64 MB of arrays. The convolution alone:
+ * 80 GFLOPS against torch's 364. PyTorch runs oneDNN's AVX-512 convolutions
+ * (16 floats per instruction); WebAssembly SIMD has 128-bit vectors (4
+ * floats), and our products already run near that peak.
  */
 
 export const CNN = { batch: 64, side: 28, c1: 32, c2: 64, classes: 10 } as const;

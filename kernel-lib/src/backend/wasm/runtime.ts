@@ -14,10 +14,13 @@ import * as v8 from "node:v8";
  *     race-safe copy, 2.6× slower than memcpy (measured: 10 against
  *     27 GB/s), which matters for the kernels that do little work per value.
  *
- * Linear memory is a scratch area, not tensor storage: tensors keep their own
- * typed arrays, and a kernel copies its operands in, computes, and copies the
- * result out. In exchange nothing above the backend knows WebAssembly exists,
- * and memory is freed by JavaScript's garbage collector as usual.
+ * Linear memory is mostly a scratch area: a tensor keeps its own typed array,
+ * and a kernel copies its operands in, computes, and copies the result out.
+ * Nothing above the backend knows WebAssembly exists, and memory is freed by
+ * JavaScript's garbage collector as usual. The exception is tidy()
+ * (memory/tidy.ts): the tensors computed inside it live in `shared`'s memory
+ * (arena.ts), the kernels read and write them where they are, and they are
+ * freed together when it returns.
  */
 
 /** The functions exported by kernel-lib/wasm/assembly (byte pointers, element counts). */
