@@ -83,7 +83,7 @@ function propagate(t: Tensor, g: Tensor, grads: Map<Tensor, Tensor>, anomaly: bo
  * Adds into `.grad`. The first gradient is copied, so that `.grad` owns its
  * storage and later in-place accumulation (a second backward) or clipping
  * cannot write into a tensor the graph shares (add's rule hands g to both
- * inputs); a dtype conversion is a copy already.
+ * inputs).
  *
  * NOTE: the copy is 3–4% of the reference training step (270K parameters;
  * timed inside the step with tools/bench/profile-step.ts). Skipping it for
@@ -92,7 +92,8 @@ function propagate(t: Tensor, g: Tensor, grads: Map<Tensor, Tensor>, anomaly: bo
  */
 function accumulate(t: Tensor, g: Tensor): void {
   if (t.grad === null) {
-    t.grad = g.dtype === t.dtype ? clone(g) : g.to(t.dtype);
+    // clone's storage is an ordinary array even inside tidy(): `.grad` outlives the scope.
+    t.grad = clone(g.dtype === t.dtype ? g : g.to(t.dtype));
     return;
   }
   const acc = t.grad.data;
