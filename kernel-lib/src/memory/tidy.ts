@@ -36,20 +36,18 @@ import { Tensor, replaceStorage } from "../tensor";
  */
 export function tidy<T>(fn: () => T): T {
   openScope();
-  let result: T;
+  // finally: the scope closes whatever happens, also when keeping the result throws
+  // (a released tensor in it, a getter); a scope left open would hold every later tensor.
   try {
-    result = fn();
-  } catch (e) {
+    const result = fn();
+    if (result instanceof Promise) {
+      fail("tidy", "the function returned a Promise: tidy() frees its tensors when the function returns, before an awaited part runs; pass a synchronous function, and call tidy() inside the async code instead");
+    }
+    tensorsIn(result, new Set(), (t) => keep(t));
+    return result;
+  } finally {
     releaseAll();
-    throw e;
   }
-  if (result instanceof Promise) {
-    releaseAll();
-    fail("tidy", "the function returned a Promise: tidy() frees its tensors when the function returns, before an awaited part runs; pass a synchronous function, and call tidy() inside the async code instead");
-  }
-  tensorsIn(result, new Set(), (t) => keep(t));
-  releaseAll();
-  return result;
 }
 
 /**

