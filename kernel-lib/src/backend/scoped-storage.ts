@@ -45,6 +45,11 @@ export function noteTensor(t: Stored): void {
   if (marks.length > 0 && arena !== null && arena.owns(t.data)) tracked.push(t);
 }
 
+/** The tracked tensors whose storage is `data`: a tensor and its views (reshape, detach share one array), which keep() moves together. */
+export function sharing(data: TypedArray): Stored[] {
+  return tracked.filter((t) => t.data === data);
+}
+
 export function openScope(): void {
   marks.push(arena?.mark() ?? 0);
 }

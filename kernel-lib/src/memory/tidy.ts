@@ -1,6 +1,6 @@
 import { fail, fmtShape } from "../core/errors";
 import type { TypedArray } from "../core/dtype";
-import { closeScope, isScoped, openScope } from "../backend/scoped-storage";
+import { closeScope, isScoped, openScope, sharing } from "../backend/scoped-storage";
 import { Tensor, replaceStorage } from "../tensor";
 
 /**
@@ -56,7 +56,11 @@ export function tidy<T>(fn: () => T): T {
  * tidy(), or for a tensor that is ordinary already, it does nothing.
  */
 export function keep<T extends Tensor>(t: T): T {
-  if (isScoped(t.data)) replaceStorage(t, t.data.slice());
+  if (isScoped(t.data)) {
+    // Its views move with it (one copy for all): apart, an in-place write to one would not show in the others.
+    const copy = t.data.slice();
+    for (const view of [t, ...sharing(t.data)]) replaceStorage(view as Tensor, copy);
+  }
   if (t.grad !== null) keep(t.grad);
   return t;
 }

@@ -85,4 +85,59 @@ describe.runIf(rt !== null)("tidy() with the WebAssembly arena", () => {
       expect(inArena(x.mul(3))).toBe(false);
     });
   });
+
+  describe("views share storage with their base (reshape, detach), as without tidy", () => {
+    it("a returned tensor and its returned view stay one storage", () => {
+      const x = randn([64, 64], { generator: new Generator(6) });
+      const [a, flat, d] = tidy(() => {
+        const a = x.mul(2);
+        return [a, a.reshape([4096]), a.detach()];
+      });
+      a.data[0] = 123;
+      expect(flat.data[0]).toBe(123);
+      expect(d.data[0]).toBe(123);
+    });
+
+    it("a view made inside stays valid and aliased when only its base is returned", () => {
+      const x = randn([64, 64], { generator: new Generator(7) });
+      let view: Tensor | null = null;
+      const a = tidy(() => {
+        const a = x.mul(2);
+        view = a.view([4096]);
+        return a;
+      });
+      a.data[1] = 7;
+      expect(view!.data[1]).toBe(7);
+    });
+
+    it("keep() inside moves the views too: an in-place update after keep() is seen through them", () => {
+      const x = randn([64, 64], { generator: new Generator(8) });
+      const run = (scoped: boolean): number[] => {
+        const body = (): number[] => {
+          const a = x.mul(2);
+          const v = a.reshape([4096]);
+          keep(a);
+          a.copy_(a.add(1));
+          return bits(v.mul(1));
+        };
+        return scoped ? tidy(body) : body();
+      };
+      expect(run(true)).toEqual(run(false));
+    });
+
+    it("an inner tidy returning an outer tensor keeps the outer tensor's views in step", () => {
+      const x = randn([64, 64], { generator: new Generator(9) });
+      const run = (scoped: boolean): number[] => {
+        const body = (): number[] => {
+          const a = x.mul(2);
+          const v = a.detach();
+          (scoped ? tidy : (f: () => Tensor) => f())(() => a);
+          a.fill_(3);
+          return bits(v.add(0));
+        };
+        return scoped ? tidy(body) : body();
+      };
+      expect(run(true)).toEqual(run(false));
+    });
+  });
 });
