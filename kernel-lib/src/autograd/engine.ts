@@ -92,7 +92,8 @@ function propagate(t: Tensor, g: Tensor, grads: Map<Tensor, Tensor>, anomaly: bo
  */
 function accumulate(t: Tensor, g: Tensor): void {
   if (t.grad === null) {
-    t.grad = g.dtype === t.dtype ? clone(g) : g.to(t.dtype);
+    // clone after converting too: inside tidy() the conversion lives in memory freed when it returns.
+    t.grad = clone(g.dtype === t.dtype ? g : g.to(t.dtype));
     return;
   }
   const acc = t.grad.data;

@@ -79,8 +79,13 @@ function releaseAll(): void {
 function releasedStorage(shape: readonly number[]): TypedArray {
   const complain = (): never =>
     fail("tidy", `this tensor (shape ${fmtShape(shape)}) was computed inside tidy(), whose memory was freed when it returned; ` +
-      "return it from the function passed to tidy(), or pass it to keep() inside, to use it afterwards");
-  return new Proxy(new Float32Array(0), { get: complain, set: complain, has: complain, ownKeys: complain });
+      "return it from the function passed to tidy(), or pass it to keep() inside, to use it afterwards " +
+      "(backward() walks the graph: call it inside the tidy() that computed the loss)");
+  // util.inspect (console.log, a notebook's display) reads the proxy's target, not through it: say so there.
+  const target = Object.defineProperty(new Float32Array(0), Symbol.for("nodejs.util.inspect.custom"), {
+    value: () => `<freed when tidy() returned: shape ${fmtShape(shape)}>`,
+  });
+  return new Proxy(target, { get: complain, set: complain, has: complain, ownKeys: complain });
 }
 
 /** Calls `visit` on every tensor in `value`: itself, or inside arrays and plain objects (as tfjs's tidy accepts). */

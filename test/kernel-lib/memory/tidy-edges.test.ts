@@ -140,4 +140,64 @@ describe.runIf(rt !== null)("tidy() with the WebAssembly arena", () => {
       expect(run(true)).toEqual(run(false));
     });
   });
+
+  describe("what the engine keeps is ordinary storage", () => {
+    it("a float32 leaf's .grad from a float64 computation (converted, not cloned) survives the scope", () => {
+      const run = (scoped: boolean): number[] => {
+        const w = randn([64, 64], { generator: new Generator(10), requiresGrad: true });
+        const x64 = randn([64, 64], { generator: new Generator(11), dtype: "float64" });
+        const step = (): null => {
+          w.mul(x64).sum().backward();
+          return null;
+        };
+        for (let i = 0; i < 2; i++) (scoped ? tidy(step) : step());
+        expect(w.grad!.dtype).toBe("float32");
+        return bits(w.grad!);
+      };
+      expect(run(true)).toEqual(run(false));
+    });
+
+    it("module.double() inside tidy keeps the converted buffers (batch norm's running statistics)", () => {
+      const bn = new nn.BatchNorm1d(64);
+      tidy(() => bn.double());
+      const x = randn([8, 64], { generator: new Generator(12), dtype: "float64" });
+      expect(() => bn.call(x)).not.toThrow();
+      expect(bn.buffers().map((b) => b.dtype)).toEqual(["float64", "float64", "int32"]);
+    });
+  });
+
+  describe("a released tensor says what to do wherever it is used", () => {
+    const released = (): Tensor => {
+      let r: Tensor | null = null;
+      tidy(() => {
+        r = randn([64, 64], { generator: new Generator(13) }).mul(2);
+        return null;
+      });
+      return r!;
+    };
+
+    it("in ops, item(), toString(), copy_ and keep()", () => {
+      const r = released();
+      expect(() => r.add(1)).toThrow(TIDY_ERROR);
+      expect(() => r.sum().item()).toThrow(TIDY_ERROR);
+      expect(() => String(r)).toThrow(TIDY_ERROR);
+      expect(() => tensor([[1]]).copy_(r)).toThrow(TIDY_ERROR);
+      expect(() => keep(r)).toThrow(TIDY_ERROR);
+      expect(() => tidy(() => r)).toThrow(TIDY_ERROR);
+    });
+
+    it("when inspected (console.log, a notebook's display): no empty array shown as its values", () => {
+      const shown = inspect(released());
+      expect(shown).toMatch(/tidy\(\)/);
+      expect(shown).not.toMatch(/Float32Array\(0\)/);
+    });
+
+    it("in backward() on a loss returned from tidy (its graph was freed): the error says to call backward inside", () => {
+      const w = randn([64, 64], { generator: new Generator(14), requiresGrad: true });
+      const x = randn([64, 64], { generator: new Generator(15) });
+      const loss = tidy(() => x.matmul(w).relu().sum());
+      expect(loss.item()).toBeTypeOf("number");
+      expect(() => loss.backward()).toThrow(/\[tidy\].*backward/);
+    });
+  });
 });
