@@ -16,7 +16,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { inspect } from "node:util";
 import {
-  F, Generator, Tensor, backend, gradcheck, keep, nn, optim, randn, tensor, tidy,
+  F, Generator, Tensor, backend, clipGradNorm_, gradcheck, keep, nn, optim, randn, tensor, tidy,
 } from "kernel-lib";
 import { data } from "kernel-lib";
 import { setAdaptiveThreads, setNumThreads, setThreadMinWork, getNumThreads, wasmRuntime } from "../../../kernel-lib/src/backend/wasm";
@@ -198,6 +198,135 @@ describe.runIf(rt !== null)("tidy() with the WebAssembly arena", () => {
       const loss = tidy(() => x.matmul(w).relu().sum());
       expect(loss.item()).toBeTypeOf("number");
       expect(() => loss.backward()).toThrow(/\[tidy\].*backward/);
+    });
+  });
+
+  describe("a training step gives the same bits inside tidy() as without", () => {
+    /** A small CNN with every layer kind that keeps state or draws random numbers, big enough for the WebAssembly kernels. */
+    const makeNet = (dtype: "float32" | "float64" = "float32"): nn.Sequential => {
+      const g = new Generator(21);
+      return new nn.Sequential(
+        new nn.Conv2d(2, 8, 3, { padding: 1, generator: g, dtype }),
+        new nn.BatchNorm2d(8, { dtype }),
+        new nn.ReLU(),
+        new nn.Conv2d(8, 8, 3, { groups: 2, dilation: 2, padding: 2, generator: g, dtype }),
+        new nn.GroupNorm(2, 8, { dtype }),
+        new nn.Dropout2d(0.25, { generator: new Generator(22) }),
+        new nn.MaxPool2d(2),
+        new nn.ResidualBlock(8, 8, { stride: 2, generator: g, dtype }),
+        new nn.AvgPool2d(2),
+        new nn.Flatten(),
+        new nn.Linear(8 * 2 * 2, 96, { generator: g, dtype }),
+        new nn.LayerNorm(96, { dtype }),
+        new nn.BatchNorm1d(96, { dtype }),
+        new nn.Dropout(0.3, { generator: new Generator(23) }),
+        new nn.ReLU(),
+        new nn.Linear(96, 5, { generator: g, dtype }),
+      );
+    };
+    const batch = (dtype: "float32" | "float64" = "float32") => ({
+      x: randn([16, 2, 16, 16], { generator: new Generator(24), dtype }),
+      y: tensor(Array.from({ length: 16 }, (_, i) => (i * 7) % 5), { dtype: "int32" }),
+    });
+
+    type MakeOptimizer = (params: nn.Parameter[]) => optim.Optimizer;
+    /** Trains `steps` steps; returns every loss, parameter, gradient, buffer and the optimizer's state, as numbers. */
+    const train = (scoped: boolean, makeOptimizer: MakeOptimizer, options: { steps?: number; dtype?: "float32" | "float64"; clip?: boolean } = {}) => {
+      const net = makeNet(options.dtype);
+      const opt = makeOptimizer(net.parameters());
+      const scheduler = new optim.lrScheduler.StepLR(opt, { stepSize: 2, gamma: 0.5 });
+      const { x, y } = batch(options.dtype);
+      const losses: number[] = [];
+      for (let s = 0; s < (options.steps ?? 4); s++) {
+        const step = (): Tensor => {
+          opt.zeroGrad();
+          const loss = F.crossEntropy(net.call(x), y);
+          loss.backward();
+          if (options.clip) clipGradNorm_(net.parameters(), 0.5);
+          opt.step();
+          return loss;
+        };
+        losses.push((scoped ? tidy(step) : step()).item());
+        scheduler.step();
+      }
+      const stateDict = opt.stateDict();
+      return {
+        losses,
+        params: net.parameters().map(bits),
+        grads: net.parameters().map((p) => (p.grad ? bits(p.grad) : null)),
+        buffers: net.buffers().map(bits),
+        state: JSON.stringify(stateDict, (_, v) => (ArrayBuffer.isView(v) ? Array.from(v as Float32Array) : v)),
+      };
+    };
+
+    const optimizers: [string, MakeOptimizer][] = [
+      ["SGD", (p) => new optim.SGD(p, { lr: 0.05 })],
+      ["SGD momentum", (p) => new optim.SGD(p, { lr: 0.05, momentum: 0.9, weightDecay: 1e-3 })],
+      ["SGD Nesterov", (p) => new optim.SGD(p, { lr: 0.05, momentum: 0.9, nesterov: true })],
+      ["Adam", (p) => new optim.Adam(p, { lr: 0.01 })],
+      ["AdamW", (p) => new optim.AdamW(p, { lr: 0.01 })],
+      ["AMSGrad", (p) => new optim.Adam(p, { lr: 0.01, amsgrad: true, weightDecay: 1e-3 })],
+      ["RMSprop", (p) => new optim.RMSprop(p, { lr: 0.01, momentum: 0.5, centered: true })],
+      ["Adagrad", (p) => new optim.Adagrad(p, { lr: 0.05 })],
+      ["Adadelta", (p) => new optim.Adadelta(p, { lr: 1 })],
+      ["Adamax", (p) => new optim.Adamax(p, { lr: 0.01 })],
+      ["NAdam", (p) => new optim.NAdam(p, { lr: 0.01 })],
+      ["RAdam", (p) => new optim.RAdam(p, { lr: 0.01 })],
+      ["Rprop", (p) => new optim.Rprop(p, { lr: 0.01 })],
+    ];
+    for (const [name, make] of optimizers) {
+      it(`${name}, four steps with a step schedule`, () => {
+        expect(train(true, make)).toEqual(train(false, make));
+      });
+    }
+
+    it("in float64", () => {
+      const make: MakeOptimizer = (p) => new optim.Adam(p, { lr: 0.01 });
+      expect(train(true, make, { dtype: "float64", steps: 2 })).toEqual(train(false, make, { dtype: "float64", steps: 2 }));
+    });
+
+    it("with clipGradNorm_ between backward and step", () => {
+      const make: MakeOptimizer = (p) => new optim.SGD(p, { lr: 0.05, momentum: 0.9 });
+      expect(train(true, make, { clip: true, steps: 3 })).toEqual(train(false, make, { clip: true, steps: 3 }));
+    });
+
+    describe("with the products and convolutions split over two threads (operands in the shared memory)", () => {
+      let restore: () => void = () => {};
+      afterEach(() => restore());
+      it("Adam, SGD momentum", () => {
+        const threads = getNumThreads();
+        setNumThreads(2);
+        const adaptive = setAdaptiveThreads(false);
+        const minWork = setThreadMinWork(0);
+        restore = () => {
+          setNumThreads(threads);
+          setAdaptiveThreads(adaptive);
+          setThreadMinWork(minWork);
+        };
+        for (const [, make] of [optimizers[1], optimizers[3]]) expect(train(true, make, { steps: 3 })).toEqual(train(false, make, { steps: 3 }));
+      });
+    });
+
+    it("with the reference kernels switched in and out inside the step", () => {
+      const make: MakeOptimizer = (p) => new optim.SGD(p, { lr: 0.05, momentum: 0.9 });
+      const run = (scoped: boolean) => {
+        const net = makeNet();
+        const opt = make(net.parameters());
+        const { x, y } = batch();
+        const step = (): Tensor => {
+          opt.zeroGrad();
+          const h = net.call(x);
+          const previous = backend.setKernels(backend.cpuKernels);
+          const loss = F.crossEntropy(h, y);
+          loss.backward();
+          backend.setKernels(previous);
+          opt.step();
+          return loss;
+        };
+        const losses = [0, 1].map(() => (scoped ? tidy(step) : step()).item());
+        return { losses, params: net.parameters().map(bits) };
+      };
+      expect(run(true)).toEqual(run(false));
     });
   });
 });
