@@ -329,4 +329,52 @@ describe.runIf(rt !== null)("tidy() with the WebAssembly arena", () => {
       expect(run(true)).toEqual(run(false));
     });
   });
+
+  describe("backward() never reads values a tidy() freed (it throws instead of computing wrong gradients)", () => {
+    /** Runs backward on `loss()` after an unrelated tidy() has overwritten the freed memory. */
+    const backwardAfterReuse = (loss: () => Tensor): void => {
+      const l = loss();
+      tidy(() => randn([1 << 16], { generator: new Generator(30) }).mul(5));
+      l.backward();
+    };
+
+    it("fused linear: its backward rule reads the input tensor, not the array seen forward", () => {
+      const fc = new nn.Linear(64, 32, { generator: new Generator(31) });
+      const x = randn([16, 64], { generator: new Generator(32) });
+      expect(() => backwardAfterReuse(() => tidy(() => fc.call(x.mul(2))).sum())).toThrow(TIDY_ERROR);
+    });
+
+    it("fused linear with a weight computed inside (in float64: converted too)", () => {
+      const w = randn([32, 64], { generator: new Generator(33), requiresGrad: true });
+      const x = randn([16, 64], { generator: new Generator(34), dtype: "float64" });
+      const b = randn([32], { generator: new Generator(35), dtype: "float64" });
+      expect(() => backwardAfterReuse(() => tidy(() => F.linear(x, w.mul(2).to("float64"), b)).sum())).toThrow(TIDY_ERROR);
+    });
+
+    it("convolution", () => {
+      const conv = new nn.Conv2d(3, 4, 3, { generator: new Generator(36) });
+      const x = randn([4, 3, 10, 10], { generator: new Generator(37) });
+      expect(() => backwardAfterReuse(() => tidy(() => conv.call(x.mul(2))).sum())).toThrow(TIDY_ERROR);
+    });
+
+    it("cross-entropy computed in an inner tidy, backward in the outer one", () => {
+      const fc = new nn.Linear(64, 10, { generator: new Generator(38) });
+      const x = randn([16, 64], { generator: new Generator(39) });
+      const y = tensor(Array.from({ length: 16 }, (_, i) => i % 10), { dtype: "int32" });
+      expect(() => tidy(() => {
+        const logits = fc.call(x);
+        backwardAfterReuse(() => tidy(() => F.crossEntropy(logits, y)));
+        return null;
+      })).toThrow(TIDY_ERROR);
+    });
+
+    it("cross-entropy with class weights computed inside, logits from outside", () => {
+      const fc = new nn.Linear(64, 10, { generator: new Generator(40) });
+      const x = randn([16, 64], { generator: new Generator(41) });
+      const y = tensor(Array.from({ length: 16 }, (_, i) => i % 10), { dtype: "int32" });
+      const classWeights = randn([10], { generator: new Generator(42) }).abs();
+      const logits = fc.call(x);
+      expect(() => backwardAfterReuse(() => tidy(() => F.crossEntropy(logits, y, { weight: classWeights.add(1) })))).toThrow(TIDY_ERROR);
+    });
+  });
 });
