@@ -1,5 +1,5 @@
 import { fail, fmtShape } from "../core/errors";
-import type { TypedArray } from "../core/dtype";
+import { type DType, type TypedArray, allocate } from "../core/dtype";
 import { closeScope, isScoped, openScope, sharing } from "../backend/scoped-storage";
 import { Tensor, replaceStorage } from "../tensor";
 
@@ -67,7 +67,7 @@ export function keep<T extends Tensor>(t: T): T {
 
 function releaseAll(): void {
   for (const t of closeScope()) {
-    if (t instanceof Tensor) replaceStorage(t, releasedStorage(t.shape));
+    if (t instanceof Tensor) replaceStorage(t, releasedStorage(t.shape, t.dtype));
   }
 }
 
@@ -76,13 +76,14 @@ function releaseAll(): void {
  * tensors. Every read of a tensor's values (`.data`, `.item()`, printing, an
  * op) goes through its storage, so none can see stale numbers.
  */
-function releasedStorage(shape: readonly number[]): TypedArray {
+function releasedStorage(shape: readonly number[], dtype: DType): TypedArray {
   const complain = (): never =>
     fail("tidy", `this tensor (shape ${fmtShape(shape)}) was computed inside tidy(), whose memory was freed when it returned; ` +
       "return it from the function passed to tidy(), or pass it to keep() inside, to use it afterwards " +
       "(backward() walks the graph: call it inside the tidy() that computed the loss)");
   // util.inspect (console.log, a notebook's display) reads the proxy's target, not through it: say so there.
-  const target = Object.defineProperty(new Float32Array(0), Symbol.for("nodejs.util.inspect.custom"), {
+  // Of the tensor's own type: its dtype (read from the array's class, which the proxy passes through) stays right.
+  const target = Object.defineProperty(allocate(dtype, 0), Symbol.for("nodejs.util.inspect.custom"), {
     value: () => `<freed when tidy() returned: shape ${fmtShape(shape)}>`,
   });
   return new Proxy(target, { get: complain, set: complain, has: complain, ownKeys: complain });
@@ -93,6 +94,10 @@ function tensorsIn(value: unknown, seen: Set<unknown>, visit: (t: Tensor) => voi
   if (value instanceof Tensor) {
     visit(value);
     return;
+  }
+  if (ArrayBuffer.isView(value) && isScoped(value as TypedArray)) {
+    fail("tidy", "the function returned a tensor's array (.data), which lives in the memory tidy() frees; " +
+      "return the tensor itself, or a copy of its values (.data.slice(), .toFlatArray())");
   }
   if (value === null || typeof value !== "object" || seen.has(value)) return;
   seen.add(value);

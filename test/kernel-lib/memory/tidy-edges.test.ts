@@ -377,4 +377,42 @@ describe.runIf(rt !== null)("tidy() with the WebAssembly arena", () => {
       expect(() => backwardAfterReuse(() => tidy(() => F.crossEntropy(logits, y, { weight: classWeights.add(1) })))).toThrow(TIDY_ERROR);
     });
   });
+
+  describe("what fn returns", () => {
+    it("a tensor's array (in the memory tidy() frees) is refused, with the fix", () => {
+      const x = randn([64, 64], { generator: new Generator(50) });
+      expect(() => tidy(() => x.mul(2).data)).toThrow(/\[tidy\].*array.*\.slice\(\)/);
+      expect(() => tidy(() => ({ values: [x.mul(2).data] }))).toThrow(/\[tidy\].*array/);
+      expect(tidy(() => x.mul(2).data.slice())).toEqual(x.mul(2).data);
+      expect(tidy(() => x.mul(2).toFlatArray())).toEqual(Array.from(x.mul(2).data));
+      expect(inArena(x.mul(3))).toBe(false);
+    });
+
+    it("Maps, nested arrays and objects of tensors come back whole; int32 and float64 tensors too", () => {
+      const x = randn([64, 64], { generator: new Generator(51) });
+      const body = () => {
+        const h = x.mul(2);
+        return { m: new Map([["h", h]]), nested: [[h.argmax(1)], { d: h.to("float64").sum(0) }] };
+      };
+      const got = tidy(body);
+      const want = body();
+      expect(bits(got.m.get("h")!)).toEqual(bits(want.m.get("h")!));
+      const [[arg], { d }] = got.nested as [[Tensor], { d: Tensor }];
+      const [[argWant], { d: dWant }] = want.nested as [[Tensor], { d: Tensor }];
+      expect(arg.dtype).toBe("int32");
+      expect(bits(arg)).toEqual(bits(argWant));
+      expect(d.dtype).toBe("float64");
+      expect(bits(d)).toEqual(bits(dWant));
+    });
+
+    it("a released tensor keeps its dtype (only its values are gone)", () => {
+      const x = randn([64, 64], { generator: new Generator(52) });
+      const kept: Tensor[] = [];
+      tidy(() => {
+        kept.push(x.to("float64").mul(2), x.argmax(1), x.mul(2));
+        return null;
+      });
+      expect(kept.map((t) => t.dtype)).toEqual(["float64", "int32", "float32"]);
+    });
+  });
 });
