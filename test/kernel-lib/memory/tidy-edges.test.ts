@@ -415,4 +415,129 @@ describe.runIf(rt !== null)("tidy() with the WebAssembly arena", () => {
       expect(kept.map((t) => t.dtype)).toEqual(["float64", "int32", "float32"]);
     });
   });
+
+  describe("training patterns", () => {
+    const mlp = (): nn.Sequential => {
+      const g = new Generator(60);
+      return new nn.Sequential(new nn.Linear(64, 96, { generator: g }), new nn.BatchNorm1d(96), new nn.ReLU(), new nn.Linear(96, 10, { generator: g }));
+    };
+    const x = randn([48, 64], { generator: new Generator(61) });
+    const y = tensor(Array.from({ length: 48 }, (_, i) => (i * 3) % 10), { dtype: "int32" });
+
+    it("nested: an epoch in an outer tidy, each step in an inner one returning its loss to it", () => {
+      const run = (scoped: boolean) => {
+        const net = mlp();
+        const opt = new optim.SGD(net.parameters(), { lr: 0.1, momentum: 0.9 });
+        const loader = new data.DataLoader(new data.TensorDataset(x, y), { batchSize: 16, shuffle: true, generator: new Generator(62) });
+        const wrap = <T>(f: () => T): T => (scoped ? tidy(f) : f());
+        const epoch = () => {
+          const losses: Tensor[] = [];
+          for (const [xb, yb] of loader) {
+            losses.push(wrap(() => {
+              opt.zeroGrad();
+              const loss = F.crossEntropy(net.call(xb), yb);
+              loss.backward();
+              opt.step();
+              return loss;
+            }));
+          }
+          return losses.reduce((a, b) => a.add(b));
+        };
+        const totals = [0, 1].map(() => wrap(epoch).item());
+        return { totals, params: net.parameters().map(bits), buffers: net.buffers().map(bits) };
+      };
+      expect(run(true)).toEqual(run(false));
+    });
+
+    it("backward inside, step outside; backward twice (gradients add up); retainGrad on a returned activation", () => {
+      const run = (scoped: boolean) => {
+        const net = mlp();
+        const opt = new optim.Adam(net.parameters(), { lr: 0.01 });
+        const wrap = <T>(f: () => T): T => (scoped ? tidy(f) : f());
+        const hidden = wrap(() => {
+          const h = net.call(x);
+          h.retainGrad();
+          const loss = F.crossEntropy(h, y);
+          loss.backward();
+          loss.backward();
+          return h;
+        });
+        opt.step();
+        return { hiddenGrad: bits(hidden.grad!), hidden: bits(hidden), params: net.parameters().map(bits) };
+      };
+      expect(run(true)).toEqual(run(false));
+    });
+
+    it("a model, its optimizer and a scheduler created inside tidy, trained after it; stateDict and loadStateDict inside", () => {
+      const run = (scoped: boolean) => {
+        const wrap = <T>(f: () => T): T => (scoped ? tidy(f) : f());
+        const { net, opt, sched, saved } = wrap(() => {
+          const net = mlp();
+          net.call(x); // running statistics move once inside
+          const opt = new optim.AdamW(net.parameters(), { lr: 0.01 });
+          const sched = new optim.lrScheduler.CosineAnnealingLR(opt, { tMax: 4 });
+          return { net, opt, sched, saved: net.stateDict() };
+        });
+        const losses: number[] = [];
+        for (let s = 0; s < 3; s++) {
+          opt.zeroGrad();
+          const loss = F.crossEntropy(net.call(x), y);
+          loss.backward();
+          opt.step();
+          sched.step();
+          losses.push(loss.item());
+        }
+        wrap(() => net.loadStateDict(saved));
+        return { losses, params: net.parameters().map(bits), buffers: net.buffers().map(bits), saved: Object.values(saved).map(bits) };
+      };
+      expect(run(true)).toEqual(run(false));
+    });
+
+    it("a forward hook that stores activations: read after tidy() they throw, never show stale values", () => {
+      const net = mlp();
+      const stored: Tensor[] = [];
+      net.registerForwardHook((_m, _inputs, out) => void stored.push(out));
+      tidy(() => net.call(x));
+      expect(stored).toHaveLength(1);
+      // The returned output is the hook's tensor itself: kept, so it is readable.
+      expect(inArena(stored[0])).toBe(false);
+      const activations: Tensor[] = [];
+      const h = (net as unknown as { modules(): nn.Module[] }).modules()[3].registerForwardHook((_m, _i, out) => void activations.push(out as Tensor));
+      tidy(() => net.call(x).sum());
+      h.remove();
+      tidy(() => x.mul(9)); // reuses the memory
+      expect(() => activations[0].sum()).toThrow(TIDY_ERROR);
+    });
+
+    it("gradcheck inside tidy", () => {
+      const w = randn([6, 5], { generator: new Generator(63), dtype: "float64", requiresGrad: true });
+      const a = randn([4, 6], { generator: new Generator(64), dtype: "float64" });
+      const result = tidy(() => gradcheck((w) => a.matmul(w).tanh().sum(), [w]));
+      expect(result.ok).toBe(true);
+    });
+
+    it("memory stays the same over many steps", () => {
+      const net = mlp();
+      const opt = new optim.Adam(net.parameters(), { lr: 0.01 });
+      const step = () => tidy(() => {
+        opt.zeroGrad();
+        const loss = F.crossEntropy(net.call(x), y);
+        loss.backward();
+        opt.step();
+        return loss;
+      });
+      for (let i = 0; i < 3; i++) step();
+      const bytes = sharedBytes();
+      const top = rt!.shared.scratchBase;
+      for (let i = 0; i < 50; i++) step();
+      expect(sharedBytes()).toBe(bytes);
+      expect(rt!.shared.scratchBase).toBe(top);
+    });
+  });
+
+  it("a kernel call that cannot fit in the memory the arena fills says so (not WebAssembly's RangeError)", () => {
+    // The arena shares the kernels' 1 GiB memory: when tidy() fills it, the next call's scratch does not fit.
+    expect(() => rt!.shared.reserve(2 ** 30)).toThrow(/\[kernels\] the WebAssembly memory is full.*limit is 1024 MiB.*tidy\(\)/);
+    expect(() => rt!.local.reserve(2 ** 30)).toThrow(/\[kernels\] the WebAssembly memory is full/);
+  });
 });

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import * as v8 from "node:v8";
+import { fail } from "../../core/errors";
 
 /**
  * The WebAssembly side of the fast backend: the kernels (built from
@@ -203,7 +204,16 @@ export function instantiate(module: WasmModule, shared: boolean): WasmInstance {
     scratchBase: SCRATCH_BASE,
     ensure(end: number): void {
       const have = memory.buffer.byteLength;
-      if (end > have) memory.grow(Math.ceil((end - have) / PAGE));
+      if (end > have) {
+        try {
+          memory.grow(Math.ceil((end - have) / PAGE));
+        } catch {
+          const mib = (bytes: number): string => `${Math.ceil(bytes / 2 ** 20)} MiB`;
+          fail("kernels", `the WebAssembly memory is full: a call needs ${mib(end)} of it, its limit is ${mib(MAX_PAGES * PAGE)}, ` +
+            `and ${mib(this.scratchBase - SCRATCH_BASE)} hold tensors computed inside an open tidy() (or an optimizer's state). ` +
+            "Compute less inside one tidy() (one training step per tidy()), or use smaller batches");
+        }
+      }
       // Growing replaces the buffer object: a shared memory's old views stay valid but short,
       // an unshared memory's old buffer is detached (length 0). Either way, new views.
       if (view.buffer.byteLength !== memory.buffer.byteLength) {
