@@ -108,7 +108,7 @@ function geometry(op: string, x: Tensor, weight: Tensor, bias: Tensor | null, op
 function convolution(op: string, x: Tensor, weight: Tensor, bias: Tensor | null, options: Conv2dOptions): Tensor {
   const g = geometry(op, x, weight, bias, options);
   const dtype = promote(promote(x.dtype, weight.dtype), bias?.dtype ?? weight.dtype);
-  // The backward rule reads these tensors' arrays when it runs: one tidy() has freed then throws, never reads stale values.
+  // Tensors, not their arrays, for the backward rule: reading one that tidy() has freed since throws, never shows stale values.
   const xs = astype(x, dtype);
   const ws = astype(weight, dtype);
   const B = bias === null ? null : astype(bias, dtype).data;

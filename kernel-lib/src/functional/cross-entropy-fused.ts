@@ -83,7 +83,7 @@ export function fusedCrossEntropy(
   return record("crossEntropy", [x], out, (g) => {
     const dx = empty(x.shape, x.dtype);
     const d = dx.data;
-    // The arrays again, not those seen forward: one tidy() has freed then throws, never reads stale values.
+    // Read again, not the arrays seen forward: a tensor tidy() has freed since throws, never shows stale values.
     const keep = targets.keep.data;
     const w = weight ? weight.data : unweighted;
     for (let i = 0; i < n; i++) {

@@ -23,7 +23,7 @@ export function fusedLinear(x: Tensor, weight: Tensor, bias: Tensor): Tensor {
   const [outF, inF] = weight.shape;
   const rows = sizeOf(x.shape.slice(0, -1));
   const dtype = promote(promote(x.dtype, weight.dtype), bias.dtype);
-  // The backward rule reads these tensors' arrays when it runs: one tidy() has freed then throws, never reads stale values.
+  // Tensors, not their arrays, for the backward rule: reading one that tidy() has freed since throws, never shows stale values.
   const xs = astype(x, dtype);
   const ws = astype(weight, dtype);
   const B = astype(bias, dtype).data;
