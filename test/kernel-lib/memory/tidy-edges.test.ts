@@ -541,4 +541,43 @@ describe.runIf(rt !== null)("tidy() with the WebAssembly arena", () => {
     expect(() => rt!.shared.reserve(2 ** 30)).toThrow(/\[kernels\] the WebAssembly memory is full.*limit is 1024 MiB.*tidy\(\)/);
     expect(() => rt!.local.reserve(2 ** 30)).toThrow(/\[kernels\] the WebAssembly memory is full/);
   });
+
+  describe("each op, forward and backward, gives the same bits inside tidy()", () => {
+    // Inputs computed inside (so they live in the arena too), large enough for the WebAssembly elementwise kernels.
+    const a0 = randn([8, 4, 16, 16], { generator: new Generator(70) });
+    const b0 = randn([8, 4, 16, 16], { generator: new Generator(71) });
+    const w0 = randn([6, 2, 3, 3], { generator: new Generator(72) });
+    const m0 = randn([256, 96], { generator: new Generator(73) });
+    const labels = tensor(Array.from({ length: 8 }, (_, i) => i % 4), { dtype: "int32" });
+    const ops: [string, (a: Tensor, b: Tensor, w: Tensor, m: Tensor) => Tensor][] = [
+      ["elementwise", (a, b) => a.mul(b).add(a.exp().sub(b)).div(b.abs().add(1)).relu().sigmoid().tanh().pow(2)],
+      ["broadcast and reductions", (a, b) => a.add(b.mean([0, 2], { keepdims: true })).var(1).std(0).logsumexp(0).max()],
+      ["views and index ops", (a, b) => a.permute(1, 0, 3, 2).reshape([4, -1]).transpose().slice(0, 1, 1000, 3).narrow(1, 1, 2).expand([3, 333, 2]).mul(b.flatten().narrow(0, 0, 2))],
+      ["matmul", (_a, _b, _w, m) => m.matmul(m.transpose()).matmul(m).relu()],
+      ["conv, groups, stride, dilation; pooling", (a, _b, w) => F.adaptiveAvgPool2d(F.maxPool2d(F.conv2d(a, w, null, { groups: 2, stride: 2, dilation: 2, padding: 2 }), 2), 2).add(F.avgPool2d(a, 2).sum())],
+      ["norms", (a) => F.layerNorm(F.groupNorm(F.instanceNorm(a), 2), [16])],
+      ["batch norm, training", (a) => F.batchNorm(a, null, null, null, null, { training: true })],
+      ["softmax and losses", (a, b, _w, m) => F.softmax(a, 1).add(F.logSoftmax(b, 3)).sum()
+        .add(F.crossEntropy(a.reshape([8, -1]).narrow(1, 0, 4), labels, { labelSmoothing: 0.1 }))
+        .add(F.mseLoss(a, b)).add(F.huberLoss(a, b)).add(F.binaryCrossEntropyWithLogits(a, b.sigmoid()))
+        .add(F.nllLoss(F.logSoftmax(m.narrow(0, 0, 8).narrow(1, 0, 4)), labels))],
+      ["dropout (own generator)", (a) => F.dropout(a, 0.3, { training: true, generator: new Generator(74) }).add(F.dropout2d(a, 0.5, { training: true, generator: new Generator(75) }))],
+    ];
+    for (const [name, op] of ops) {
+      it(name, () => {
+        const run = (scoped: boolean) => {
+          const leaves = [a0, b0, w0, m0].map((t) => t.detach().requiresGrad_());
+          const body = () => {
+            const [a, b, w, m] = leaves.map((t) => t.mul(1)); // computed inside: in the arena
+            const out = op(a, b, w, m);
+            out.sum().backward();
+            return out;
+          };
+          const out = scoped ? tidy(body) : body();
+          return { out: bits(out), grads: leaves.map((t) => (t.grad ? bits(t.grad) : null)) };
+        };
+        expect(run(true)).toEqual(run(false));
+      });
+    }
+  });
 });
