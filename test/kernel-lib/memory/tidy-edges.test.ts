@@ -554,6 +554,12 @@ describe.runIf(rt !== null)("tidy() with the WebAssembly arena", () => {
       ["broadcast and reductions", (a, b) => a.add(b.mean([0, 2], { keepdims: true })).var(1).std(0).logsumexp(0).max()],
       ["views and index ops", (a, b) => a.permute(1, 0, 3, 2).reshape([4, -1]).transpose().slice(0, 1, 1000, 3).narrow(1, 1, 2).expand([3, 333, 2]).mul(b.flatten().narrow(0, 0, 2))],
       ["matmul", (_a, _b, _w, m) => m.matmul(m.transpose()).matmul(m).relu()],
+      // Batched with odd sizes: each product's operands start at unaligned addresses inside the arena arrays.
+      ["batched matmul, float32 and float64", (_a, _b, _w, m) => {
+        const x = m.narrow(1, 0, 93).reshape([4, 64, 93]).narrow(1, 1, 17);
+        const y = m.narrow(1, 0, 93).reshape([4, 93, 64]).narrow(2, 3, 33);
+        return x.matmul(y).add(x.double().matmul(y.double()).float());
+      }],
       ["conv, groups, stride, dilation; pooling", (a, _b, w) => F.adaptiveAvgPool2d(F.maxPool2d(F.conv2d(a, w, null, { groups: 2, stride: 2, dilation: 2, padding: 2 }), 2), 2).add(F.avgPool2d(a, 2).sum())],
       ["norms", (a) => F.layerNorm(F.groupNorm(F.instanceNorm(a), 2), [16])],
       ["batch norm, training", (a) => F.batchNorm(a, null, null, null, null, { training: true })],
