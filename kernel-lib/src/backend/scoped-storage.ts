@@ -32,7 +32,8 @@ export function setScopeArena(next: Arena | null): void {
 
 /** Zero-filled storage in the innermost scope, or null outside tidy() (or when the arena is full): allocate normally then. */
 export function scopedAllocate(dtype: DType, size: number): TypedArray | null {
-  return marks.length > 0 && arena !== null ? arena.allocate(dtype, size) : null;
+  // Not an empty one: it would sit at the arena's top, where an inner scope opened next begins, and be freed by it.
+  return marks.length > 0 && arena !== null && size > 0 ? arena.allocate(dtype, size) : null;
 }
 
 /** Whether `data` lives in the arena (a tensor computed inside a tidy() that is still open). */

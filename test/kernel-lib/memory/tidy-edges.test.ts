@@ -586,4 +586,17 @@ describe.runIf(rt !== null)("tidy() with the WebAssembly arena", () => {
       });
     }
   });
+
+  it("an empty tensor made just before an inner tidy() is not freed by it (it has no address of its own)", () => {
+    const x = randn([64, 64], { generator: new Generator(80) });
+    const run = (scoped: boolean) => {
+      const wrap = <T>(f: () => T): T => (scoped ? tidy(f) : f());
+      return wrap(() => {
+        const none = x.mul(2).narrow(0, 0, 0);
+        wrap(() => x.add(1));
+        return none.sum().item();
+      });
+    };
+    expect(run(true)).toBe(run(false));
+  });
 });
