@@ -569,21 +569,36 @@ describe.runIf(rt !== null)("tidy() with the WebAssembly arena", () => {
         .add(F.nllLoss(F.logSoftmax(m.narrow(0, 0, 8).narrow(1, 0, 4)), labels))],
       ["dropout (own generator)", (a) => F.dropout(a, 0.3, { training: true, generator: new Generator(74) }).add(F.dropout2d(a, 0.5, { training: true, generator: new Generator(75) }))],
     ];
+    const splitOverTwoThreads = <T>(f: () => T): T => {
+      const threads = getNumThreads();
+      setNumThreads(2);
+      const adaptive = setAdaptiveThreads(false);
+      const minWork = setThreadMinWork(0);
+      try {
+        return f();
+      } finally {
+        setNumThreads(threads);
+        setAdaptiveThreads(adaptive);
+        setThreadMinWork(minWork);
+      }
+    };
     for (const [name, op] of ops) {
-      it(name, () => {
-        const run = (scoped: boolean) => {
-          const leaves = [a0, b0, w0, m0].map((t) => t.detach().requiresGrad_());
-          const body = () => {
-            const [a, b, w, m] = leaves.map((t) => t.mul(1)); // computed inside: in the arena
-            const out = op(a, b, w, m);
-            out.sum().backward();
-            return out;
-          };
-          const out = scoped ? tidy(body) : body();
-          return { out: bits(out), grads: leaves.map((t) => (t.grad ? bits(t.grad) : null)) };
-        };
-        expect(run(true)).toEqual(run(false));
-      });
+      for (const split of [false, true]) {
+        it(`${name}${split ? ", split over two threads" : ""}`, () => {
+          const run = (scoped: boolean) => (split ? splitOverTwoThreads : <T>(f: () => T) => f())(() => {
+            const leaves = [a0, b0, w0, m0].map((t) => t.detach().requiresGrad_());
+            const body = () => {
+              const [a, b, w, m] = leaves.map((t) => t.mul(1)); // computed inside: in the arena
+              const out = op(a, b, w, m);
+              out.sum().backward();
+              return out;
+            };
+            const out = scoped ? tidy(body) : body();
+            return { out: bits(out), grads: leaves.map((t) => (t.grad ? bits(t.grad) : null)) };
+          });
+          expect(run(true)).toEqual(run(false));
+        });
+      }
     }
   });
 
