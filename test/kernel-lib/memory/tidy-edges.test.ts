@@ -614,4 +614,23 @@ describe.runIf(rt !== null)("tidy() with the WebAssembly arena", () => {
     };
     expect(run(true)).toBe(run(false));
   });
+
+  it("in-place writes (copy_, fill_, zero_) on arena tensors, and into ordinary tensors from arena ones", () => {
+    const x = randn([64, 64], { generator: new Generator(81) });
+    const run = (scoped: boolean) => {
+      const target = randn([64, 64], { generator: new Generator(82) });
+      const body = () => {
+        const a = x.mul(2);
+        const b = a.reshape([4096]);
+        target.copy_(a.exp());
+        a.copy_(x.sigmoid());
+        const c = x.add(1).zero_();
+        const d = x.add(1).fill_(0.5);
+        return [b.add(c.flatten()).mul(d.flatten()), a];
+      };
+      const [sum, a] = scoped ? tidy(body) : body();
+      return { sum: bits(sum), a: bits(a), target: bits(target) };
+    };
+    expect(run(true)).toEqual(run(false));
+  });
 });
