@@ -89,7 +89,7 @@ function releasedStorage(shape: readonly number[], dtype: DType): TypedArray {
   return new Proxy(target, { get: complain, set: complain, has: complain, ownKeys: complain });
 }
 
-/** Calls `visit` on every tensor in `value`: itself, or inside arrays and plain objects (as tfjs's tidy accepts). */
+/** Calls `visit` on every tensor in `value`: itself, or inside arrays, plain objects, Maps (keys too) and Sets. */
 function tensorsIn(value: unknown, seen: Set<unknown>, visit: (t: Tensor) => void): void {
   if (value instanceof Tensor) {
     visit(value);
@@ -103,7 +103,12 @@ function tensorsIn(value: unknown, seen: Set<unknown>, visit: (t: Tensor) => voi
   seen.add(value);
   if (Array.isArray(value)) {
     for (const v of value) tensorsIn(v, seen, visit);
-  } else if (Object.getPrototypeOf(value) === Object.prototype || value instanceof Map) {
-    for (const v of value instanceof Map ? value.values() : Object.values(value)) tensorsIn(v, seen, visit);
+  } else if (value instanceof Map || value instanceof Set) {
+    for (const [k, v] of value.entries()) {
+      tensorsIn(k, seen, visit);
+      tensorsIn(v, seen, visit);
+    }
+  } else if (Object.getPrototypeOf(value) === Object.prototype) {
+    for (const v of Object.values(value)) tensorsIn(v, seen, visit);
   }
 }

@@ -406,6 +406,14 @@ describe.runIf(rt !== null)("tidy() with the WebAssembly arena", () => {
       expect(bits(d)).toEqual(bits(dWant));
     });
 
+    it("tensors as a Map's keys and in a Set come back too", () => {
+      const x = randn([64, 64], { generator: new Generator(53) });
+      const { map, set } = tidy(() => ({ map: new Map([[x.mul(2), "doubled"]]), set: new Set([x.mul(3)]) }));
+      tidy(() => x.mul(9));
+      expect(bits([...map.keys()][0])).toEqual(bits(x.mul(2)));
+      expect(bits([...set][0])).toEqual(bits(x.mul(3)));
+    });
+
     it("a released tensor keeps its dtype (only its values are gone)", () => {
       const x = randn([64, 64], { generator: new Generator(52) });
       const kept: Tensor[] = [];
