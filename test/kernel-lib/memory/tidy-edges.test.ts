@@ -11,10 +11,13 @@
  * error on any use afterwards (an op, backward, printing), and tensors the
  * engine keeps (a module's buffers, a leaf's .grad, views of returned
  * tensors) stay valid. The scope always closes, whatever fn does; memory
- * does not grow over many calls.
+ * does not grow over many calls. Random programs (fast-check) of nested
+ * blocks, keep(), views, in-place writes and throws compute the same values
+ * with every block in tidy() as without.
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { inspect } from "node:util";
+import fc from "fast-check";
 import {
   F, Generator, Tensor, backend, clipGradNorm_, gradcheck, keep, nn, optim, randn, tensor, tidy,
 } from "kernel-lib";
@@ -640,5 +643,79 @@ describe.runIf(rt !== null)("tidy() with the WebAssembly arena", () => {
       return { sum: bits(sum), a: bits(a), target: bits(target) };
     };
     expect(run(true)).toEqual(run(false));
+  });
+
+  describe("random programs: nested tidy() blocks, keep(), views and in-place writes", () => {
+    /**
+     * One instruction; operands index the tensors the block can see (its own and its
+     * enclosing blocks'). "open" starts an inner block, "close" ends it and hands its
+     * last `n` tensors to the enclosing block, as tidy()'s return value; "throw" abandons it.
+     */
+    type Instr =
+      | { kind: "unary" | "binary" | "matmul" | "view" | "detach" | "copy" | "fill" | "keep"; a: number; b: number }
+      | { kind: "open" }
+      | { kind: "throw" }
+      | { kind: "close"; n: number };
+    const instr: fc.Arbitrary<Instr> = fc.oneof(
+      { weight: 8, arbitrary: fc.record({ kind: fc.constantFrom("unary", "binary", "matmul", "view", "detach", "copy", "fill", "keep" as const), a: fc.nat(15), b: fc.nat(15) }) },
+      { weight: 1, arbitrary: fc.constantFrom<Instr>({ kind: "open" }, { kind: "open" }, { kind: "throw" }) },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant("close" as const), n: fc.integer({ min: 1, max: 3 }) }) },
+    );
+
+    /** Runs the program with every block in tidy() (scoped) or not; returns the values of the tensors the outermost block ends with. */
+    const execute = (program: readonly Instr[], scoped: boolean): number[][] => {
+      const bases = [0, 1, 2].map((seed) => randn([64, 64], { generator: new Generator(90 + seed) }));
+      let next = 0;
+      const abandoned = new Error("block abandoned");
+      const block = (visible: Tensor[], depth: number): Tensor[] => {
+        const pool = [...visible];
+        const made: Tensor[] = [];
+        const add = (t: Tensor): void => void (pool.push(t), made.push(t));
+        while (next < program.length) {
+          const ins = program[next++];
+          if (ins.kind === "open") {
+            const inner = (): Tensor[] => block(pool, depth + 1);
+            try {
+              for (const t of scoped ? tidy(inner) : inner()) add(t);
+            } catch (e) {
+              if (e !== abandoned) throw e;
+            }
+            continue;
+          }
+          if (ins.kind === "throw") {
+            if (depth > 0) throw abandoned; // the block's tensors are lost, its scope must close
+            continue;
+          }
+          if (ins.kind === "close") {
+            if (depth === 0) continue;
+            return made.slice(-ins.n);
+          }
+          // Mostly the latest tensors, so that views, keep() and in-place writes meet.
+          const pick = (i: number): Tensor => pool[pool.length - 1 - (i % Math.min(pool.length, 4))];
+          const a = pick(ins.a);
+          const b = pick(ins.b);
+          switch (ins.kind) {
+            case "unary": add([a.tanh(), a.relu(), a.sigmoid()][ins.b % 3]); break;
+            case "binary": add([a.add(b), a.mul(b), a.sub(b)][(ins.a + ins.b) % 3]); break;
+            case "matmul": add(a.matmul(b).tanh()); break;
+            case "view": add(a.reshape([4096]).reshape([64, 64])); break;
+            case "detach": add(a.detach()); break;
+            case "copy": if (!bases.includes(a)) a.copy_(b.mul(0.5)); break;
+            case "fill": if (!bases.includes(a)) a.fill_(ins.b % 7); break;
+            case "keep": keep(a); break;
+          }
+        }
+        return made;
+      };
+      const top = (): Tensor[] => block(bases, 0);
+      return (scoped ? tidy(top) : top()).map(bits);
+    };
+
+    it("give the same values inside tidy() as without, and never read a freed tensor", () => {
+      fc.assert(fc.property(fc.array(instr, { minLength: 6, maxLength: 30, size: "max" }), (program) => {
+        expect(execute(program, true)).toEqual(execute(program, false));
+        expect(inArena(randn([64, 64]).mul(2))).toBe(false);
+      }), { numRuns: 150, seed: 7 });
+    });
   });
 });
