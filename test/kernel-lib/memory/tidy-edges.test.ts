@@ -161,6 +161,21 @@ describe.runIf(rt !== null)("tidy() with the WebAssembly arena", () => {
       expect(run(true)).toEqual(run(false));
     });
 
+    it("a Parameter made inside from a computed tensor shares its storage with it, as without tidy", () => {
+      const x = randn([64, 64], { generator: new Generator(16) });
+      const run = (scoped: boolean) => {
+        const body = () => {
+          const t = x.mul(2);
+          const p = new nn.Parameter(t);
+          t.fill_(3);
+          return { p, t: t.add(0) };
+        };
+        const { p, t } = scoped ? tidy(body) : body();
+        return { p: bits(p), t: bits(t), ordinary: !inArena(p) };
+      };
+      expect(run(true)).toEqual(run(false));
+    });
+
     it("module.double() inside tidy keeps the converted buffers (batch norm's running statistics)", () => {
       const bn = new nn.BatchNorm1d(64);
       tidy(() => bn.double());
