@@ -23,6 +23,9 @@ import {
 } from "kernel-lib";
 import { data } from "kernel-lib";
 import { setAdaptiveThreads, setNumThreads, setThreadMinWork, getNumThreads, wasmRuntime } from "../../../kernel-lib/src/backend/wasm";
+import type { WasmInstance } from "../../../kernel-lib/src/backend/wasm/runtime";
+import { Arena } from "../../../kernel-lib/src/backend/wasm/arena";
+import { setScopeArena } from "../../../kernel-lib/src/backend/scoped-storage";
 
 // KERNEL_LIB_BACKEND=js: no arena (tidy() only calls fn), so these tests do not apply.
 const rt = process.env.KERNEL_LIB_BACKEND === "js" ? null : wasmRuntime();
@@ -732,5 +735,44 @@ describe.runIf(rt !== null)("tidy() with the WebAssembly arena", () => {
         expect(inArena(randn([64, 64]).mul(2))).toBe(false);
       }), { numRuns: 150, seed: 7 });
     });
+  });
+
+  it("when the arena cannot grow, results get ordinary arrays: same bits, nothing freed that should not be", () => {
+    // The shared instance as the arena sees it, except that its memory cannot grow past `limit` (1 GiB in real life).
+    const real = rt!.shared;
+    const limit = real.scratchBase + (1 << 16);
+    const capped: WasmInstance = {
+      memory: real.memory,
+      exports: real.exports,
+      f32: () => real.f32(),
+      f64: () => real.f64(),
+      reserve: (bytes) => real.reserve(bytes),
+      get scratchBase() { return real.scratchBase; },
+      set scratchBase(at: number) { real.scratchBase = at; },
+      ensure(end) {
+        if (end > limit) throw new RangeError("full");
+        real.ensure(end);
+      },
+      owns: (array) => real.owns(array),
+    };
+    const x = randn([64, 64], { generator: new Generator(83) });
+    const body = () => {
+      const small = x.narrow(0, 0, 8).mul(2); // 2 KiB: fits
+      const big = x.mul(3).add(small.sum()); // 16 KiB each: the arena is full after a few
+      const more = [1, 2, 3, 4, 5].map((k) => big.mul(k).tanh());
+      return { small: inArena(small), spilled: more.some((t) => !inArena(t)), values: more.map(bits), sum: bits(small.sum()) };
+    };
+    setScopeArena(new Arena(capped));
+    let got: ReturnType<typeof body>;
+    try {
+      got = tidy(body);
+    } finally {
+      setScopeArena(new Arena(real));
+    }
+    const want = body();
+    expect(got.small).toBe(true);
+    expect(got.spilled).toBe(true);
+    expect(got.values).toEqual(want.values);
+    expect(got.sum).toEqual(want.sum);
   });
 });
