@@ -24,6 +24,14 @@ let arena: Arena | null = null;
 const marks: number[] = [];
 /** Tensors created inside open scopes whose storage is in the arena. */
 let tracked: Stored[] = [];
+/** The same tensors by storage array: a tensor and its views (reshape, detach) share one, and keep() moves them together. */
+let byStorage = new Map<TypedArray, Stored[]>();
+
+function index(t: Stored): void {
+  const views = byStorage.get(t.data);
+  if (views === undefined) byStorage.set(t.data, [t]);
+  else views.push(t);
+}
 
 /** Called once by the backend when the runtime has loaded. */
 export function setScopeArena(next: Arena | null): void {
@@ -43,12 +51,15 @@ export function isScoped(data: TypedArray): boolean {
 
 /** The Tensor constructor's note: remember tensors whose storage the arena holds, to release them with their scope. */
 export function noteTensor(t: Stored): void {
-  if (marks.length > 0 && arena !== null && arena.owns(t.data)) tracked.push(t);
+  if (marks.length > 0 && arena !== null && arena.owns(t.data)) {
+    tracked.push(t);
+    index(t);
+  }
 }
 
-/** The tracked tensors whose storage is `data`: a tensor and its views (reshape, detach share one array), which keep() moves together. */
+/** The tracked tensors whose storage is `data` (keep() moves them together). */
 export function sharing(data: TypedArray): Stored[] {
-  return tracked.filter((t) => t.data === data);
+  return (byStorage.get(data) ?? []).filter((t) => t.data === data);
 }
 
 export function openScope(): void {
@@ -71,6 +82,8 @@ export function closeScope(): Stored[] {
     (t.data.byteOffset >= mark ? released : kept).push(t);
   }
   tracked = kept;
+  byStorage = new Map();
+  kept.forEach(index);
   a.release(mark);
   return released;
 }
