@@ -79,7 +79,8 @@ function releaseAll(): void {
 function releasedStorage(shape: readonly number[], dtype: DType): TypedArray {
   const complain = (): never =>
     fail("tidy", `this tensor (shape ${fmtShape(shape)}) was computed inside tidy(), whose memory was freed when it returned; ` +
-      "return it from the function passed to tidy(), or pass it to keep() inside, to use it afterwards " +
+      "return it from the function passed to tidy() (tidy() finds tensors in arrays, plain objects, Maps and Sets, not in other objects), " +
+      "or pass it to keep() inside, to use it afterwards " +
       "(backward() walks the graph: call it inside the tidy() that computed the loss)");
   // util.inspect (console.log, a notebook's display) reads the proxy's target, not through it: say so there.
   // Of the tensor's own type: its dtype (read from the array's class, which the proxy passes through) stays right.

@@ -427,6 +427,14 @@ describe.runIf(rt !== null)("tidy() with the WebAssembly arena", () => {
       expect(bits(d)).toEqual(bits(dWant));
     });
 
+    it("tensors inside other objects (a dataset) are not looked for: using them says so and names keep()", () => {
+      const x = randn([64, 64], { generator: new Generator(54) });
+      const ds = tidy(() => new data.TensorDataset(x.mul(2), x.argmax(1)));
+      expect(() => ds.get(0)[0].sum()).toThrow(/not in other objects.*keep\(\)/);
+      const kept = tidy(() => new data.TensorDataset(keep(x.mul(2)), keep(x.argmax(1))));
+      expect(bits(kept.get(1)[0])).toEqual(bits(x.mul(2).select(0, 1)));
+    });
+
     it("tensors as a Map's keys and in a Set come back too", () => {
       const x = randn([64, 64], { generator: new Generator(53) });
       const { map, set } = tidy(() => ({ map: new Map([[x.mul(2), "doubled"]]), set: new Set([x.mul(3)]) }));
