@@ -28,8 +28,9 @@ import { Tensor, replaceStorage } from "../tensor";
  * `.grad` and optimizer state are ordinary storage and are not touched.
  * Reading a tensor computed inside after tidy() returned, say one an
  * activation hook stored, throws an error that names tidy() and the fix; it
- * never shows stale values. Without the WebAssembly backend tidy() just
- * calls `fn`.
+ * never shows stale values. The one way around that: a tensor's `.data`
+ * array kept past the scope (returning one is refused; copy it with
+ * `.slice()`). Without the WebAssembly backend tidy() just calls `fn`.
  *
  * `fn` must be synchronous: the scope would otherwise close before an
  * awaited part runs.

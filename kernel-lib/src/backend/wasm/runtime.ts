@@ -15,10 +15,12 @@ import { fail } from "../../core/errors";
  *     race-safe copy, 2.6× slower than memcpy (measured: 10 against
  *     27 GB/s), which matters for the kernels that do little work per value.
  *
- * Linear memory is a scratch area, not tensor storage: tensors keep their own
- * typed arrays, and a kernel copies its operands in, computes, and copies the
- * result out. In exchange nothing above the backend knows WebAssembly exists,
- * and memory is freed by JavaScript's garbage collector as usual.
+ * Outside tidy(), linear memory is a scratch area, not tensor storage:
+ * tensors keep their own typed arrays, and a kernel copies its operands in,
+ * computes, and copies the result out, and memory is freed by JavaScript's
+ * garbage collector as usual. Inside tidy(), results live at the bottom of
+ * the shared memory (arena.ts), scratch above them, and a kernel uses them
+ * where they are (staging.ts). The memory keeps the size it grew to.
  */
 
 /** The functions exported by kernel-lib/wasm/assembly (byte pointers, element counts). */
