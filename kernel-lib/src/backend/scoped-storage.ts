@@ -57,6 +57,12 @@ export function noteTensor(t: Stored): void {
   }
 }
 
+/** Whether `array` is freed when the innermost scope closes: arena memory allocated since it opened. */
+export function freedOnClose(array: ArrayBufferView): boolean {
+  const mark = marks[marks.length - 1];
+  return mark !== undefined && arena !== null && arena.owns(array) && array.byteOffset >= mark;
+}
+
 /** The tracked tensors whose storage is `data` (keep() moves them together). */
 export function sharing(data: TypedArray): Stored[] {
   return (byStorage.get(data) ?? []).filter((t) => t.data === data);

@@ -1,6 +1,6 @@
 import { fail, fmtShape } from "../core/errors";
 import { type DType, type TypedArray, allocate } from "../core/dtype";
-import { closeScope, isScoped, openScope, sharing } from "../backend/scoped-storage";
+import { closeScope, freedOnClose, isScoped, openScope, sharing } from "../backend/scoped-storage";
 import { Tensor, replaceStorage } from "../tensor";
 
 /**
@@ -97,7 +97,7 @@ function tensorsIn(value: unknown, seen: Set<unknown>, visit: (t: Tensor) => voi
     visit(value);
     return;
   }
-  if (ArrayBuffer.isView(value) && isScoped(value as TypedArray)) {
+  if (ArrayBuffer.isView(value) && freedOnClose(value)) {
     fail("tidy", "the function returned a tensor's array (.data), which lives in the memory tidy() frees; " +
       "return the tensor itself, or a copy of its values (.data.slice(), .toFlatArray())");
   }

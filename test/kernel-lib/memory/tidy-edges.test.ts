@@ -405,6 +405,11 @@ describe.runIf(rt !== null)("tidy() with the WebAssembly arena", () => {
       const x = randn([64, 64], { generator: new Generator(50) });
       expect(() => tidy(() => x.mul(2).data)).toThrow(/\[tidy\].*array.*\.slice\(\)/);
       expect(() => tidy(() => ({ values: [x.mul(2).data] }))).toThrow(/\[tidy\].*array/);
+      // An enclosing scope's array outlives the inner tidy(): returning it from there is fine.
+      tidy(() => {
+        const outer = x.mul(2);
+        expect(tidy(() => outer.data)).toBe(outer.data);
+      });
       expect(tidy(() => x.mul(2).data.slice())).toEqual(x.mul(2).data);
       expect(tidy(() => x.mul(2).toFlatArray())).toEqual(Array.from(x.mul(2).data));
       expect(inArena(x.mul(3))).toBe(false);
