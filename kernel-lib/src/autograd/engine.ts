@@ -92,7 +92,7 @@ function propagate(t: Tensor, g: Tensor, grads: Map<Tensor, Tensor>, anomaly: bo
  */
 function accumulate(t: Tensor, g: Tensor): void {
   if (t.grad === null) {
-    // clone's storage is an ordinary array even inside tidy(): `.grad` outlives the scope.
+    // clone after converting too: inside tidy() the conversion lives in memory freed when it returns.
     t.grad = clone(g.dtype === t.dtype ? g : g.to(t.dtype));
     return;
   }

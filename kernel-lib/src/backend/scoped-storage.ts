@@ -24,6 +24,14 @@ let arena: Arena | null = null;
 const marks: number[] = [];
 /** Tensors created inside open scopes whose storage is in the arena. */
 let tracked: Stored[] = [];
+/** The same tensors by storage array: a tensor and its views (reshape, detach) share one, and keep() moves them together. */
+let byStorage = new Map<TypedArray, Stored[]>();
+
+function index(t: Stored): void {
+  const views = byStorage.get(t.data);
+  if (views === undefined) byStorage.set(t.data, [t]);
+  else views.push(t);
+}
 
 /** Called once by the backend when the runtime has loaded. */
 export function setScopeArena(next: Arena | null): void {
@@ -32,7 +40,8 @@ export function setScopeArena(next: Arena | null): void {
 
 /** Zero-filled storage in the innermost scope, or null outside tidy() (or when the arena is full): allocate normally then. */
 export function scopedAllocate(dtype: DType, size: number): TypedArray | null {
-  return marks.length > 0 && arena !== null ? arena.allocate(dtype, size) : null;
+  // Not an empty one: it would sit at the arena's top, where an inner scope opened next begins, and be freed by it.
+  return marks.length > 0 && arena !== null && size > 0 ? arena.allocate(dtype, size) : null;
 }
 
 /** Whether `data` lives in the arena (a tensor computed inside a tidy() that is still open). */
@@ -42,7 +51,21 @@ export function isScoped(data: TypedArray): boolean {
 
 /** The Tensor constructor's note: remember tensors whose storage the arena holds, to release them with their scope. */
 export function noteTensor(t: Stored): void {
-  if (marks.length > 0 && arena !== null && arena.owns(t.data)) tracked.push(t);
+  if (marks.length > 0 && arena !== null && arena.owns(t.data)) {
+    tracked.push(t);
+    index(t);
+  }
+}
+
+/** Whether `array` is freed when the innermost scope closes: arena memory allocated since it opened. */
+export function freedOnClose(array: ArrayBufferView): boolean {
+  const mark = marks[marks.length - 1];
+  return mark !== undefined && arena !== null && arena.owns(array) && array.byteOffset >= mark;
+}
+
+/** The tracked tensors whose storage is `data` (keep() moves them together). */
+export function sharing(data: TypedArray): Stored[] {
+  return (byStorage.get(data) ?? []).filter((t) => t.data === data);
 }
 
 export function openScope(): void {
@@ -65,6 +88,8 @@ export function closeScope(): Stored[] {
     (t.data.byteOffset >= mark ? released : kept).push(t);
   }
   tracked = kept;
+  byStorage = new Map();
+  kept.forEach(index);
   a.release(mark);
   return released;
 }

@@ -108,17 +108,18 @@ function geometry(op: string, x: Tensor, weight: Tensor, bias: Tensor | null, op
 function convolution(op: string, x: Tensor, weight: Tensor, bias: Tensor | null, options: Conv2dOptions): Tensor {
   const g = geometry(op, x, weight, bias, options);
   const dtype = promote(promote(x.dtype, weight.dtype), bias?.dtype ?? weight.dtype);
-  const X = x.dtype === dtype ? x.data : astype(x, dtype).data;
-  const W = weight.dtype === dtype ? weight.data : astype(weight, dtype).data;
-  const B = bias === null ? null : bias.dtype === dtype ? bias.data : astype(bias, dtype).data;
+  // Tensors, not their arrays, for the backward rule: reading one that tidy() has freed since throws, never shows stale values.
+  const xs = astype(x, dtype);
+  const ws = astype(weight, dtype);
+  const B = bias === null ? null : astype(bias, dtype).data;
   const out = empty([g.batch, g.outChannels, g.outH, g.outW], dtype);
-  kernels().conv2d(X, W, B, g, out.data);
+  kernels().conv2d(xs.data, ws.data, B, g, out.data);
 
   const inputs = bias ? [x, weight, bias] : [x, weight];
   return record(op, inputs, out, (grad) => {
     const dWeight = weight.requiresGrad ? empty(weight.shape, dtype) : null;
     const dx = x.requiresGrad ? empty(x.shape, dtype) : null;
-    if (dWeight || dx) kernels().conv2dBackward(X, W, grad.data, g, dx?.data ?? null, dWeight?.data ?? null);
+    if (dWeight || dx) kernels().conv2dBackward(xs.data, ws.data, grad.data, g, dx?.data ?? null, dWeight?.data ?? null);
     const dBias = bias?.requiresGrad ? sum(grad, [0, 2, 3]) : null;
     return bias ? [dx, dWeight, dBias] : [dx, dWeight];
   });

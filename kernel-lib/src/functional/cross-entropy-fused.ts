@@ -38,7 +38,8 @@ export function fusedCrossEntropy(
   const xs = x.data;
   const safe = targets.safe;
   const keep = targets.keep.data;
-  const w = weight ? weight.data : new Float64Array(c).fill(1);
+  const unweighted = new Float64Array(c).fill(1);
+  const w = weight ? weight.data : unweighted;
   let wTotal = 0;
   for (let j = 0; j < c; j++) wTotal += w[j];
   // softmax, kept for the backward pass (one exp per logit in all)
@@ -82,6 +83,9 @@ export function fusedCrossEntropy(
   return record("crossEntropy", [x], out, (g) => {
     const dx = empty(x.shape, x.dtype);
     const d = dx.data;
+    // Read again, not the arrays seen forward: a tensor tidy() has freed since throws, never shows stale values.
+    const keep = targets.keep.data;
+    const w = weight ? weight.data : unweighted;
     for (let i = 0; i < n; i++) {
       if (keep[i] === 0) continue; // its row of dx stays 0
       const upstream = reduction === "none" ? g.data[i] : reduction === "mean" ? g.data[0] / denominator : g.data[0];

@@ -23,20 +23,21 @@ export function fusedLinear(x: Tensor, weight: Tensor, bias: Tensor): Tensor {
   const [outF, inF] = weight.shape;
   const rows = sizeOf(x.shape.slice(0, -1));
   const dtype = promote(promote(x.dtype, weight.dtype), bias.dtype);
-  const X = x.dtype === dtype ? x.data : astype(x, dtype).data;
-  const W = weight.dtype === dtype ? weight.data : astype(weight, dtype).data;
-  const B = bias.dtype === dtype ? bias.data : astype(bias, dtype).data;
+  // Tensors, not their arrays, for the backward rule: reading one that tidy() has freed since throws, never shows stale values.
+  const xs = astype(x, dtype);
+  const ws = astype(weight, dtype);
+  const B = astype(bias, dtype).data;
   const out = empty([...x.shape.slice(0, -1), outF], dtype);
   const k = kernels();
   for (let r = 0; r < rows; r++) out.data.set(B, r * outF);
-  k.gemm(X, 0, false, W, 0, true, out.data, 0, rows, inF, outF, true);
+  k.gemm(xs.data, 0, false, ws.data, 0, true, out.data, 0, rows, inF, outF, true);
 
   return record("linear", [x, weight, bias], out, (g) => {
     const G = g.data;
     const dx = x.requiresGrad ? empty(x.shape, dtype) : null;
-    if (dx) k.gemm(G, 0, false, W, 0, false, dx.data, 0, rows, outF, inF, false);
+    if (dx) k.gemm(G, 0, false, ws.data, 0, false, dx.data, 0, rows, outF, inF, false);
     const dWeight = weight.requiresGrad ? empty(weight.shape, dtype) : null;
-    if (dWeight) k.gemm(G, 0, true, X, 0, false, dWeight.data, 0, outF, rows, inF, false);
+    if (dWeight) k.gemm(G, 0, true, xs.data, 0, false, dWeight.data, 0, outF, rows, inF, false);
     return [dx, dWeight, bias.requiresGrad ? sumToShape(g, bias.shape) : null];
   });
 }

@@ -179,7 +179,7 @@ export abstract class Module<Args extends unknown[] = [Tensor], Out = Tensor> {
       let c = converted.get(t);
       if (c === undefined) {
         const data = t.detach().to(dtype);
-        c = t instanceof Parameter ? new Parameter(data, t.requiresGrad) : data;
+        c = t instanceof Parameter ? new Parameter(data, t.requiresGrad) : keep(data); // a buffer outlives tidy()
         c.name = t.name;
         converted.set(t, c);
       }

@@ -1,18 +1,18 @@
 import { Tensor } from "../tensor";
-import { isScoped } from "../backend/scoped-storage";
+import { keep } from "../memory/tidy";
 
 /**
  * A tensor that is a module's learnable state, like torch.nn.Parameter:
  * `requiresGrad` is true by default, and assigning one to a property of a
  * Module registers it (it appears in `parameters()`, the optimizer's input).
- * Shares storage with `data` (copies it when `data` was computed inside
- * tidy(), whose memory is freed: a parameter outlives it).
+ * Shares storage with `data` (moved out of tidy()'s memory first when it
+ * was computed inside: a parameter outlives the scope).
  *
  *   this.weight = new Parameter(zeros([outFeatures, inFeatures]));
  */
 export class Parameter extends Tensor {
   constructor(data: Tensor, requiresGrad = true) {
-    super(isScoped(data.data) ? data.data.slice() : data.data, data.shape, requiresGrad);
+    super(keep(data).data, data.shape, requiresGrad);
   }
 
   override toString(): string {

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import * as v8 from "node:v8";
+import { fail } from "../../core/errors";
 
 /**
  * The WebAssembly side of the fast backend: the kernels (built from
@@ -14,13 +15,12 @@ import * as v8 from "node:v8";
  *     race-safe copy, 2.6× slower than memcpy (measured: 10 against
  *     27 GB/s), which matters for the kernels that do little work per value.
  *
- * Linear memory is mostly a scratch area: a tensor keeps its own typed array,
- * and a kernel copies its operands in, computes, and copies the result out.
- * Nothing above the backend knows WebAssembly exists, and memory is freed by
- * JavaScript's garbage collector as usual. The exception is tidy()
- * (memory/tidy.ts): the tensors computed inside it live in `shared`'s memory
- * (arena.ts), the kernels read and write them where they are, and they are
- * freed together when it returns.
+ * Outside tidy(), linear memory is a scratch area, not tensor storage:
+ * tensors keep their own typed arrays, and a kernel copies its operands in,
+ * computes, and copies the result out, and memory is freed by JavaScript's
+ * garbage collector as usual. Inside tidy(), results live at the bottom of
+ * the shared memory (arena.ts), scratch above them, and a kernel uses them
+ * where they are (staging.ts). The memory keeps the size it grew to.
  */
 
 /** The functions exported by kernel-lib/wasm/assembly (byte pointers, element counts). */
@@ -206,7 +206,16 @@ export function instantiate(module: WasmModule, shared: boolean): WasmInstance {
     scratchBase: SCRATCH_BASE,
     ensure(end: number): void {
       const have = memory.buffer.byteLength;
-      if (end > have) memory.grow(Math.ceil((end - have) / PAGE));
+      if (end > have) {
+        try {
+          memory.grow(Math.ceil((end - have) / PAGE));
+        } catch {
+          const mib = (bytes: number): string => `${Math.ceil(bytes / 2 ** 20)} MiB`;
+          fail("kernels", `the WebAssembly memory is full: a call needs ${mib(end)} of it, its limit is ${mib(MAX_PAGES * PAGE)}, ` +
+            `and ${mib(this.scratchBase - SCRATCH_BASE)} hold tensors computed inside an open tidy() (or an optimizer's state). ` +
+            "Compute less inside one tidy() (one training step per tidy()), or use smaller batches");
+        }
+      }
       // Growing replaces the buffer object: a shared memory's old views stay valid but short,
       // an unshared memory's old buffer is detached (length 0). Either way, new views.
       if (view.buffer.byteLength !== memory.buffer.byteLength) {
