@@ -14,17 +14,20 @@ import type { CaseContext } from "./cases";
  *             padding 1, no bias) forward and backward (input and weight gradients).
  * Every implementation starts from the same weights and batch (drawn below).
  *
- * NOTE (measured on the 2-core Xeon at load average 0.3, `npm run bench --
- * --case cnn-step --case conv --torch`, stop 23): ours 29.3 ms per cnn step
- * inside tidy() (2 threads; 45.0 on one) against PyTorch 1.13's 23.1
- * (2 threads; 29.9 on one): 0.79× its speed. The same step without tidy()
- * ("ours-no-tidy") takes 55.5 ms: every kernel then copies its operands into
- * WebAssembly memory and its result out into a fresh typed array (163 MB
- * per step, 12 ms, timed around the copies), and the garbage collector runs a
- * mark-compact per step for those ~64 MB of arrays. The convolution alone:
- * 80 GFLOPS against torch's 364. PyTorch runs oneDNN's AVX-512 convolutions
- * (16 floats per instruction); WebAssembly SIMD has 128-bit vectors (4
- * floats), and our products already run near that peak.
+ * NOTE (measured on the 2-core Xeon, otherwise idle, four runs of `npm run
+ * bench -- --case cnn-step --torch`, stop 23): ours 29.3–30.8 ms per cnn
+ * step inside tidy() (2 threads; 45–46 on one) against PyTorch 1.13's
+ * 19.4–23.1 (2 threads; 28–30 on one): 0.63–0.79× its speed in the same run.
+ * The same step without tidy() ("ours-no-tidy") takes 55–58 ms: every kernel
+ * then copies its operands into WebAssembly memory and its result out into a
+ * fresh typed array (163 MB per step, 12 ms, timed around the copies), and
+ * the garbage collector runs a mark-compact per step for those ~64 MB of
+ * arrays. Inside tidy() the copies and the collector take under 3 % of the
+ * main thread's CPU time; the WebAssembly kernels take nearly all the rest
+ * (profile-step.ts --cnn under --cpu-prof). The convolution alone: 80 GFLOPS
+ * against torch's 356–364. PyTorch runs oneDNN's AVX-512 convolutions (16
+ * floats per instruction); WebAssembly SIMD has 128-bit vectors (4 floats),
+ * and our products already run near that peak.
  */
 
 export const CNN = { batch: 64, side: 28, c1: 32, c2: 64, classes: 10 } as const;
