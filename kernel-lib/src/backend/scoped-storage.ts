@@ -68,6 +68,11 @@ export function sharing(data: TypedArray): Stored[] {
   return (byStorage.get(data) ?? []).filter((t) => t.data === data);
 }
 
+/** How many scopes are open. */
+export function openScopes(): number {
+  return marks.length;
+}
+
 export function openScope(): void {
   marks.push(arena?.mark() ?? 0);
 }

@@ -81,6 +81,13 @@ const CELLS_KEPT = 500;
 const WRAPPED = Symbol.for("kernel-lib.cellSourceRecorder");
 /** Errors whose stack was already rewritten (a KernelError at its construction, a rethrown error). */
 const tidied = new WeakSet<object>();
+/** Called before each cell runs (memory/tidy.ts closes the scopes an interrupted cell left open). */
+const cellStartHooks: (() => void)[] = [];
+
+/** Runs `hook` before each cell of a tslab kernel (never outside a kernel). */
+export function onCellStart(hook: () => void): void {
+  cellStartHooks.push(hook);
+}
 
 /**
  * Wraps tslab's execute handler and `vm.runInThisContext` once, so the source
@@ -123,6 +130,7 @@ function recordCompiledCells(): void {
     cells.push({ source: pendingSource?.split("\n") ?? null, compiled: code.split("\n") });
     if (cells.length > CELLS_KEPT) cells.shift();
     pendingSource = null;
+    for (const hook of cellStartHooks) hook();
     let result: unknown;
     try {
       result = run.call(this, code, ...rest);

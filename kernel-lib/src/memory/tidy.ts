@@ -1,6 +1,7 @@
 import { fail, fmtShape } from "../core/errors";
 import { type DType, type TypedArray, allocate } from "../core/dtype";
-import { closeScope, freedOnClose, isScoped, openScope, sharing } from "../backend/scoped-storage";
+import { closeScope, freedOnClose, isScoped, openScope, openScopes, sharing } from "../backend/scoped-storage";
+import { onCellStart } from "../display/cell-stack";
 import { Tensor, replaceStorage } from "../tensor";
 
 /**
@@ -65,6 +66,17 @@ export function keep<T extends Tensor>(t: T): T {
   if (t.grad !== null) keep(t.grad);
   return t;
 }
+
+/**
+ * A notebook cell interrupted inside tidy() (Interrupt in Jupyter: SIGINT,
+ * which tslab's vm call turns into a termination) never runs tidy()'s
+ * `finally`, so its scope would stay open and take every tensor computed
+ * afterwards, never freeing them. No cell starts inside a tidy(): whatever is
+ * open when one starts was abandoned, and is closed like a scope that returned.
+ */
+onCellStart(() => {
+  while (openScopes() > 0) releaseAll();
+});
 
 function releaseAll(): void {
   for (const t of closeScope()) {

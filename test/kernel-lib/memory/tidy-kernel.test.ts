@@ -48,3 +48,23 @@ describe("tidy() in the real tslab kernel", () => {
     expect(cell(4)).toMatch(/^KernelError: \[tidy\] this tensor \(shape \[8,3\]\) was computed inside tidy\(\), whose memory was freed when it returned; .*keep\(\).*\n {4}at line 2 of the cell: seen\.sum\(\);\n$/);
   });
 });
+
+describe("tidy() interrupted in the real tslab kernel", () => {
+  it("closes the scope the interrupted cell left open when the next cell starts", async () => {
+    const notebook: Notebook = {
+      nbformat: 4, nbformat_minor: 5, metadata: {},
+      cells: [
+        'import { randn, tidy } from "kernel-lib";\nconst x = randn([256, 256]);\nlet inside: any = null;',
+        // Runs until the runner's timeout interrupts it with SIGINT, as Jupyter's Interrupt does.
+        "tidy(() => {\n  inside = x.mul(2);\n  for (;;) x.add(1);\n});",
+        // Computed outside any tidy(): ordinary storage again, and the interrupted scope's tensor is released.
+        "const after = x.mul(3);\nconsole.log(after.data.buffer instanceof SharedArrayBuffer);\ntry { inside.sum(); } catch (e) { console.log(String(e).split(';')[0]); }",
+      ].map((source) => ({ cell_type: "code", source, metadata: {}, outputs: [], execution_count: null })),
+    };
+    const result = await executeNotebook(notebook, { allowErrors: true, cellTimeoutMs: 8_000, label: "tidy-interrupt" });
+    expect(result.allowedErrors.map((e) => e.where.cellNumber)).toEqual([2]);
+    expect(printed((result.notebook.cells[2] as CodeCell).outputs)).toBe(
+      "false\nKernelError: [tidy] this tensor (shape [256,256]) was computed inside tidy(), whose memory was freed when it returned\n",
+    );
+  });
+});
