@@ -22,16 +22,13 @@ export interface Stored {
 let arena: Arena | null = null;
 /** The arena's first free address when each open scope began, innermost last. */
 const marks: number[] = [];
-/** Tensors created inside open scopes whose storage is in the arena. */
-let tracked: Stored[] = [];
-/** The same tensors by storage array: a tensor and its views (reshape, detach) share one, and keep() moves them together. */
+/**
+ * Tensors created inside open scopes whose storage is in the arena, by
+ * storage array: a tensor and its views (reshape, detach) share one, and
+ * keep() moves them together. A tensor whose storage has been replaced since
+ * (kept) no longer matches its key and is skipped.
+ */
 let byStorage = new Map<TypedArray, Stored[]>();
-
-function index(t: Stored): void {
-  const views = byStorage.get(t.data);
-  if (views === undefined) byStorage.set(t.data, [t]);
-  else views.push(t);
-}
 
 /** Called once by the backend when the runtime has loaded. */
 export function setScopeArena(next: Arena | null): void {
@@ -52,8 +49,9 @@ export function isScoped(data: TypedArray): boolean {
 /** The Tensor constructor's note: remember tensors whose storage the arena holds, to release them with their scope. */
 export function noteTensor(t: Stored): void {
   if (marks.length > 0 && arena !== null && arena.owns(t.data)) {
-    tracked.push(t);
-    index(t);
+    const views = byStorage.get(t.data);
+    if (views === undefined) byStorage.set(t.data, [t]);
+    else views.push(t);
   }
 }
 
@@ -85,16 +83,15 @@ export function openScope(): void {
 export function closeScope(): Stored[] {
   const mark = marks.pop();
   if (mark === undefined || arena === null) return [];
-  const a = arena;
   const released: Stored[] = [];
-  const kept: Stored[] = [];
-  for (const t of tracked) {
-    if (!a.owns(t.data)) continue; // moved out of the arena already (returned or kept)
-    (t.data.byteOffset >= mark ? released : kept).push(t);
+  const outer = new Map<TypedArray, Stored[]>();
+  for (const [data, views] of byStorage) {
+    const still = views.filter((t) => t.data === data); // the others were moved out (returned or kept)
+    if (still.length === 0) continue;
+    if (data.byteOffset >= mark) released.push(...still);
+    else outer.set(data, still);
   }
-  tracked = kept;
-  byStorage = new Map();
-  kept.forEach(index);
-  a.release(mark);
+  byStorage = outer;
+  arena.release(mark);
   return released;
 }

@@ -55,7 +55,8 @@ export function gemmWasm<T extends Floats>(
   const lda = transA ? m : k;
   const ldb = transB ? k : n;
   const plan = blocks(m, n, k);
-  // Split products need the memory the helpers share; one thread copies faster into its own.
+  // Split products need the memory the helpers share; one thread copies faster into its own,
+  // unless an operand lives in the shared one already (computed inside tidy()).
   const inst = plan.length > 1 ? rt.shared : instanceFor(rt, [a, b, out]);
   const kernel = double ? inst.exports.gemmF64 : inst.exports.gemm;
   const scratchBytes = double ? inst.exports.gemmF64ScratchBytes : inst.exports.gemmScratchBytes;
